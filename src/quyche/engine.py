@@ -1,0 +1,882 @@
+"""The native evaluation engine: events in, a report out.
+
+Evaluation has two halves. `Ledger.add` reads one event at a time and keeps
+only what the findings need, in a form that does not grow with the number of
+events (broadcast time as merged intervals per site and local day) and that two
+partitions can merge. `finalize` turns a ledger into the report: recurring
+duties per period and owing actor, triggered duties, discharges, statuses and
+violations. Both halves are driven by the rule set; nothing here knows a
+province.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import matcher
+from .deadlines import LOCAL, add_duration, end_of_day, periods, triggered_due
+from .errors import EvaluationError, MergeError
+from .events import parse_instant, reason_of, validate_event
+from .loader import valid_language_tag
+from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
+from .workdays import calendar
+
+__all__ = ["Context", "Ledger", "evaluate", "finalize", "merge_reports"]
+
+# Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975; day arithmetic on
+# epoch seconds is exact for every date the calendar covers.
+_OFFSET = int(LOCAL.utcoffset(dt.datetime(2000, 1, 1)).total_seconds())
+_DAY = 86400
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_MAX_IDS_PER_DAY = 10
+_PERIOD_RE = re.compile(
+    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
+)
+_BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
+_ACTOR_EVENTS = ("submission", "feedback_received", "feedback_forwarded", "activity_ended",
+                 "document_signed", "info_provided", "incident_reported")
+
+
+def _day_of(seconds: float) -> int:
+    return int((seconds + _OFFSET) // _DAY)
+
+
+def _date_of_day(day: int) -> dt.date:
+    return dt.date.fromordinal(day + _EPOCH)
+
+
+def _day_of_date(date: dt.date) -> int:
+    return date.toordinal() - _EPOCH
+
+
+def _add_interval(intervals: list[list[float]], start: float, end: float) -> None:
+    """Insert [start, end) into a sorted list of disjoint intervals, merging overlaps."""
+    if not intervals or start > intervals[-1][1]:
+        intervals.append([start, end])
+        return
+    i = bisect_left(intervals, [start])
+    if i > 0 and intervals[i - 1][1] >= start:
+        i -= 1
+    j = i
+    new_start, new_end = start, end
+    while j < len(intervals) and intervals[j][0] <= new_end:
+        new_start = min(new_start, intervals[j][0])
+        new_end = max(new_end, intervals[j][1])
+        j += 1
+    intervals[i:j] = [[new_start, new_end]]
+
+
+def _covered(intervals: Iterable[Sequence[float]], lo: float, hi: float) -> float:
+    return sum(max(0.0, min(e, hi) - max(s, lo)) for s, e in intervals)
+
+
+def _union(*lists: Iterable[Sequence[float]]) -> list[list[float]]:
+    merged: list[list[float]] = []
+    for s, e in sorted(x for lst in lists for x in lst):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class SiteInfo:
+    id: str
+    kind: str
+    operator: str | None
+
+
+class Context:
+    """Everything fixed for one evaluation: the rule set, the window, the registries."""
+
+    def __init__(self, rule_set: RuleSet, as_of: Any, since: Any = None,
+                 sites: Iterable[Mapping[str, Any]] | None = None,
+                 actors: Mapping[str, Iterable[str]] | None = None) -> None:
+        self.rule_set = rs = rule_set
+        self.as_of = _instant_arg(as_of, "as_of")
+        if since is None:
+            in_force = rs.instrument.date_of("in_force")
+            if in_force is None:
+                raise EvaluationError(
+                    f"{rs.id}: the text gives no in-force date "
+                    f"({rs.instrument.in_force.note or 'none recorded'}); pass since=..."
+                )
+            self.since = dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
+        else:
+            self.since = _instant_arg(since, "since")
+        if self.since > self.as_of:
+            raise EvaluationError(f"since ({self.since}) is after as_of ({self.as_of})")
+        self.since_ts = self.since.timestamp()
+        self.as_of_ts = self.as_of.timestamp()
+        self.sites = self._registry(sites)
+        self.actor_groups = self._groups(actors)
+        self.kinds = {k.id for k in rs.submission_kinds}
+        self.categories = {c.id: c for c in rs.categories}
+        self.instrument = rs.instrument.number.value
+        self.calendar = calendar()
+        self.lang_groups = {g.id: set(g.codes) for g in rs.languages.groups}
+        self.triggered = defaultdict(list)
+        for ob in rs.obligations:
+            if ob.trigger is not None:
+                self.triggered[ob.trigger.event].append(
+                    (ob, matcher.compile(ob.trigger.where),
+                     [(ex, matcher.compile(ex.when)) for ex in ob.exceptions]))
+        self.discharge_refs = {
+            (ob.discharged_by.event, ob.discharged_by.ref_field)
+            for ob in rs.obligations if ob.discharged_by.match == "ref"
+        }
+        self.fingerprint = (rs.model_dump_json(), self.as_of_ts, self.since_ts,
+                            tuple(sorted((s.id, s.kind, s.operator or "")
+                                         for s in self.sites.values())),
+                            tuple(sorted((a, tuple(sorted(g)))
+                                         for a, g in self.actor_groups.items())))
+
+    def _registry(self, sites: Iterable[Mapping[str, Any]] | None) -> dict[str, SiteInfo]:
+        kinds = {k.id for k in self.rule_set.site_kinds}
+        registry = {s.id: SiteInfo(s.id, s.kind, s.operator) for s in self.rule_set.sites}
+        for i, raw in enumerate(sites or []):
+            if isinstance(raw, BaseModel):
+                raw = raw.model_dump()
+            if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+                raise EvaluationError(f"sites[{i}]: expected a mapping with a string 'id'")
+            if raw.get("kind") not in kinds:
+                raise EvaluationError(
+                    f"sites[{i}] ({raw['id']}): kind {raw.get('kind')!r} is not a site kind of "
+                    f"{self.rule_set.id}; expected one of {sorted(kinds)}")
+            unknown = set(raw) - {"id", "kind", "operator", "name"}
+            if unknown:
+                raise EvaluationError(f"sites[{i}] ({raw['id']}): unknown keys {sorted(unknown)}")
+            registry[raw["id"]] = SiteInfo(raw["id"], raw["kind"], raw.get("operator"))
+        return registry
+
+    def _groups(self, actors: Mapping[str, Iterable[str]] | None) -> dict[str, set[str]]:
+        groups: dict[str, set[str]] = defaultdict(set)
+        declared = {a.id for a in self.rule_set.actors if a.kind == "group"}
+        for a in self.rule_set.actors:
+            for g in a.member_of:
+                groups[a.id].add(g)
+        for actor, member_of in (actors or {}).items():
+            if isinstance(member_of, str):
+                raise EvaluationError(f"actors[{actor!r}]: expected a list of groups")
+            for g in member_of:
+                if g not in declared:
+                    raise EvaluationError(
+                        f"actors[{actor!r}]: {g!r} is not a group of {self.rule_set.id}; "
+                        f"expected one of {sorted(declared)}")
+                groups[actor].add(g)
+        return dict(groups)
+
+    def members(self, group: str) -> set[str]:
+        return {a for a, gs in self.actor_groups.items() if group in gs}
+
+    def owners(self, ob: Obligation) -> list[str]:
+        """Who owes a recurring duty: named bodies, group members, operators of sites."""
+        out: set[str] = set()
+        for ref in ob.owed_by:
+            actor = self.rule_set.actor(ref)
+            if actor is None:
+                continue
+            if actor.kind == "body":
+                out.add(ref)
+            elif actor.kind == "group":
+                out |= self.members(ref)
+            else:  # the operator role
+                out |= {s.operator for s in self.sites.values() if s.operator and (
+                    ob.site_kinds is None or s.kind in ob.site_kinds)}
+        return sorted(out)
+
+    def trigger_owners(self, ob: Obligation, event: Mapping[str, Any]) -> list[str]:
+        """Who owes a duty raised by `event` (see docs/authoring.md, Triggered)."""
+        out: set[str] = set()
+        actor = event.get("actor")
+        for ref in ob.owed_by:
+            if ref == EVENT_ACTOR:
+                if actor:
+                    out.add(actor)
+                continue
+            declared = self.rule_set.actor(ref)
+            if declared is None:
+                continue
+            if declared.kind == "role":
+                site = self.sites.get(event.get("site") or "")
+                if site and site.operator and (ob.site_kinds is None
+                                               or site.kind in ob.site_kinds):
+                    out.add(site.operator)
+            elif declared.kind == "group":
+                if actor and ref in self.actor_groups.get(actor, ()):
+                    out.add(actor)
+            elif actor is None or actor == ref:
+                out.add(ref)
+        return sorted(out)
+
+    def cite(self, source: Source) -> Citation:
+        return Citation(document=source.document, instrument=self.instrument,
+                        article=source.article, clause=source.clause, point=source.point,
+                        quote=source.quote)
+
+    def site_kind(self, site: str | None) -> str | None:
+        if site is None:
+            kinds = self.rule_set.site_kinds
+            return kinds[0].id if len(kinds) == 1 else None
+        info = self.sites.get(site)
+        return info.kind if info else None
+
+
+def _instant_arg(value: Any, name: str) -> dt.datetime:
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise EvaluationError(f"{name}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+@dataclass
+class Ledger:
+    """What the events showed, kept small and mergeable."""
+
+    read: int = 0
+    applied: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    # (site, day) -> merged [start, end) intervals in epoch seconds
+    coverage: dict[tuple[str, int], list[list[float]]] = field(default_factory=dict)
+    # (site, day) -> up to _MAX_IDS_PER_DAY smallest segment ids, and the segment count
+    segment_ids: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    segment_count: dict[tuple[str, int], int] = field(default_factory=dict)
+    emergencies: list[tuple[float, float, tuple[str, ...] | None, str]] = field(
+        default_factory=list)
+    submissions: list[tuple[str, str, float, str, str | None, str | None]] = field(
+        default_factory=list)
+    backups: dict[str, tuple[float, str | None, str | None]] = field(default_factory=dict)
+    deletions: list[tuple[float, str, str]] = field(default_factory=list)
+    triggers: list[tuple[str, str, float, tuple[str, ...], float]] = field(default_factory=list)
+    discharges: dict[tuple[str, str], list[tuple[float, str]]] = field(default_factory=dict)
+    findings: list[Violation] = field(default_factory=list)
+
+    def merge(self, other: Ledger) -> Ledger:
+        out = Ledger(
+            read=self.read + other.read,
+            applied=self.applied + other.applied,
+            rejected=self.rejected + other.rejected,
+            emergencies=self.emergencies + other.emergencies,
+            submissions=self.submissions + other.submissions,
+            backups={**self.backups, **other.backups},
+            deletions=self.deletions + other.deletions,
+            triggers=self.triggers + other.triggers,
+            findings=self.findings + other.findings,
+        )
+        for key in set(self.coverage) | set(other.coverage):
+            out.coverage[key] = _union(self.coverage.get(key, ()), other.coverage.get(key, ()))
+        for key in set(self.segment_ids) | set(other.segment_ids):
+            ids = sorted(set(self.segment_ids.get(key, [])) | set(other.segment_ids.get(key, [])))
+            out.segment_ids[key] = ids[:_MAX_IDS_PER_DAY]
+        for key in set(self.segment_count) | set(other.segment_count):
+            out.segment_count[key] = (self.segment_count.get(key, 0)
+                                      + other.segment_count.get(key, 0))
+        for key in set(self.discharges) | set(other.discharges):
+            out.discharges[key] = self.discharges.get(key, []) + other.discharges.get(key, [])
+        return out
+
+
+class _Reject(Exception):
+    """An event that cannot be applied; the message is the reason."""
+
+
+class Reader:
+    """Applies events to a ledger under a context. One per evaluation."""
+
+    def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
+        self.ctx = ctx
+        self.ledger = ledger or Ledger()
+        rs = ctx.rule_set
+        self._language_policies = [p for p in rs.languages.policies if p.mode == "limit"]
+        self._attribution = [c for c in rs.constraints if c.kind == "attribution"]
+        self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
+        self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
+        self._allowed_cache: dict[tuple[str | None, str], list[Any]] = {}
+
+    def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
+        index = start
+        for index, raw in enumerate(events, start):
+            self.add(index, raw)
+        return self.ledger
+
+    def add(self, index: int, raw: Any) -> None:
+        ledger = self.ledger
+        ledger.read += 1
+        try:
+            if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= \
+                    _BROADCAST_KEYS:
+                fast = self._fast_broadcast(raw)
+                if fast is not None:
+                    self._broadcast(*fast)
+                    ledger.applied += 1
+                    return
+            event = self._validate(raw)
+            getattr(self, "_on_" + event.type)(event)
+            ledger.applied += 1
+        except _Reject as exc:
+            ledger.rejected.append(Rejection(index=index, id=_id_of(raw), reason=str(exc)))
+
+    # -- validation
+
+    def _validate(self, raw: Any) -> Any:
+        try:
+            event = validate_event(raw)
+        except ValidationError as exc:
+            raise _Reject(reason_of(exc)) from None
+        except TypeError as exc:
+            raise _Reject(str(exc)) from None
+        return event
+
+    def _fast_broadcast(self, raw: dict[str, Any]) -> tuple | None:
+        """The common case read without building a model; None sends it the slow way."""
+        site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+        ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+        if not (type(site) is str and site and type(start) is str and type(end) is str):
+            return None
+        if not (ident is None or (type(ident) is str and ident)):
+            return None
+        if not (category is None or type(category) is str):
+            return None
+        if not (language is None or type(language) is str):
+            return None
+        try:
+            s, e = parse_instant(start), parse_instant(end)
+        except ValueError:
+            return None
+        return ident, site, s, e, category, language
+
+    def _at(self, at: dt.datetime) -> float:
+        ts = at.timestamp()
+        if ts > self.ctx.as_of_ts:
+            raise _Reject(f"at: {at.isoformat()} is after as_of {self.ctx.as_of.isoformat()}")
+        return ts
+
+    def _check_site(self, site: str | None) -> None:
+        if site is not None and site not in self.ctx.sites:
+            known = ", ".join(sorted(self.ctx.sites)) or "none: pass sites=[...]"
+            raise _Reject(f"site: {site!r} is not in the site registry (known: {known})")
+
+    def _check_category(self, category: str | None) -> None:
+        if category is not None and category not in self.ctx.categories:
+            raise _Reject(f"category: {category!r} is not a category of "
+                          f"{self.ctx.rule_set.id}; expected one of "
+                          f"{', '.join(sorted(self.ctx.categories))}")
+
+    def _check_language(self, language: str | None) -> None:
+        if language is not None and not valid_language_tag(language):
+            raise _Reject(f"language: {language!r} is not an ISO 639 code or a pair like "
+                          "'vi+en'")
+
+    # -- broadcast and emergencies
+
+    def _on_broadcast(self, ev: Any) -> None:
+        self._broadcast(ev.id, ev.site, ev.start, ev.end, ev.category, ev.language)
+
+    def _broadcast(self, ident: str | None, site: str, start: dt.datetime, end: dt.datetime,
+                   category: str | None, language: str | None) -> None:
+        s, e = start.timestamp(), end.timestamp()
+        if e <= s:
+            raise _Reject("end: must be after start")
+        if s >= self.ctx.as_of_ts:
+            raise _Reject(f"start: {start.isoformat()} is not before as_of "
+                          f"{self.ctx.as_of.isoformat()}")
+        self._check_site(site)
+        self._check_category(category)
+        self._check_language(language)
+        e = min(e, self.ctx.as_of_ts)
+        ledger = self.ledger
+        day, last = _day_of(s), _day_of(e - 1e-6)
+        while True:
+            lo = max(s, (day * _DAY) - _OFFSET)
+            hi = min(e, (day + 1) * _DAY - _OFFSET)
+            key = (site, day)
+            intervals = ledger.coverage.get(key)
+            if intervals is None:
+                ledger.coverage[key] = [[lo, hi]]
+                ledger.segment_count[key] = 1
+            else:
+                _add_interval(intervals, lo, hi)
+                ledger.segment_count[key] += 1
+            if ident is not None:
+                ids = ledger.segment_ids.setdefault(key, [])
+                if (len(ids) < _MAX_IDS_PER_DAY or ident < ids[-1]) and ident not in ids:
+                    ids.insert(bisect_left(ids, ident), ident)
+                    del ids[_MAX_IDS_PER_DAY:]
+            if day >= last:
+                break
+            day += 1
+        if (category is not None or language is not None) and s >= self.ctx.since_ts:
+            self._content_checks(ident, start, site, category, language, None, None)
+
+    def _on_emergency(self, ev: Any) -> None:
+        s, e = ev.start.timestamp(), ev.end.timestamp()
+        if e <= s:
+            raise _Reject("end: must be after start")
+        if s > self.ctx.as_of_ts:
+            raise _Reject(f"start: {ev.start.isoformat()} is after as_of")
+        for site in ev.sites or ():
+            self._check_site(site)
+        self.ledger.emergencies.append(
+            (s, min(e, self.ctx.as_of_ts), tuple(sorted(ev.sites)) if ev.sites else None,
+             ev.id or ""))
+
+    # -- content
+
+    def _on_content_published(self, ev: Any) -> None:
+        self._at(ev.at)
+        self._check_site(ev.site)
+        self._check_category(ev.category)
+        self._check_language(ev.language)
+        if ev.at.timestamp() >= self.ctx.since_ts:
+            self._content_checks(ev.id, ev.at, ev.site, ev.category, ev.language,
+                                 ev.quoted_from, ev.state_secret)
+
+    def _content_checks(self, ident: str | None, at: dt.datetime, site: str | None,
+                        category: str | None, language: str | None, quoted: Any,
+                        state_secret: bool | None) -> None:
+        ctx = self.ctx
+        kind = ctx.site_kind(site)
+        when = at.isoformat()
+        events = [ident] if ident else []
+
+        def applies(rule: Any) -> bool:
+            return rule.site_kinds is None or (kind is not None and kind in rule.site_kinds)
+
+        def add(rule: Any, vkind: str, vi: str, en: str) -> None:
+            self.ledger.findings.append(Violation(
+                rule_id=rule.id, kind=vkind, site=site, when=when, message=vi, message_en=en,
+                source=ctx.cite(rule.source), events=events))
+
+        if language is not None and kind is not None:
+            for policy in self._language_policies:
+                if kind in policy.site_kinds and not self._language_ok(policy, language):
+                    add(policy, "language_not_allowed",
+                        f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: "
+                        f"{', '.join(policy.allowed)}",
+                        f"Language '{language}' is not allowed here: "
+                        f"{', '.join(policy.allowed)}")
+        if category is not None:
+            cat = ctx.categories[category]
+            for rule in self._category_rules:
+                if applies(rule) and cat.site_kinds is not None and (
+                        kind is None or kind not in cat.site_kinds):
+                    add(rule, "category_not_allowed",
+                        f"Loại nội dung '{category}' không được phép trên loại điểm này",
+                        f"Content category '{category}' is not allowed on this kind of site")
+        for rule in self._prohibited:
+            if applies(rule) and (state_secret or category in rule.categories):
+                add(rule, "prohibited_content",
+                    "Đăng tải nội dung bị cấm (bí mật nhà nước)",
+                    "Prohibited content published (state secrets)")
+        if quoted is not None:
+            for rule in self._attribution:
+                missing = [f for f in rule.required if getattr(quoted, f) in (None, "")]
+                if applies(rule) and missing:
+                    add(rule, "missing_attribution",
+                        f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
+                        f"Quoted content lacks: {', '.join(missing)}")
+
+    def _language_ok(self, policy: Any, language: str) -> bool:
+        key = (policy.id, language)
+        if key not in self._allowed_cache:
+            groups = self.ctx.lang_groups
+            parts = language.split("+")
+            ok = False
+            for allowed in policy.allowed:
+                allowed_parts = allowed.split("+")
+                if len(allowed_parts) != len(parts):
+                    continue
+                if all(p == a or p in groups.get(a, ())
+                       for p, a in zip(parts, allowed_parts, strict=True)):
+                    ok = True
+                    break
+            self._allowed_cache[key] = [ok]
+        return self._allowed_cache[key][0]
+
+    # -- duties
+
+    def _on_submission(self, ev: Any) -> None:
+        ts = self._at(ev.at)
+        if ev.kind not in self.ctx.kinds:
+            raise _Reject(f"kind: {ev.kind!r} is not a submission kind of "
+                          f"{self.ctx.rule_set.id}; expected one of "
+                          f"{', '.join(sorted(self.ctx.kinds)) or 'none'}")
+        if ev.period is not None and not _PERIOD_RE.match(ev.period):
+            raise _Reject(f"period: {ev.period!r} is not a period like 2024, 2024-H1, "
+                          "2024-Q3, 2024-07")
+        self.ledger.submissions.append((ev.actor, ev.kind, ts, ev.id or "", ev.period, ev.to))
+        self._trigger(ev)
+
+    def _on_backup(self, ev: Any) -> None:
+        ts = self._at(ev.at)
+        self._check_site(ev.site)
+        key = ev.id or f"#{self.ledger.read - 1}"
+        self.ledger.backups[key] = (ts, ev.site, ev.actor)
+
+    def _on_backup_deleted(self, ev: Any) -> None:
+        ts = self._at(ev.at)
+        self.ledger.deletions.append((ts, ev.backup, ev.id or ""))
+
+    def _generic(self, ev: Any) -> None:
+        self._at(ev.at)
+        if getattr(ev, "site", None) is not None:
+            self._check_site(ev.site)
+        self._trigger(ev)
+        for event_type, ref_field in self.ctx.discharge_refs:
+            if event_type == ev.type:
+                ref = getattr(ev, ref_field, None)
+                if ref:
+                    self.ledger.discharges.setdefault((ref_field, ref), []).append(
+                        (ev.at.timestamp(), ev.id or ""))
+
+    _on_incident = _on_incident_reported = _on_feedback_received = _generic
+    _on_feedback_forwarded = _on_activity_ended = _on_document_signed = _generic
+    _on_info_provided = _on_document_received = _on_document_published = _generic
+
+    def _trigger(self, ev: Any) -> None:
+        rules = self.ctx.triggered.get(ev.type)
+        if not rules:
+            return
+        data = ev.model_dump()
+        ident = ev.id or f"#{self.ledger.read - 1}"
+        for ob, condition, exceptions in rules:
+            if not condition(data):
+                continue
+            owners = self.ctx.trigger_owners(ob, data)
+            if not owners:
+                continue
+            deadline = next((ex.deadline for ex, test in exceptions if test(data)), ob.deadline)
+            due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
+            self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
+                                         due.timestamp()))
+
+
+def _id_of(raw: Any) -> str | None:
+    ident = raw.get("id") if isinstance(raw, Mapping) else getattr(raw, "id", None)
+    return ident if isinstance(ident, str) else None
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _local(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ts, LOCAL)
+
+
+def finalize(ctx: Context, ledger: Ledger) -> Report:
+    """The report of a ledger: every duty with its status, every violation, sorted."""
+    rs = ctx.rule_set
+    obligations: list[ObligationStatus] = []
+    violations: list[Violation] = list(ledger.findings)
+    warnings: list[str] = []
+    as_of = ctx.as_of
+    last_day = ctx.as_of.astimezone(LOCAL).date()
+    first_day = ctx.since.astimezone(LOCAL).date()
+
+    # Recurring duties: one per owing actor and period.
+    open_slots: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    slots: list[dict[str, Any]] = []
+    in_force = rs.instrument.date_of("in_force") or first_day
+    for ob in rs.obligations:
+        if ob.recurrence is None:
+            continue
+        owners = ctx.owners(ob)
+        for period in periods(ob.recurrence, rs.policies, first_day, last_day, in_force,
+                              ctx.calendar):
+            if period.begins > as_of or period.due < ctx.since:
+                continue
+            if ob.effective_from and period.end < ob.effective_from:
+                continue
+            if ob.effective_until and period.start > ob.effective_until:
+                continue
+            for owner in owners:
+                slot = {"ob": ob, "owner": owner, "period": period, "by": None, "at": None}
+                slots.append(slot)
+                if ob.discharged_by.event == "submission":
+                    open_slots[(owner, ob.discharged_by.kind)].append(slot)
+    _allocate_submissions(ledger, open_slots)
+    _allocate_backups(ctx, ledger, slots)
+    for slot in slots:
+        ob, period = slot["ob"], slot["period"]
+        obligations.append(_status(ctx, ob, slot["owner"], period.label, period.due, None,
+                                   slot["by"], slot["at"], violations))
+
+    # Triggered duties.
+    for rule_id, trigger_id, _at, owners, due_ts in ledger.triggers:
+        ob = rs.obligation(rule_id)
+        due = _local(due_ts)
+        if due < ctx.since:
+            continue
+        hits = sorted(ledger.discharges.get((ob.discharged_by.ref_field, trigger_id), []))
+        by, at = (hits[0][1] or None, _local(hits[0][0])) if hits else (None, None)
+        for owner in owners:
+            obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
+                                       violations))
+
+    violations.extend(_daily_checks(ctx, ledger))
+    violations.extend(_retention_checks(ctx, ledger, warnings))
+
+    obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or ""))
+    violations.sort(key=lambda v: (v.when, v.rule_id, v.kind, v.site or "", v.actor or "",
+                                   v.period or "", tuple(v.events)))
+    rejected = sorted(ledger.rejected, key=lambda r: (r.index, r.id or "", r.reason))
+    by_status: dict[str, int] = {s: 0 for s in ("open", "met", "late", "missed")}
+    for o in obligations:
+        by_status[o.status] += 1
+    by_kind: dict[str, int] = defaultdict(int)
+    for v in violations:
+        by_kind[v.kind] += 1
+    report = Report(
+        rule_set=rs.id, as_of=ctx.as_of, since=ctx.since, obligations=obligations,
+        violations=violations, rejected=rejected, warnings=sorted(warnings),
+        summary=Summary(events_read=ledger.read, events_applied=ledger.applied,
+                        events_rejected=len(ledger.rejected), obligations_by_status=by_status,
+                        violations_by_kind=dict(sorted(by_kind.items()))),
+    )
+    report._ledger = ledger
+    report._context = ctx
+    return report
+
+
+def _allocate_submissions(ledger: Ledger,
+                          open_slots: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
+    """Submissions discharge their named period first, else the oldest begun open one."""
+    by_key: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for sub in ledger.submissions:
+        by_key[(sub[0], sub[1])].append(sub)
+    for key, subs in by_key.items():
+        candidates = sorted(open_slots.get(key, []),
+                            key=lambda s: (s["period"].due, s["ob"].id, s["period"].label))
+        if not candidates:
+            continue
+        subs.sort(key=lambda s: (s[2], s[3]))
+        rest = []
+        for sub in subs:
+            if sub[4] is None:
+                rest.append(sub)
+                continue
+            slot = next((s for s in candidates if s["by"] is None and s["at"] is None
+                         and s["period"].label == sub[4] and _to_ok(s, sub)), None)
+            if slot is not None:
+                slot["by"], slot["at"] = sub[3] or None, _local(sub[2])
+        for sub in rest:
+            begun = [s for s in candidates if s["at"] is None and _to_ok(s, sub)
+                     and s["period"].begins.timestamp() <= sub[2]]
+            if begun:
+                begun[0]["by"], begun[0]["at"] = sub[3] or None, _local(sub[2])
+
+
+def _to_ok(slot: dict[str, Any], sub: tuple) -> bool:
+    return sub[5] is None or not slot["ob"].owed_to or sub[5] in slot["ob"].owed_to
+
+
+def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]]) -> None:
+    """A backup inside a period discharges that period's backup duty of its owner."""
+    wanted = [s for s in slots if s["ob"].discharged_by.event == "backup"]
+    if not wanted:
+        return
+    backups = sorted((ts, ident, site, actor) for ident, (ts, site, actor) in
+                     ledger.backups.items())
+    for slot in wanted:
+        lo = slot["period"].begins.timestamp()
+        hi = end_of_day(slot["period"].end).timestamp()
+        for ts, ident, site, actor in backups:
+            if not lo <= ts < hi:
+                continue
+            operator = ctx.sites[site].operator if site in ctx.sites else None
+            if actor == slot["owner"] or (actor is None and (
+                    operator == slot["owner"] or site is None)):
+                slot["by"] = None if ident.startswith("#") else ident
+                slot["at"] = _local(ts)
+                break
+
+
+def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt.datetime,
+            trigger: str | None, by: str | None, at: dt.datetime | None,
+            violations: list[Violation]) -> ObligationStatus:
+    if at is not None:
+        status = "met" if at <= due else "late"
+    else:
+        status = "missed" if ctx.as_of > due else "open"
+    citation = ctx.cite(ob.source)
+    what = f"{ob.title.vi}" + (f" ({period})" if period else "")
+    what_en = f"{ob.title.en}" + (f" ({period})" if period else "")
+    events = [e for e in (trigger, by) if e and not e.startswith("#")]
+    if status == "late":
+        violations.append(Violation(
+            rule_id=ob.id, kind="late", actor=owner, when=at.isoformat(), period=period,
+            message=f"{what}: thực hiện muộn, hạn {due.isoformat()}",
+            message_en=f"{what_en}: done late, due {due.isoformat()}",
+            source=citation, events=events))
+    elif status == "missed":
+        violations.append(Violation(
+            rule_id=ob.id, kind="missed", actor=owner, when=due.isoformat(), period=period,
+            message=f"{what}: chưa thực hiện, quá hạn {due.isoformat()}",
+            message_en=f"{what_en}: not done, overdue since {due.isoformat()}",
+            source=citation, events=events))
+    return ObligationStatus(
+        rule_id=ob.id, title=ob.title.vi, actor=owner, owed_to=list(ob.owed_to), period=period,
+        due=due, status=status, trigger=trigger, fulfilled_by=by, fulfilled_at=at,
+        source=citation)
+
+
+def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
+    """Broadcast hours, day parts, required windows and silent days, per site and day."""
+    rules = ctx.rule_set.broadcast.rules
+    if not rules:
+        return []
+    out: list[Violation] = []
+    first = _day_of(ctx.since_ts)
+    last = _day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
+    emergencies = sorted(ledger.emergencies)
+    for site in sorted(ctx.sites.values(), key=lambda s: s.id):
+        site_rules = [r for r in rules if site.kind in r.site_kinds
+                      and (r.sites is None or site.id in r.sites)]
+        if not site_rules:
+            continue
+        for day in range(first, last + 1):
+            date = _date_of_day(day)
+            day_kind = ctx.calendar.kind_of(date)
+            todays = [r for r in site_rules if day_kind in r.day_kinds]
+            if not todays:
+                continue
+            start = day * _DAY - _OFFSET
+            key = (site.id, day)
+            played = ledger.coverage.get(key, [])
+            urgent = [[max(s, start), min(e, start + _DAY)] for s, e, sites, _ in emergencies
+                      if s < start + _DAY and e > start and (sites is None or site.id in sites)]
+            covered = _union(played, urgent) if urgent else played
+            ids = ledger.segment_ids.get(key, [])
+            count = ledger.segment_count.get(key, 0)
+            for rule in todays:
+                out.extend(_day_findings(ctx, rule, site.id, date, day_kind, start, played,
+                                         covered, ids, count))
+    return out
+
+
+def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: str,
+                  start: float, played: list, covered: list, ids: list[str], count: int
+                  ) -> list[Violation]:
+    when = date.isoformat()
+    citation = ctx.cite(rule.source)
+    found: list[Violation] = []
+
+    def add(kind: str, vi: str, en: str) -> None:
+        found.append(Violation(rule_id=rule.id, kind=kind, site=site, when=when, message=vi,
+                               message_en=en, source=citation, events=list(ids)))
+
+    if not covered:
+        if rule.must_broadcast:
+            add("no_broadcast", f"Không ghi nhận đăng phát nào trong ngày ({day_kind})",
+                f"No broadcast recorded on this {day_kind.replace('_', ' ')}")
+        return found
+    hours = _covered(covered, start, start + _DAY) / 3600
+    note = f"{hours:.2f} h, {count} segment(s)"
+    if rule.min_hours is not None and hours + 1e-9 < rule.min_hours:
+        add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, dưới mức tối thiểu "
+            f"{rule.min_hours:g} giờ/ngày", f"Broadcast {note}, below the minimum "
+            f"{rule.min_hours:g} h/day")
+    if rule.max_hours is not None and hours - 1e-9 > rule.max_hours:
+        add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, vượt mức "
+            f"{rule.max_hours:g} giờ/ngày", f"Broadcast {note}, above {rule.max_hours:g} h/day")
+    for part in rule.parts:
+        lo, hi = part.window.minutes
+        got = _covered(covered, start + lo * 60, start + hi * 60) / 3600
+        if got + 1e-9 < part.min_hours:
+            add("broadcast_part", f"Khung {part.id} ({part.window.start}-{part.window.end}): "
+                f"{got:.2f} giờ, dưới {part.min_hours:g} giờ",
+                f"Part {part.id} ({part.window.start}-{part.window.end}): {got:.2f} h, "
+                f"below {part.min_hours:g} h")
+    for window in rule.required_windows:
+        lo, hi = window.minutes
+        gap = ((hi - lo) * 60 - _covered(covered, start + lo * 60, start + hi * 60)) / 60
+        if gap > rule.tolerance_minutes + 1e-9:
+            add("broadcast_window", f"Khung giờ {window.start}-{window.end} thiếu "
+                f"{gap:.0f} phút đăng phát", f"Window {window.start}-{window.end} "
+                f"not covered for {gap:.0f} min")
+    return found
+
+
+def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list[Violation]:
+    rules = [c for c in ctx.rule_set.constraints if c.kind == "backup_retention"]
+    out: list[Violation] = []
+    for ts, backup_id, ident in sorted(ledger.deletions):
+        backup = ledger.backups.get(backup_id)
+        if backup is None:
+            warnings.append(f"backup_deleted {ident or '(no id)'} names backup {backup_id!r}, "
+                            "which no event recorded")
+            continue
+        taken, site, actor = backup
+        kind = ctx.site_kind(site)
+        for rule in rules:
+            if rule.site_kinds is not None and kind not in rule.site_kinds:
+                continue
+            keep_until = add_duration(_local(taken), rule.retention)
+            if ts < keep_until.timestamp() and ts >= ctx.since_ts:
+                out.append(Violation(
+                    rule_id=rule.id, kind="backup_retention", actor=actor, site=site,
+                    when=_local(ts).isoformat(),
+                    message=f"Bản sao lưu {backup_id} bị xoá trước "
+                            f"{keep_until.date().isoformat()} (thời hạn lưu giữ)",
+                    message_en=f"Backup {backup_id} deleted before the end of its retention "
+                               f"period ({keep_until.date().isoformat()})",
+                    source=ctx.cite(rule.source), events=[e for e in (backup_id, ident) if e]))
+    return out
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
+             sites: Iterable[Mapping[str, Any]] | None = None,
+             actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
+             interpretations: Mapping[str, Any] | None = None) -> Report:
+    """Evaluate `events` against `rule_set` as of `as_of`; see DESIGN.md for the contract.
+
+    `events` is consumed once, as an iterator: a file of millions of lines is never
+    held whole. `engine="durable"` matches triggers through durable_rules (an extra).
+    """
+    from .loader import load, override
+
+    if isinstance(rule_set, str):
+        rule_set = load(rule_set)
+    if interpretations:
+        rule_set = override(rule_set, interpretations)
+    ctx = Context(rule_set, as_of, since, sites, actors)
+    if engine == "native":
+        reader = Reader(ctx)
+    elif engine == "durable":
+        from .durable import DurableReader
+
+        reader = DurableReader(ctx)
+    else:
+        raise EvaluationError(f"engine: {engine!r}; expected 'native' or 'durable'")
+    if isinstance(events, (dict, str, bytes)):
+        raise EvaluationError("events: expected an iterable of events (dicts or models)")
+    ledger = reader.add_all(events)
+    return finalize(ctx, ledger)
+
+
+def merge_reports(a: Report, b: Report) -> Report:
+    if a._ledger is None or b._ledger is None:
+        raise MergeError("only reports made by evaluate() in this process can be merged")
+    if a._context.fingerprint != b._context.fingerprint:
+        raise MergeError("reports were made with different rule sets, as_of, since, sites "
+                         "or actors")
+    return finalize(a._context, a._ledger.merge(b._ledger))

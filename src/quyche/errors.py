@@ -1,0 +1,91 @@
+"""Every error a user of quyche can cause, in one hierarchy.
+
+    QuycheError
+    ├── RuleSetError          a rule-set file cannot be read or is invalid (all problems)
+    │   └── RuleSetNotFound   no bundled rule set or file by that name
+    ├── InterpretationError   an override names an unknown interpretation or gives a bad value
+    ├── EventError            an event cannot be used (evaluate() rejects instead of raising)
+    ├── CalendarError         a date outside what the working-day calendar can answer
+    ├── EvaluationError       bad arguments to evaluate() (as_of without offset, ...)
+    │   └── BackendUnavailable  the durable_rules backend is asked for, not installed
+    └── MergeError            two reports that were not produced under the same inputs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BackendUnavailable",
+    "CalendarError",
+    "EvaluationError",
+    "EventError",
+    "InterpretationError",
+    "MergeError",
+    "Problem",
+    "QuycheError",
+    "RuleSetError",
+    "RuleSetNotFound",
+]
+
+
+class QuycheError(Exception):
+    """Base class of every error quyche raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a rule-set file, located as precisely as the YAML allows."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{path} {self.message}"
+
+
+class RuleSetError(QuycheError):
+    """A rule-set file could not be loaded; `problems` lists everything found, not the first."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(file="", line=None, column=None, path="", message=problems)]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class RuleSetNotFound(RuleSetError):
+    """Neither a bundled rule set nor a readable file goes by the name given."""
+
+
+class InterpretationError(QuycheError):
+    """An interpretation override that the rule set cannot accept."""
+
+
+class EventError(QuycheError):
+    """An event that cannot be used; evaluate() turns these into report.rejected entries."""
+
+
+class CalendarError(QuycheError):
+    """A working-day question the calendar cannot answer."""
+
+
+class EvaluationError(QuycheError):
+    """Arguments to evaluate() or schedule() that cannot be used."""
+
+
+class BackendUnavailable(EvaluationError):
+    """An optional engine backend whose dependency is not installed."""
+
+
+class MergeError(QuycheError):
+    """Reports that cannot be merged because they were made under different inputs."""

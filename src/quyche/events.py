@@ -1,0 +1,268 @@
+"""The event vocabulary (DESIGN.md, version 0) as pydantic models.
+
+Events arrive from other systems as dicts or JSON lines. Each is validated
+against its type's model; an instant without a UTC offset is refused (a local
+time is ambiguous to a reader in another zone). Validation problems become a
+one-line reason naming the field, e.g. `"end: field required"` or
+`"start: datetime has no UTC offset"`; the engine files them under
+`report.rejected` and goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+
+__all__ = [
+    "BASE_SUBMISSION_KINDS",
+    "ActivityEnded",
+    "Attribution",
+    "Backup",
+    "BackupDeleted",
+    "Broadcast",
+    "ContentPublished",
+    "DocumentPublished",
+    "DocumentReceived",
+    "DocumentSigned",
+    "Emergency",
+    "Event",
+    "FeedbackForwarded",
+    "FeedbackReceived",
+    "Incident",
+    "IncidentReported",
+    "InfoProvided",
+    "Submission",
+    "parse_instant",
+    "reason_of",
+    "validate_event",
+]
+
+#: Submission kinds of the base vocabulary; a rule set may add its own.
+BASE_SUBMISSION_KINDS = (
+    "media_product",
+    "content_package",
+    "operator_report",
+    "summary_report",
+    "review_report",
+    "foreign_info_plan",
+    "budget_estimate",
+    "maintenance_plan",
+)
+
+
+def parse_instant(value: Any) -> dt.datetime:
+    """An aware datetime from an ISO 8601 string or datetime; refuses naive times."""
+    if isinstance(value, dt.datetime):
+        instant = value
+    elif isinstance(value, str):
+        try:
+            instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 datetime: {value!r}") from None
+    else:
+        raise ValueError(f"expected an ISO 8601 datetime string, got {type(value).__name__}")
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("datetime has no UTC offset")
+    return instant
+
+
+Instant = Annotated[dt.datetime, BeforeValidator(parse_instant)]
+Ref = Annotated[str, Field(min_length=1)]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = Field(None, min_length=1)
+    meta: dict[str, Any] | None = Field(None, description="free-form data, never read")
+
+
+class Broadcast(_Event):
+    """A played segment; hours are summed per site per local day, overlaps counted once."""
+
+    type: Literal["broadcast"]
+    site: Ref
+    start: Instant
+    end: Instant
+    category: str | None = None
+    language: str | None = None
+
+
+class Emergency(_Event):
+    """Authorities set time and duration: broadcast-hour checks do not apply inside."""
+
+    type: Literal["emergency"]
+    start: Instant
+    end: Instant
+    sites: list[str] | None = None
+
+
+class Submission(_Event):
+    """Something delivered: a media product, a report, a plan, a budget estimate."""
+
+    type: Literal["submission"]
+    actor: Ref
+    kind: Ref
+    at: Instant
+    to: str | None = None
+    period: str | None = None
+
+
+class Backup(_Event):
+    type: Literal["backup"]
+    at: Instant
+    site: str | None = None
+    actor: str | None = None
+
+
+class BackupDeleted(_Event):
+    type: Literal["backup_deleted"]
+    at: Instant
+    backup: Ref
+
+
+class Incident(_Event):
+    type: Literal["incident"]
+    at: Instant
+    site: Ref
+    category: Literal["technical", "security", "power"]
+
+
+class IncidentReported(_Event):
+    type: Literal["incident_reported"]
+    at: Instant
+    incident: Ref
+    actor: Ref
+    to: Ref
+
+
+class FeedbackReceived(_Event):
+    type: Literal["feedback_received"]
+    at: Instant
+    actor: Ref
+    feedback: str | None = None
+    to: str | None = None
+
+
+class FeedbackForwarded(_Event):
+    type: Literal["feedback_forwarded"]
+    at: Instant
+    actor: Ref
+    feedback: str | None = None
+    to: str | None = None
+
+
+class ActivityEnded(_Event):
+    type: Literal["activity_ended"]
+    at: Instant
+    actor: Ref
+
+
+class DocumentSigned(_Event):
+    type: Literal["document_signed"]
+    at: Instant
+    actor: Ref
+
+
+class InfoProvided(_Event):
+    type: Literal["info_provided"]
+    at: Instant
+    actor: Ref
+    ref: Ref
+
+
+class DocumentReceived(_Event):
+    type: Literal["document_received"]
+    at: Instant
+    doc_class: Literal[
+        "legal_normative", "administrative", "planning", "investment", "science_technology",
+        "other",
+    ]
+    urgent: bool = False
+
+
+class DocumentPublished(_Event):
+    type: Literal["document_published"]
+    at: Instant
+    ref: Ref
+
+
+class Attribution(BaseModel):
+    """Who and where quoted content comes from (all fields optional: absence is the finding)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    author: str | None = None
+    source: str | None = None
+    published_at: Instant | None = None
+    link: str | None = None
+
+
+class ContentPublished(_Event):
+    type: Literal["content_published"]
+    at: Instant
+    site: str | None = None
+    category: str | None = None
+    language: str | None = None
+    quoted_from: Attribution | None = None
+    state_secret: bool | None = None
+
+
+Event = Annotated[
+    Broadcast
+    | Emergency
+    | Submission
+    | Backup
+    | BackupDeleted
+    | Incident
+    | IncidentReported
+    | FeedbackReceived
+    | FeedbackForwarded
+    | ActivityEnded
+    | DocumentSigned
+    | InfoProvided
+    | DocumentReceived
+    | DocumentPublished
+    | ContentPublished,
+    Field(discriminator="type"),
+]
+
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
+
+
+def reason_of(exc: ValidationError) -> str:
+    """One line naming the field(s) and what is wrong, for report.rejected."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = [str(x) for x in err["loc"]]
+        if loc and err["type"] != "union_tag_invalid":
+            loc = loc[1:]  # drop the discriminator tag pydantic puts first
+        field = ".".join(loc) or "event"
+        if err["type"] == "missing":
+            message = "field required"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown field (free-form data goes under 'meta')"
+        elif err["type"] == "union_tag_not_found":
+            field, message = "type", "field required"
+        elif err["type"] == "union_tag_invalid":
+            field = "type"
+            message = f"unknown event type {err['ctx']['tag']!r}; expected one of " + ", ".join(
+                err["ctx"]["expected_tags"].replace("'", "").split(", ")
+            )
+        elif err["type"] == "value_error":
+            message = str(err["ctx"]["error"])
+        else:
+            message = err["msg"]
+        parts.append(f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def validate_event(raw: Any) -> Any:
+    """The event model for `raw` (a dict or an event model); raises ValidationError."""
+    if isinstance(raw, BaseModel):
+        return raw
+    if not isinstance(raw, dict):
+        raise TypeError(f"an event is a JSON object, got {type(raw).__name__}")
+    return _ADAPTER.validate_python(raw)

@@ -1,0 +1,488 @@
+"""Loading rule sets: safe YAML, duplicate keys refused, every problem located.
+
+PyYAML reads YAML 1.1, where `13:30` is the integer 810 and `no` is false, and it
+silently keeps the last of two equal keys. The loader here resolves scalars as
+YAML 1.2's core schema does (only true/false are booleans, no base-60 numbers),
+refuses duplicate keys, and reports every problem of a file at once as
+`file:line:column: path: message`. Loading never runs code.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
+from .schema import EVENT_ACTOR, ROLES, RuleSet
+
+__all__ = ["dump", "load", "load_text", "override", "rule_sets", "valid_language_tag"]
+
+
+# --------------------------------------------------------------------------- YAML reading
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core-schema scalars."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+
+def _int_12(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    return int(text, 0) if text.startswith("0x") else int(text, 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_12)
+
+
+def _read_yaml(text: str, filename: str) -> tuple[Any, dict[str, tuple[int, int]], list[Problem]]:
+    """Parse text; return the data, a map of path -> (line, column), and problems found."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            marks: dict[str, tuple[int, int]] = {}
+            problems: list[Problem] = []
+            if node is None:
+                return None, marks, [Problem(filename, 1, 1, "", "the file is empty")]
+            _walk(node, "", marks, problems, filename)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        return None, {}, [Problem(filename, line, col, "", f"YAML syntax: {what}")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Problem(filename, None, None, "", f"YAML: {exc}")]
+    except (ValueError, TypeError, OverflowError) as exc:  # a scalar that cannot be built
+        return None, {}, [Problem(filename, None, None, "", f"YAML value: {exc}")]
+    return data, marks, problems
+
+
+def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], filename: str) -> None:
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            here = f"{path}.{key}" if path else key
+            if key in seen:
+                problems.append(Problem(
+                    filename, key_node.start_mark.line + 1, key_node.start_mark.column + 1, here,
+                    f"duplicate key {key!r} (first at line {seen[key]}); YAML readers would "
+                    "silently keep only the last value",
+                ))
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            _walk(value_node, here, marks, problems, filename)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, f"{path}[{i}]", marks, problems, filename)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _loc_to_path(loc: Iterable[Any], data: Any) -> str:
+    """Turn a pydantic error location into a YAML path, skipping union tags."""
+    path, node = "", data
+    for item in loc:
+        if isinstance(item, int):
+            path += f"[{item}]"
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+        elif isinstance(node, dict) and item not in node and node.get("kind") == item:
+            continue  # a discriminated-union tag, not a key of the data
+        elif isinstance(node, dict) or node is None:
+            path = f"{path}.{item}" if path else str(item)
+            node = node.get(item) if isinstance(node, dict) else None
+        else:
+            continue  # a type tag of a non-mapping union member
+    return path
+
+
+def _locate(path: str, marks: Mapping[str, tuple[int, int]]) -> tuple[int | None, int | None]:
+    probe = path
+    while probe:
+        if probe in marks:
+            return marks[probe]
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+    return marks.get("", (None, None))
+
+
+def _fields_at(loc: tuple[Any, ...], data: Any) -> list[str] | None:
+    """The keys the schema accepts at the mapping that holds loc[-1], if known."""
+    from . import schema
+
+    model: Any = RuleSet
+    node = data
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+            continue
+        if isinstance(node, dict) and item not in node and node.get("kind") == item:
+            continue
+        field = getattr(model, "model_fields", {}).get(item)
+        if field is None:
+            return None
+        node = node.get(item) if isinstance(node, dict) else None
+        model = _model_of(field.annotation, node, schema)
+        if model is None:
+            return None
+    return sorted(model.model_fields) if hasattr(model, "model_fields") else None
+
+
+def _model_of(annotation: Any, node: Any, schema: Any) -> Any:
+    import typing
+
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _model_of(args[0], node, schema)
+    if args:
+        candidates = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if len(candidates) == 1:
+            return candidates[0]
+        if isinstance(node, dict) and "kind" in node:
+            for c in candidates:
+                kind = c.model_fields.get("kind")
+                if kind and node["kind"] in typing.get_args(kind.annotation):
+                    return c
+        for a in args:
+            found = _model_of(a, node, schema)
+            if found is not None:
+                return found
+    return None
+
+
+def _validation_problems(exc: ValidationError, data: Any, marks: dict, filename: str
+                         ) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        path = _loc_to_path(err["loc"], data)
+        line, col = _locate(path, marks)
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            fields = _fields_at(tuple(err["loc"]), data)
+            message = f"unknown key {err['loc'][-1]!r}"
+            if fields:
+                message += f"; expected one of: {', '.join(fields)}"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif "input" in err and err["type"] not in ("value_error",) and not isinstance(
+            err["input"], (dict, list)
+        ):
+            message += f" (got {err['input']!r})"
+        problems.append(Problem(filename, line, col, path, message))
+    return problems
+
+
+# --------------------------------------------------------------------------- cross-references
+
+
+def valid_language_tag(tag: str) -> bool:
+    """True for an ISO 639 code ('vi', 'km', 'tyz') or a bilingual pair ('vi+en')."""
+    parts = tag.split("+")
+    return all(_iso639(p) for p in parts) and len(parts) == len(set(parts))
+
+
+_ISO_CACHE: dict[str, bool] = {}
+
+
+def _iso639(code: str) -> bool:
+    if code not in _ISO_CACHE:
+        ok = False
+        if re.fullmatch(r"[a-z]{2}", code):
+            ok = pycountry.languages.get(alpha_2=code) is not None
+        elif re.fullmatch(r"[a-z]{3}", code):
+            ok = pycountry.languages.get(alpha_3=code) is not None
+        _ISO_CACHE[code] = ok
+    return _ISO_CACHE[code]
+
+
+def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
+    """(path, message) for every reference to something the rule set does not declare."""
+    out: list[tuple[str, str]] = []
+    actors = {a.id: a for a in rs.actors}
+    groups = {a.id for a in rs.actors if a.kind == "group"}
+    site_kinds = {k.id for k in rs.site_kinds}
+    categories = {c.id for c in rs.categories}
+    kinds = {k.id for k in rs.submission_kinds}
+    lang_groups = {g.id for g in rs.languages.groups}
+
+    def unique(items: list[Any], where: str) -> None:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                out.append((f"{where}[{i}].id", f"duplicate id {item.id!r}"))
+            seen.add(item.id)
+
+    for where in ("actors", "sites", "site_kinds", "categories", "submission_kinds",
+                  "obligations", "constraints", "interpretations", "successions"):
+        unique(getattr(rs, where), where)
+    unique(rs.broadcast.rules, "broadcast.rules")
+    unique(rs.languages.groups, "languages.groups")
+    unique(rs.languages.policies, "languages.policies")
+    every_rule = rs.rule_ids()
+    for rid in {r for r in every_rule if every_rule.count(r) > 1}:
+        out.append(("", f"rule id {rid!r} is used by more than one rule; explain needs it unique"))
+
+    def actor_ref(ref: str, path: str, allow_event_actor: bool = False) -> None:
+        if ref == EVENT_ACTOR and allow_event_actor:
+            return
+        if ref not in actors:
+            hint = f"; roles are {list(ROLES)}" if ref in ROLES else ""
+            out.append((path, f"unknown actor {ref!r}: declare it under actors{hint}"))
+
+    def kind_refs(refs: list[str] | None, path: str) -> None:
+        for i, ref in enumerate(refs or []):
+            if ref not in site_kinds:
+                out.append((f"{path}[{i}]", f"unknown site kind {ref!r}; declared: "
+                            f"{sorted(site_kinds)}"))
+
+    actor_ref(rs.instrument.issuer, "instrument.issuer")
+    for i, a in enumerate(rs.actors):
+        for j, g in enumerate(a.member_of):
+            if g not in groups:
+                out.append((f"actors[{i}].member_of[{j}]", f"{g!r} is not a declared group"))
+    for i, s in enumerate(rs.successions):
+        actor_ref(s.predecessor, f"successions[{i}].predecessor")
+        if s.successor is not None:
+            actor_ref(s.successor, f"successions[{i}].successor")
+    for i, site in enumerate(rs.sites):
+        if site.kind not in site_kinds:
+            out.append((f"sites[{i}].kind", f"unknown site kind {site.kind!r}"))
+        if site.operator:
+            actor_ref(site.operator, f"sites[{i}].operator")
+    for i, c in enumerate(rs.categories):
+        kind_refs(c.site_kinds, f"categories[{i}].site_kinds")
+        kind_refs(c.priority_for, f"categories[{i}].priority_for")
+    for i, g in enumerate(rs.languages.groups):
+        for j, code in enumerate(g.codes):
+            if not valid_language_tag(code):
+                out.append((f"languages.groups[{i}].codes[{j}]", f"{code!r} is not ISO 639"))
+    for i, p in enumerate(rs.languages.policies):
+        kind_refs(p.site_kinds, f"languages.policies[{i}].site_kinds")
+        for j, tag in enumerate(p.allowed):
+            if tag not in lang_groups and not valid_language_tag(tag):
+                out.append((f"languages.policies[{i}].allowed[{j}]",
+                            f"{tag!r} is neither an ISO 639 code, a pair like 'vi+en', "
+                            f"nor a language group ({sorted(lang_groups)})"))
+    site_ids = {s.id for s in rs.sites}
+    for i, r in enumerate(rs.broadcast.rules):
+        kind_refs(r.site_kinds, f"broadcast.rules[{i}].site_kinds")
+        for j, s in enumerate(r.sites or []):
+            if s not in site_ids:
+                out.append((f"broadcast.rules[{i}].sites[{j}]", f"unknown site {s!r}"))
+    for i, o in enumerate(rs.obligations):
+        base = f"obligations[{i}]"
+        for j, ref in enumerate(o.owed_by):
+            actor_ref(ref, f"{base}.owed_by[{j}]", allow_event_actor=o.triggered)
+        for j, ref in enumerate(o.owed_to):
+            actor_ref(ref, f"{base}.owed_to[{j}]")
+        kind_refs(o.site_kinds, f"{base}.site_kinds")
+        if o.discharged_by.kind and o.discharged_by.kind not in kinds:
+            out.append((f"{base}.discharged_by.kind",
+                        f"unknown submission kind {o.discharged_by.kind!r}; declared: "
+                        f"{sorted(kinds)}"))
+    for i, c in enumerate(rs.constraints):
+        kind_refs(c.site_kinds, f"constraints[{i}].site_kinds")
+        for j, cat in enumerate(getattr(c, "categories", []) or []):
+            if cat not in categories:
+                out.append((f"constraints[{i}].categories[{j}]", f"unknown category {cat!r}"))
+    if rs.reporting.outline:
+        for j, k in enumerate(rs.reporting.outline.applies_to):
+            if k not in kinds:
+                out.append((f"reporting.outline.applies_to[{j}]", f"unknown kind {k!r}"))
+    data = rs.model_dump(mode="json")
+    for i, interp in enumerate(rs.interpretations):
+        try:
+            actual = _get_path(data, interp.path)
+        except KeyError as exc:
+            out.append((f"interpretations[{i}].path", f"path not found: {exc.args[0]}"))
+            continue
+        if _jsonish(actual) != _jsonish(interp.value):
+            out.append((f"interpretations[{i}].value",
+                        f"the value at {interp.path} is {actual!r}, not {interp.value!r}"))
+    return out
+
+
+def _jsonish(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _step(node: Any, segment: str) -> Any:
+    if isinstance(node, dict):
+        if segment not in node:
+            raise KeyError(segment)
+        return node[segment]
+    if isinstance(node, list):
+        if segment.isdigit() and int(segment) < len(node):
+            return node[int(segment)]
+        for item in node:
+            if isinstance(item, dict) and item.get("id") == segment:
+                return item
+    raise KeyError(segment)
+
+
+def _get_path(data: Any, path: str) -> Any:
+    node = data
+    for segment in path.split("."):
+        node = _step(node, segment)
+    return node
+
+
+def _set_path(data: Any, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = data
+    for segment in parents:
+        node = _step(node, segment)
+    if isinstance(node, dict):
+        if last not in node:
+            raise KeyError(last)
+        node[last] = value
+    elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = value
+    else:
+        raise KeyError(last)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _validate(data: Any, marks: dict, filename: str, problems: list[Problem]) -> RuleSet:
+    # Duplicate keys do not stop validation: every problem of the file is reported at once.
+    if data is None and problems:
+        raise RuleSetError(problems)
+    if not isinstance(data, dict):
+        raise RuleSetError([*problems,
+                            Problem(filename, 1, 1, "", "a rule set must be a mapping at top")])
+    try:
+        rs = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        raise RuleSetError(problems + _validation_problems(exc, data, marks, filename)) from None
+    if problems:
+        raise RuleSetError(problems)
+    refs = _cross_references(rs)
+    if refs:
+        located = []
+        for path, message in refs:
+            line, col = _locate(path, marks)
+            located.append(Problem(filename, line, col, path, message))
+        raise RuleSetError(located)
+    return rs
+
+
+def load_text(text: str, filename: str = "<string>") -> RuleSet:
+    """Load a rule set from YAML text."""
+    data, marks, problems = _read_yaml(text, filename)
+    return _validate(data, marks, filename, problems)
+
+
+def _bundled() -> dict[str, Any]:
+    folder = importlib.resources.files("quyche.rules")
+    return {
+        entry.name[: -len(".yaml")]: entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    }
+
+
+def rule_sets() -> list[str]:
+    """Ids of the bundled rule sets, sorted."""
+    return sorted(_bundled())
+
+
+_CACHE: dict[str, RuleSet] = {}
+
+
+def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = None) -> RuleSet:
+    """A bundled rule set by id (`"kontum"`) or a YAML file by path.
+
+    `interpretations` overrides readings the rule set declares, by interpretation
+    id: `load("kontum", interpretations={"morning_ends": "11:00"})`.
+    """
+    key = str(name_or_path)
+    bundled = _bundled()
+    if key in bundled and not Path(key).suffix:
+        if key not in _CACHE:
+            _CACHE[key] = load_text(bundled[key].read_text(encoding="utf-8"),
+                                    f"rules/{key}.yaml")
+        rs = _CACHE[key]
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise RuleSetNotFound([Problem(
+                str(path), None, None, "",
+                f"no such rule-set file, and no bundled rule set by that name "
+                f"(bundled: {', '.join(sorted(bundled))})",
+            )])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleSetError([Problem(str(path), None, None, "", f"cannot read: {exc}")]
+                               ) from None
+        rs = load_text(text, str(path))
+    return override(rs, interpretations) if interpretations else rs
+
+
+def override(rule_set: RuleSet, interpretations: Mapping[str, Any]) -> RuleSet:
+    """A copy of `rule_set` with some interpretations read differently."""
+    by_id = {i.id: i for i in rule_set.interpretations}
+    data = copy.deepcopy(rule_set.model_dump(mode="json"))
+    for key, value in interpretations.items():
+        interp = by_id.get(key)
+        if interp is None:
+            raise InterpretationError(
+                f"{rule_set.id}: no interpretation {key!r}; declared: {sorted(by_id) or 'none'}"
+            )
+        _set_path(data, interp.path, value)
+        for item in data["interpretations"]:
+            if item["id"] == key:
+                item["value"] = value
+    try:
+        return _validate(data, {}, f"{rule_set.id} (with overrides)", [])
+    except RuleSetError as exc:
+        raise InterpretationError(f"override not accepted:\n{exc}") from None
+
+
+def dump(rule_set: RuleSet) -> str:
+    """The rule set as YAML text that `load_text` reads back to an equal rule set."""
+    data = rule_set.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
