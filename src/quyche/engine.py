@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from . import matcher
 from .deadlines import LOCAL, add_duration, end_of_day, periods, triggered_due
 from .errors import EvaluationError, MergeError
-from .events import parse_instant, reason_of, validate_event
+from .events import InvalidEvent, parse_instant, reason_of, validate_event
 from .loader import valid_language_tag
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
@@ -335,6 +335,8 @@ class Reader:
     # -- validation
 
     def _validate(self, raw: Any) -> Any:
+        if isinstance(raw, InvalidEvent):
+            raise _Reject(raw.reason)
         try:
             event = validate_event(raw)
         except ValidationError as exc:

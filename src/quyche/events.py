@@ -11,8 +11,10 @@ one-line reason naming the field, e.g. `"end: field required"` or
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "IncidentReported",
     "InfoProvided",
     "Submission",
+    "InvalidEvent",
     "parse_instant",
+    "read_jsonl",
     "reason_of",
     "validate_event",
 ]
@@ -50,6 +54,16 @@ BASE_SUBMISSION_KINDS = (
     "budget_estimate",
     "maintenance_plan",
 )
+
+
+class InvalidEvent:
+    """Input that is not even an event (a line of bad JSON); evaluate() rejects it as is."""
+
+    __slots__ = ("id", "reason")
+
+    def __init__(self, reason: str, id: str | None = None) -> None:  # noqa: A002
+        self.reason = reason
+        self.id = id
 
 
 def parse_instant(value: Any) -> dt.datetime:
@@ -266,3 +280,23 @@ def validate_event(raw: Any) -> Any:
     if not isinstance(raw, dict):
         raise TypeError(f"an event is a JSON object, got {type(raw).__name__}")
     return _ADAPTER.validate_python(raw)
+
+
+def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[Any]:
+    """Events from JSON lines, one at a time; a bad line becomes an InvalidEvent, not an error.
+
+    Blank lines are skipped (they carry no event); every other line yields exactly one item.
+    """
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield InvalidEvent(f"line {number}: invalid JSON ({exc})")
+            continue
+        if not isinstance(value, dict):
+            yield InvalidEvent(f"line {number}: expected a JSON object, got "
+                               f"{type(value).__name__}")
+            continue
+        yield value

@@ -1,0 +1,38 @@
+# The README's commands. Each target creates the virtualenv it needs (.venv) on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test bench lint docs schema comparison clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## demo: evaluate the bundled Kon Tum example log and print the findings
+demo: $(BIN)/.installed
+	$(BIN)/quyche list
+	$(BIN)/quyche validate angiang caobang kontum laichau tuyenquang
+	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
+	    --as-of 2024-12-31T23:59:59+07:00 --limit 25
+
+## test: the whole suite, lint, and a strict documentation build
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+
+## bench: events per second, native vs durable_rules, and memory at N and 10 N
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench.py --events $${EVENTS:-200000}
+
+## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
+schema: $(BIN)/.installed
+	$(BIN)/quyche schema > schema/rule-set.schema.json
+comparison: $(BIN)/.installed
+	$(BIN)/quyche compare --format markdown > docs/comparison.md
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis
