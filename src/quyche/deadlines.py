@@ -127,7 +127,7 @@ def _label(every: str, interval: int, start: dt.date, end: dt.date) -> str:
 def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt.date,
             in_force: dt.date | None = None, cal: VietnamCalendar | None = None
             ) -> Iterator[Period]:
-    """Every period that begins on or before `last` and is due on or after day `first`.
+    """Every period that begins on or before `last` and is due within day `first` or later.
 
     Calendar-anchored periods start on 1 January (months, quarters, halves, years);
     `anchor: in_force` periods are counted in whole years from `in_force`.
@@ -150,6 +150,7 @@ def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt
         number = (start.month - 1) // _UNIT_MONTHS[recurrence.every] + 1
         if recurrence.periods is None or number in recurrence.periods:
             due = _due(recurrence, policies, start, end, cal)
+            # A duty due by the end of the day before `first` expired before the window.
             if due > floor:
                 yield Period(_label(recurrence.every, recurrence.interval, start, end),
                              start, end, due)

@@ -38,6 +38,8 @@ _OFFSET = int(LOCAL.utcoffset(dt.datetime(2000, 1, 1)).total_seconds())
 _DAY = 86400
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _MAX_IDS_PER_DAY = 10
+#: The owner of a duty owed by "whoever the event names" when the event names no one.
+UNNAMED = "unnamed"
 _PERIOD_RE = re.compile(
     r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 )
@@ -222,6 +224,33 @@ class Context:
                 out.add(ref)
         return sorted(out)
 
+    def recipients(self, ob: Obligation, event: Mapping[str, Any]) -> list[str]:
+        """To whom a triggered duty is owed: the operator role resolves to the site's operator."""
+        out = []
+        for ref in ob.owed_to:
+            declared = self.rule_set.actor(ref)
+            site = self.sites.get(event.get("site") or "")
+            if declared is not None and declared.kind == "role" and site and site.operator:
+                out.append(site.operator)
+            else:
+                out.append(ref)
+        return out
+
+    def accepts_recipient(self, owed_to: Sequence[str], to: str | None) -> bool:
+        """Whether a delivery addressed `to` someone can discharge a duty owed to `owed_to`."""
+        if to is None or not owed_to or to in owed_to:
+            return True
+        for ref in owed_to:
+            declared = self.rule_set.actor(ref)
+            if declared is None:
+                continue
+            if declared.kind == "group" and ref in self.actor_groups.get(to, ()):
+                return True
+            if declared.kind == "role" and (
+                    not self.sites or any(s.operator == to for s in self.sites.values())):
+                return True  # without a registry, any body may be an operator
+        return False
+
     def cite(self, source: Source) -> Citation:
         return Citation(document=source.document, instrument=self.instrument,
                         article=source.article, clause=source.clause, point=source.point,
@@ -263,7 +292,8 @@ class Ledger:
         default_factory=list)
     backups: dict[str, tuple[float, str | None, str | None]] = field(default_factory=dict)
     deletions: list[tuple[float, str, str]] = field(default_factory=list)
-    triggers: list[tuple[str, str, float, tuple[str, ...], float]] = field(default_factory=list)
+    triggers: list[tuple[str, str, float, tuple[str, ...], float, tuple[str, ...]]] = field(
+        default_factory=list)
     discharges: dict[tuple[str, str], list[tuple[float, str]]] = field(default_factory=dict)
     findings: list[Violation] = field(default_factory=list)
 
@@ -561,12 +591,14 @@ class Reader:
             if not condition(data):
                 continue
             owners = self.ctx.trigger_owners(ob, data)
+            if not owners and EVENT_ACTOR in ob.owed_by and not data.get("actor"):
+                owners = [UNNAMED]  # the duty exists; the event does not say whose it is
             if not owners:
                 continue
             deadline = next((ex.deadline for ex, test in exceptions if test(data)), ob.deadline)
             due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
-                                         due.timestamp()))
+                                         due.timestamp(), tuple(self.ctx.recipients(ob, data))))
 
 
 def _id_of(raw: Any) -> str | None:
@@ -601,7 +633,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         owners = ctx.owners(ob)
         for period in periods(ob.recurrence, rs.policies, first_day, last_day, in_force,
                               ctx.calendar):
-            if period.begins > as_of or period.due < ctx.since:
+            if period.begins > as_of or period.due <= ctx.since:
                 continue
             if ob.effective_from and period.end < ob.effective_from:
                 continue
@@ -612,7 +644,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 slots.append(slot)
                 if ob.discharged_by.event == "submission":
                     open_slots[(owner, ob.discharged_by.kind)].append(slot)
-    _allocate_submissions(ledger, open_slots)
+    _allocate_submissions(ctx, ledger, open_slots)
     _allocate_backups(ctx, ledger, slots)
     for slot in slots:
         ob, period = slot["ob"], slot["period"]
@@ -620,16 +652,19 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                                    slot["by"], slot["at"], violations))
 
     # Triggered duties.
-    for rule_id, trigger_id, _at, owners, due_ts in ledger.triggers:
+    for rule_id, trigger_id, _at, owners, due_ts, owed_to in ledger.triggers:
         ob = rs.obligation(rule_id)
         due = _local(due_ts)
-        if due < ctx.since:
+        if due <= ctx.since:
             continue
         hits = sorted(ledger.discharges.get((ob.discharged_by.ref_field, trigger_id), []))
         by, at = (hits[0][1] or None, _local(hits[0][0])) if hits else (None, None)
+        if UNNAMED in owners:
+            warnings.append(f"{trigger_id}: {rule_id} is owed by whoever the event names, and "
+                            f"it names no actor; reported as {UNNAMED!r}")
         for owner in owners:
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
-                                       violations))
+                                       violations, list(owed_to)))
 
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
@@ -656,7 +691,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     return report
 
 
-def _allocate_submissions(ledger: Ledger,
+def _allocate_submissions(ctx: Context, ledger: Ledger,
                           open_slots: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
     """Submissions discharge their named period first, else the oldest begun open one."""
     by_key: dict[tuple[str, str], list[tuple]] = defaultdict(list)
@@ -674,18 +709,16 @@ def _allocate_submissions(ledger: Ledger,
                 rest.append(sub)
                 continue
             slot = next((s for s in candidates if s["by"] is None and s["at"] is None
-                         and s["period"].label == sub[4] and _to_ok(s, sub)), None)
+                         and s["period"].label == sub[4]
+                         and ctx.accepts_recipient(s["ob"].owed_to, sub[5])), None)
             if slot is not None:
                 slot["by"], slot["at"] = sub[3] or None, _local(sub[2])
         for sub in rest:
-            begun = [s for s in candidates if s["at"] is None and _to_ok(s, sub)
+            begun = [s for s in candidates if s["at"] is None
+                     and ctx.accepts_recipient(s["ob"].owed_to, sub[5])
                      and s["period"].begins.timestamp() <= sub[2]]
             if begun:
                 begun[0]["by"], begun[0]["at"] = sub[3] or None, _local(sub[2])
-
-
-def _to_ok(slot: dict[str, Any], sub: tuple) -> bool:
-    return sub[5] is None or not slot["ob"].owed_to or sub[5] in slot["ob"].owed_to
 
 
 def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]]) -> None:
@@ -711,7 +744,7 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
 
 def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt.datetime,
             trigger: str | None, by: str | None, at: dt.datetime | None,
-            violations: list[Violation]) -> ObligationStatus:
+            violations: list[Violation], owed_to: list[str] | None = None) -> ObligationStatus:
     if at is not None:
         status = "met" if at <= due else "late"
     else:
@@ -733,7 +766,8 @@ def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: d
             message_en=f"{what_en}: not done, overdue since {due.isoformat()}",
             source=citation, events=events))
     return ObligationStatus(
-        rule_id=ob.id, title=ob.title.vi, actor=owner, owed_to=list(ob.owed_to), period=period,
+        rule_id=ob.id, title=ob.title.vi, actor=owner,
+        owed_to=list(ob.owed_to) if owed_to is None else owed_to, period=period,
         due=due, status=status, trigger=trigger, fulfilled_by=by, fulfilled_at=at,
         source=citation)
 

@@ -138,10 +138,13 @@ class BackupDeleted(_Event):
 
 
 class Incident(_Event):
+    """A fault or information-security incident; `actor` (an extension) is who detected it."""
+
     type: Literal["incident"]
     at: Instant
     site: Ref
     category: Literal["technical", "security", "power"]
+    actor: str | None = None
 
 
 class IncidentReported(_Event):

@@ -238,9 +238,10 @@ class Instrument(Model):
     def _dates(cls, value: CitedValue) -> CitedValue:
         if value.value is not None and not isinstance(value.value, dt.date):
             try:
-                dt.date.fromisoformat(str(value.value))
+                day = dt.date.fromisoformat(str(value.value))
             except ValueError:
                 raise ValueError(f"expected a date YYYY-MM-DD, got {value.value!r}") from None
+            return value.model_copy(update={"value": day})
         return value
 
     def date_of(self, name: Literal["signed", "in_force"]) -> dt.date | None:

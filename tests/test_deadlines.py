@@ -1,0 +1,136 @@
+"""Tests for `quyche.deadlines`."""
+
+import datetime as dt
+
+import pytest
+
+from quyche.deadlines import LOCAL, add_duration, end_of_day, fixed_date_due, periods, \
+    triggered_due
+from quyche.schema import Deadline, Duration, Policies, Recurrence
+
+D = dt.date
+
+
+def policies(before="exclusive", roll_periods=True, roll_fixed=False):
+    return Policies.model_validate({
+        "before_date": {"value": before, "basis": "t"},
+        "roll_forward_periods": {"value": roll_periods, "basis": "t"},
+        "roll_forward_fixed_dates": {"value": roll_fixed, "basis": "t"},
+    })
+
+
+def at(text):
+    return dt.datetime.fromisoformat(text)
+
+
+def iso(instant):
+    return instant.astimezone(LOCAL).isoformat()
+
+
+class TestTriggered:
+    def test_hours_from_the_instant(self):
+        due = triggered_due(Deadline(hours=24), at("2024-06-03T15:30:00+07:00"), policies())
+        assert iso(due) == "2024-06-04T15:30:00+07:00"
+
+    def test_same_day_ends_at_midnight_local(self):
+        """'ngay trong ngày': 24:00 of the trigger's local day, even for a UTC instant."""
+        due = triggered_due(Deadline(same_day=True), at("2024-06-03T20:00:00+00:00"),
+                            policies())
+        assert iso(due) == "2024-06-05T00:00:00+07:00"
+
+    def test_working_days(self):
+        due = triggered_due(Deadline(working_days=7), at("2026-04-24T09:00:00+07:00"),
+                            policies())
+        assert iso(due) == "2026-05-09T00:00:00+07:00"
+
+    def test_days_roll_forward_off_a_weekend(self):
+        """Civil Code 148.5: 15 days from Wed 2024-06-05 end Thu 20/6; from Fri 7/6 → Sat 22/6 → Mon 24/6."""
+        assert iso(triggered_due(Deadline(days=15), at("2024-06-05T10:00:00+07:00"),
+                                 policies())) == "2024-06-21T00:00:00+07:00"
+        assert iso(triggered_due(Deadline(days=15), at("2024-06-07T10:00:00+07:00"),
+                                 policies())) == "2024-06-25T00:00:00+07:00"
+
+    def test_days_without_roll_forward(self):
+        due = triggered_due(Deadline(days=15), at("2024-06-07T10:00:00+07:00"),
+                            policies(roll_periods=False))
+        assert iso(due) == "2024-06-23T00:00:00+07:00"
+
+
+class TestFixedDates:
+    def test_before_exclusive(self):
+        assert iso(fixed_date_due(D(2024, 12, 15), "before", policies())) == \
+            "2024-12-15T00:00:00+07:00"
+
+    def test_before_inclusive(self):
+        assert iso(fixed_date_due(D(2024, 12, 15), "before", policies("inclusive"))) == \
+            "2024-12-16T00:00:00+07:00"
+
+    def test_on_is_end_of_day(self):
+        assert iso(fixed_date_due(D(2024, 6, 15), "on", policies())) == \
+            "2024-06-16T00:00:00+07:00"
+
+    def test_fixed_dates_roll_only_when_asked(self):
+        """15/6/2024 is a Saturday."""
+        assert iso(fixed_date_due(D(2024, 6, 15), "on", policies(roll_fixed=True))) == \
+            "2024-06-18T00:00:00+07:00"
+
+
+class TestPeriods:
+    def labels(self, rec, first, last, in_force=None, pol=None):
+        return [(p.label, iso(p.due)) for p in
+                periods(rec, pol or policies(), first, last, in_force)]
+
+    def test_quarterly_last_month(self):
+        got = self.labels(Recurrence(every="quarter", month=3, day=20), D(2024, 7, 1),
+                          D(2024, 12, 31))
+        assert got == [("2024-Q3", "2024-09-21T00:00:00+07:00"),
+                       ("2024-Q4", "2024-12-21T00:00:00+07:00")]
+
+    def test_due_before_first_is_left_out(self):
+        """A period due before the window starts is not produced."""
+        got = self.labels(Recurrence(every="month", day=15), D(2024, 1, 16), D(2024, 2, 1))
+        assert got == [("2024-02", "2024-02-16T00:00:00+07:00")]
+
+    def test_monthly_end_of_month(self):
+        got = self.labels(Recurrence(every="month"), D(2024, 2, 1), D(2024, 2, 28))
+        assert got == [("2024-02", "2024-03-01T00:00:00+07:00")]
+
+    def test_half_year_first_only(self):
+        rec = Recurrence(every="half_year", periods=[1], month=6, day=20, relation="before")
+        got = self.labels(rec, D(2024, 1, 1), D(2025, 12, 31))
+        assert got == [("2024-H1", "2024-06-20T00:00:00+07:00"),
+                       ("2025-H1", "2025-06-20T00:00:00+07:00")]
+
+    def test_yearly_before_date(self):
+        rec = Recurrence(every="year", month=12, day=30, relation="before")
+        assert self.labels(rec, D(2024, 1, 1), D(2024, 12, 31)) == [
+            ("2024", "2024-12-30T00:00:00+07:00")]
+
+    def test_every_three_years_from_in_force(self):
+        rec = Recurrence(every="year", interval=3, anchor="in_force")
+        got = self.labels(rec, D(2024, 1, 15), D(2030, 1, 1), in_force=D(2024, 1, 15))
+        assert got == [("2024-01-15/2027-01-14", "2027-01-15T00:00:00+07:00"),
+                       ("2027-01-15/2030-01-14", "2030-01-15T00:00:00+07:00")]
+
+    def test_day_clamped_to_month_length(self):
+        got = self.labels(Recurrence(every="month", day=31), D(2024, 2, 1), D(2024, 2, 29))
+        assert got == [("2024-02", "2024-03-01T00:00:00+07:00")]
+
+    def test_invalid_recurrences_rejected(self):
+        with pytest.raises(ValueError):
+            Recurrence(every="quarter", month=4)
+        with pytest.raises(ValueError):
+            Recurrence(every="month", periods=[1])
+
+
+class TestDurations:
+    def test_months(self):
+        got = add_duration(at("2024-08-31T10:00:00+07:00"), Duration(months=6))
+        assert iso(got) == "2025-02-28T10:00:00+07:00"
+
+    def test_exactly_one_unit(self):
+        with pytest.raises(ValueError):
+            Duration(months=1, days=2)
+
+    def test_end_of_day(self):
+        assert iso(end_of_day(D(2024, 12, 31))) == "2025-01-01T00:00:00+07:00"
