@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 import quyche
 from quyche import InterpretationError, RuleSetError, RuleSetNotFound
@@ -73,7 +74,7 @@ class TestSchemaErrors:
     def test_error_points_at_line(self):
         text = TEXT.replace("min_hours: 6\n", "min_hours: -6\n")
         found = problems(text)
-        line = next(i for i, l in enumerate(text.splitlines(), 1) if "min_hours: -6" in l)
+        line = next(i for i, row in enumerate(text.splitlines(), 1) if "min_hours: -6" in row)
         assert any(p.startswith(f"x.yaml:{line}:") and "min_hours" in p for p in found)
 
     def test_discriminated_constraint_path_has_no_tag(self):
@@ -146,5 +147,5 @@ class TestLoad:
 
     def test_rule_sets_are_frozen(self):
         rs = quyche.load(SAMPLE)
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             rs.id = "other"

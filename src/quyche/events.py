@@ -35,8 +35,8 @@ __all__ = [
     "Incident",
     "IncidentReported",
     "InfoProvided",
-    "Submission",
     "InvalidEvent",
+    "Submission",
     "parse_instant",
     "read_jsonl",
     "reason_of",
@@ -61,7 +61,7 @@ class InvalidEvent:
 
     __slots__ = ("id", "reason")
 
-    def __init__(self, reason: str, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, reason: str, id: str | None = None) -> None:
         self.reason = reason
         self.id = id
 
