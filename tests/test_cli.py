@@ -1,0 +1,122 @@
+"""Tests for `quyche.cli` (list, validate, schema, check)."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from quyche.cli import app
+
+runner = CliRunner()
+SAMPLE = str(Path(__file__).parent / "data" / "sample.yaml")
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_list_shows_bundled():
+    result = invoke("list")
+    assert result.exit_code == 0
+    for name in ("kontum", "laichau", "caobang", "angiang", "tuyenquang"):
+        assert name in result.output
+
+
+def test_validate_ok_and_summary():
+    result = invoke("validate", "kontum", SAMPLE)
+    assert result.exit_code == 0
+    assert "kontum: ok" in result.output and "obligations" in result.output
+
+
+def test_validate_duplicate_key(tmp_path):
+    """A duplicate key exits non-zero, naming 'duplicate' and line 3."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nid: a\nid: b\n", encoding="utf-8")
+    result = invoke("validate", str(bad))
+    assert result.exit_code == 1
+    assert "duplicate" in result.output and f"{bad}:3:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file():
+    result = invoke("validate", "no/such.yaml")
+    assert result.exit_code == 1 and "no such rule-set file" in result.output
+
+
+def test_schema_is_json_schema():
+    result = invoke("schema")
+    schema = json.loads(result.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "instrument" in schema["properties"]
+
+
+def events_file(tmp_path, lines):
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+LINES = [
+    '{"id": "a", "type": "broadcast", "site": "bg1", "start": "2024-03-04T07:00:00+07:00",'
+    ' "end": "2024-03-04T08:00:00+07:00"}',
+    "{not json",
+]
+
+
+def sites_file(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text("- {id: bg1, kind: border_gate, operator: bdbp_tinh}\n", encoding="utf-8")
+    return str(path)
+
+
+def test_check_table(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES), "--sites",
+                    sites_file(tmp_path), "--as-of", "2024-03-05T00:00:00+07:00",
+                    "--since", "2024-03-04T00:00:00+07:00")
+    assert result.exit_code == 0, result.output
+    assert "Violations" in result.output and "Điều 6" in result.output
+    assert "invalid JSON" in result.output
+
+
+def test_check_json_and_fail_on(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES), "--sites",
+                    sites_file(tmp_path), "--as-of", "2024-03-05T00:00:00+07:00",
+                    "--since", "2024-03-04T00:00:00+07:00", "--format", "json",
+                    "--fail-on", "violations")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["summary"]["events_read"] == 2
+    assert {v["kind"] for v in report["violations"]} >= {"broadcast_hours"}
+
+
+def test_check_jsonl(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--sites",
+                    sites_file(tmp_path), "--as-of", "2024-03-05T00:00:00+07:00",
+                    "--since", "2024-03-04T00:00:00+07:00", "--format", "jsonl")
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert records[-1]["record"] == "summary"
+    assert any(r["record"] == "violation" for r in records)
+
+
+def test_check_unusable_input_exits_2(tmp_path):
+    for args in (("check", "atlantis", "x.jsonl", "--as-of", "2024-01-01T00:00:00+07:00"),
+                 ("check", SAMPLE, "missing.jsonl", "--as-of", "2024-01-01T00:00:00+07:00"),
+                 ("check", SAMPLE, events_file(tmp_path, LINES), "--as-of", "2024-01-01")):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "error:" in result.output and "Traceback" not in result.output
+
+
+def test_check_interpretation_override(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--as-of",
+                    "2024-03-05T00:00:00+07:00", "-i", "nope=1")
+    assert result.exit_code == 2 and "no interpretation" in result.output
+
+
+def test_python_dash_m():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "quyche", "list"], capture_output=True,
+                         text=True, check=True)
+    assert "kontum" in out.stdout

@@ -1,0 +1,290 @@
+"""Tests for `quyche.engine`, on the fictional rule set tests/data/sample.yaml."""
+
+from pathlib import Path
+
+import pytest
+
+import quyche
+from quyche import EvaluationError, MergeError
+
+RS = quyche.load(Path(__file__).parent / "data" / "sample.yaml")
+SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
+         {"id": "pb1", "kind": "public_board", "operator": "so_tttt"}]
+T = "2024-03-04T{}:00+07:00"
+
+
+def run(events, as_of="2024-03-05T00:00:00+07:00", since="2024-03-04T00:00:00+07:00",
+        sites=SITES, **kw):
+    return quyche.evaluate(RS, events, as_of=as_of, since=since, sites=sites, **kw)
+
+
+def seg(ident, site, start, end, **extra):
+    return {"id": ident, "type": "broadcast", "site": site, "start": T.format(start),
+            "end": T.format(end), **extra}
+
+
+def kinds(report, rule_id=None, site=None):
+    return sorted(v.kind for v in report.violations
+                  if (rule_id is None or v.rule_id == rule_id) and (site is None or
+                                                                    v.site == site))
+
+
+class TestBroadcast:
+    def test_enough_hours_no_violation(self):
+        """3 h before noon and 3 h after: the day is fine."""
+        r = run([seg("a", "bg1", "07:00", "10:00"), seg("b", "bg1", "14:00", "17:00")])
+        assert kinds(r, "daily_minimum") == []
+
+    def test_overlaps_count_once(self):
+        """Two overlapping 3-hour segments cover 4 hours, not 6."""
+        r = run([seg("a", "bg1", "07:00", "10:00"), seg("b", "bg1", "08:00", "11:00"),
+                 seg("c", "bg1", "13:00", "14:00")])
+        assert kinds(r, "daily_minimum") == ["broadcast_hours", "broadcast_part"]
+        short = next(v for v in r.violations if v.kind == "broadcast_hours")
+        assert short.when == "2024-03-04" and short.site == "bg1"
+        assert short.events == ["a", "b", "c"]
+
+    def test_duplicate_segment_counts_once(self):
+        r = run([seg("a", "bg1", "06:00", "09:00"), seg("a2", "bg1", "06:00", "09:00"),
+                 seg("b", "bg1", "13:00", "16:00")])
+        assert kinds(r, "daily_minimum") == []
+
+    def test_silent_registered_site(self):
+        r = run([])
+        assert kinds(r, "daily_minimum") == ["no_broadcast"]
+        assert kinds(r, "working_windows") == ["no_broadcast"]
+
+    def test_required_window_gap(self):
+        """A 30-minute gap inside 13:30-18:00 on a working day is a violation."""
+        r = run([seg("a", "pb1", "07:30", "11:00"), seg("b", "pb1", "13:30", "15:00"),
+                 seg("c", "pb1", "15:30", "18:00")])
+        [v] = [v for v in r.violations if v.rule_id == "working_windows"]
+        assert v.kind == "broadcast_window" and "13:30-18:00" in v.message_en
+
+    def test_window_rule_skips_weekends(self):
+        r = run([], since="2024-03-02T00:00:00+07:00", as_of="2024-03-04T00:00:00+07:00")
+        assert kinds(r, "working_windows") == []
+
+    def test_segment_across_midnight_split(self):
+        r = run([{"id": "n", "type": "broadcast", "site": "bg1",
+                  "start": "2024-03-03T21:00:00+07:00", "end": "2024-03-04T03:00:00+07:00"},
+                 seg("b", "bg1", "13:00", "16:00")])
+        assert kinds(r, "daily_minimum") == []
+
+    def test_emergency_counts_as_covered(self):
+        r = run([{"id": "e", "type": "emergency", "start": T.format("00:00"),
+                  "end": T.format("12:00")}, seg("b", "bg1", "13:00", "16:00")])
+        assert kinds(r, "daily_minimum") == []
+        assert kinds(r, "working_windows") == ["broadcast_window"]
+
+    def test_emergency_limited_to_named_sites(self):
+        r = run([{"id": "e", "type": "emergency", "start": T.format("00:00"),
+                  "end": T.format("12:00"), "sites": ["pb1"]},
+                 seg("b", "bg1", "13:00", "16:00")])
+        assert "broadcast_part" in kinds(r, "daily_minimum")
+
+    def test_interpretation_override_changes_finding(self):
+        """Morning read as ending at 11:00: 11:00-12:00 no longer counts for the morning."""
+        events = [seg("a", "bg1", "09:00", "12:00"), seg("b", "bg1", "13:00", "16:00")]
+        assert kinds(run(events), "daily_minimum") == []
+        r = run(events, interpretations={"morning_ends": "11:00"})
+        assert kinds(r, "daily_minimum") == ["broadcast_part"]
+
+    def test_day_not_ended_is_not_checked(self):
+        r = run([], as_of="2024-03-04T23:00:00+07:00")
+        assert kinds(r, "daily_minimum") == []
+
+
+class TestContent:
+    def test_language_groups_and_pairs(self):
+        r = run([seg("a", "bg1", "07:00", "10:00", language="tyz"),
+                 seg("b", "bg1", "13:00", "16:00", language="vi+en"),
+                 seg("c", "bg1", "17:00", "17:10", language="vi+lo")])
+        assert [v.events for v in r.violations if v.kind == "language_not_allowed"] == [["c"]]
+
+    def test_language_not_iso_is_rejected(self):
+        r = run([seg("a", "bg1", "07:00", "10:00", language="klingon")])
+        assert "ISO 639" in r.rejected[0].reason
+
+    def test_category_not_for_site_kind(self):
+        r = run([seg("a", "pb1", "07:30", "11:00", category="foreign_info")])
+        assert kinds(r, "categories_allowed") == ["category_not_allowed"]
+
+    def test_unknown_category_rejected_with_allowed_values(self):
+        r = run([seg("a", "bg1", "07:00", "10:00", category="gossip")])
+        assert "gossip" in r.rejected[0].reason and "policy" in r.rejected[0].reason
+
+    def test_state_secret_and_attribution(self):
+        r = run([{"id": "c1", "type": "content_published", "at": T.format("08:00"),
+                  "site": "bg1", "state_secret": True,
+                  "quoted_from": {"author": "A", "source": "Báo X"}}])
+        assert kinds(r, "no_secrets") == ["prohibited_content"]
+        [attr] = [v for v in r.violations if v.kind == "missing_attribution"]
+        assert "published_at" in attr.message_en and "link" in attr.message_en
+
+    def test_absent_attribution_fields_are_not_violations(self):
+        r = run([{"id": "c1", "type": "content_published", "at": T.format("08:00"),
+                  "site": "bg1"}])
+        assert not [v for v in r.violations if v.rule_id in ("attribution", "no_secrets")]
+
+
+class TestDuties:
+    AS_OF = "2024-07-01T00:00:00+07:00"
+
+    def test_oldest_open_period_first(self):
+        """A late Q1 submission discharges Q1 (late), not Q2."""
+        r = run([{"id": "s1", "type": "submission", "actor": "bdbp_tinh",
+                  "kind": "media_product", "at": "2024-04-02T09:00:00+07:00"}],
+                as_of=self.AS_OF, since="2024-01-15T00:00:00+07:00")
+        mine = {o.period: o for o in r.obligations_for("quarterly_media")
+                if o.actor == "bdbp_tinh"}
+        assert mine["2024-Q1"].status == "late" and mine["2024-Q1"].fulfilled_by == "s1"
+        assert mine["2024-Q2"].status == "missed"
+        late = [v for v in r.violations if v.kind == "late"]
+        assert late[0].when == "2024-04-02T09:00:00+07:00"
+
+    def test_explicit_period(self):
+        r = run([{"id": "s1", "type": "submission", "actor": "bdbp_tinh", "period": "2024-Q2",
+                  "kind": "media_product", "at": "2024-04-02T09:00:00+07:00"}],
+                as_of=self.AS_OF, since="2024-01-15T00:00:00+07:00")
+        mine = {o.period: o.status for o in r.obligations_for("quarterly_media")
+                if o.actor == "bdbp_tinh"}
+        assert mine == {"2024-Q1": "missed", "2024-Q2": "met", "2024-Q3": "open"}
+
+    def test_group_members_from_caller(self):
+        r = run([], as_of=self.AS_OF, since="2024-01-15T00:00:00+07:00",
+                actors={"so_tai_chinh": ["departments"]})
+        owners = {o.actor for o in r.obligations_for("quarterly_media")}
+        assert owners == {"bdbp_tinh", "so_ngoai_vu", "so_tai_chinh"}
+
+    def test_unknown_group_in_actors(self):
+        with pytest.raises(EvaluationError, match="not a group"):
+            run([], actors={"x": ["nobody"]})
+
+    def test_operator_role_from_sites(self):
+        r = run([], as_of="2024-12-31T00:00:00+07:00", since="2024-01-15T00:00:00+07:00")
+        assert {o.actor for o in r.obligations_for("annual_report")} == {"bdbp_tinh",
+                                                                          "so_tttt"}
+        due = r.obligations_for("annual_report")[0].due.isoformat()
+        assert due == "2024-12-15T00:00:00+07:00"
+
+    def test_backup_within_period(self):
+        r = run([{"id": "k1", "type": "backup", "at": "2024-02-29T23:00:00+07:00"},
+                 {"id": "k2", "type": "backup", "at": "2024-04-01T01:00:00+07:00"}],
+                as_of="2024-04-15T00:00:00+07:00", since="2024-01-15T00:00:00+07:00")
+        status = {o.period: o.status for o in r.obligations_for("monthly_backup")}
+        assert status == {"2024-01": "missed", "2024-02": "met", "2024-03": "missed",
+                          "2024-04": "met"}
+
+    def test_backup_retention(self):
+        r = run([{"id": "k1", "type": "backup", "at": "2024-01-31T10:00:00+07:00",
+                  "site": "bg1"},
+                 {"id": "x1", "type": "backup_deleted", "backup": "k1",
+                  "at": "2024-07-30T10:00:00+07:00"},
+                 {"id": "x2", "type": "backup_deleted", "backup": "gone",
+                  "at": "2024-07-30T10:00:00+07:00"}],
+                as_of="2024-08-01T00:00:00+07:00", since="2024-01-15T00:00:00+07:00")
+        [v] = [v for v in r.violations if v.kind == "backup_retention"]
+        assert v.events == ["k1", "x1"] and "2024-07-31" in v.message_en
+        assert any("gone" in w for w in r.warnings)
+
+    def test_triggered_working_days_and_exception(self):
+        r = run([{"id": "d1", "type": "document_received", "doc_class": "legal_normative",
+                  "at": "2024-04-26T10:00:00+07:00"},
+                 {"id": "d2", "type": "document_received", "doc_class": "legal_normative",
+                  "urgent": True, "at": "2024-04-26T10:00:00+07:00"},
+                 {"id": "d3", "type": "document_received", "doc_class": "planning",
+                  "at": "2024-04-26T10:00:00+07:00"},
+                 {"id": "p1", "type": "document_published", "ref": "d1",
+                  "at": "2024-05-09T16:00:00+07:00"}],
+                as_of="2024-05-20T00:00:00+07:00", since="2024-01-15T00:00:00+07:00")
+        docs = {o.trigger: o for o in r.obligations_for("document_update")}
+        assert set(docs) == {"d1", "d2"}
+        assert docs["d1"].due.isoformat() == "2024-05-10T00:00:00+07:00"
+        assert docs["d1"].status == "met" and docs["d1"].period is None
+        assert docs["d2"].due.isoformat() == "2024-04-27T00:00:00+07:00"
+        assert docs["d2"].status == "missed"
+
+    def test_operator_of_incident_site_owes_and_is_owed(self):
+        r = run([{"id": "i1", "type": "incident", "site": "bg1", "category": "power",
+                  "at": "2024-03-04T10:00:00+07:00"}])
+        [o] = r.obligations_for("incident_report")
+        assert o.actor == "bdbp_tinh" and o.owed_to == ["so_tttt"] and o.status == "open"
+
+    def test_event_actor(self):
+        r = run([{"id": "a1", "type": "activity_ended", "actor": "so_x",
+                  "at": "2024-03-04T10:00:00+07:00"},
+                 {"id": "n1", "type": "info_provided", "actor": "so_x", "ref": "a1",
+                  "at": "2024-03-04T18:00:00+07:00"}])
+        [o] = r.obligations_for("activity_info")
+        assert (o.actor, o.status, o.fulfilled_by) == ("so_x", "met", "n1")
+
+
+class TestInput:
+    def test_rejections_name_the_field(self):
+        r = run([{"type": "broadcast", "site": "bg1", "start": "2024-03-04T07:00:00"},
+                 {"type": "teleport"}, "not a dict",
+                 {"id": "s", "type": "submission", "actor": "x", "kind": "nope",
+                  "at": T.format("08:00")},
+                 seg("late", "bg1", "07:00", "08:00") | {"start": "2024-03-06T07:00:00+07:00",
+                                                          "end": "2024-03-06T08:00:00+07:00"},
+                 seg("ghost", "zz", "07:00", "08:00")])
+        reasons = [x.reason for x in r.rejected]
+        assert "start: datetime has no UTC offset" in reasons[0]
+        assert "end: field required" in reasons[0]
+        assert "unknown event type 'teleport'" in reasons[1]
+        assert "JSON object" in reasons[2]
+        assert "media_product" in reasons[3]
+        assert "as_of" in reasons[4]
+        assert "site registry" in reasons[5]
+        assert [x.index for x in r.rejected] == [0, 1, 2, 3, 4, 5]
+        assert r.summary.events_read == 6 and r.summary.events_rejected == 6
+
+    def test_fast_and_model_paths_agree(self):
+        """A broadcast dict and the same event as a model give the same report."""
+        from quyche.events import validate_event
+
+        raw = [seg("a", "bg1", "07:00", "10:00", language="vi")]
+        assert run(raw).model_dump() == run([validate_event(raw[0])]).model_dump()
+
+    def test_naive_as_of(self):
+        with pytest.raises(EvaluationError, match="as_of"):
+            run([], as_of="2024-03-05T00:00:00")
+
+    def test_since_after_as_of(self):
+        with pytest.raises(EvaluationError):
+            run([], since="2024-04-01T00:00:00+07:00")
+
+    def test_bad_site_registry(self):
+        with pytest.raises(EvaluationError, match="harbour"):
+            run([], sites=[{"id": "x", "kind": "harbour"}])
+
+    def test_events_must_be_iterable_of_events(self):
+        with pytest.raises(EvaluationError):
+            run({"type": "broadcast"})
+
+    def test_unknown_engine(self):
+        with pytest.raises(EvaluationError, match="engine"):
+            run([], engine="quantum")
+
+
+MERGE_EVENTS = (seg("a", "bg1", "07:00", "10:00"), seg("b", "pb1", "07:30", "11:00"),
+                seg("c", "bg1", "13:00", "16:30"), {"type": "nope", "id": "z"})
+
+
+class TestMerge:
+    EVENTS = MERGE_EVENTS
+
+    def test_partitions_merge_into_whole(self):
+        whole = run(self.EVENTS)
+        part1 = run([e for e in self.EVENTS if e.get("site") == "bg1"])
+        part2 = run([e for e in self.EVENTS if e.get("site") != "bg1"])
+        merged = part1.merge(part2).model_dump()
+        expected = whole.model_dump()
+        for report in (merged, expected):
+            report["rejected"] = [(r["id"], r["reason"]) for r in report["rejected"]]
+        assert merged == expected
+
+    def test_merge_refuses_other_arguments(self):
+        with pytest.raises(MergeError):
+            run([]).merge(run([], as_of="2024-03-06T00:00:00+07:00"))
