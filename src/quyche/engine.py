@@ -746,7 +746,11 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
 
 def _allocate_submissions(ctx: Context, ledger: Ledger,
                           open_slots: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
-    """Submissions discharge their named period first, else the oldest begun open one."""
+    """Submissions, in time order, discharge their named period, else the oldest begun one.
+
+    Going through submissions in time order means a later submission can never take a
+    period an earlier one already met: adding an event only makes fulfilments earlier.
+    """
     by_key: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for sub in ledger.submissions:
         by_key[(sub[0], sub[1])].append(sub)
@@ -755,23 +759,14 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label))
         if not candidates:
             continue
-        subs.sort(key=lambda s: (s[2], s[3]))
-        rest = []
-        for sub in subs:
-            if sub[4] is None:
-                rest.append(sub)
-                continue
-            slot = next((s for s in candidates if s["by"] is None and s["at"] is None
-                         and s["period"].label == sub[4]
-                         and ctx.accepts_recipient(s["ob"].owed_to, sub[5])), None)
-            if slot is not None:
-                slot["by"], slot["at"] = sub[3] or None, _local(sub[2])
-        for sub in rest:
-            begun = [s for s in candidates if s["at"] is None
-                     and ctx.accepts_recipient(s["ob"].owed_to, sub[5])
-                     and s["period"].begins.timestamp() <= sub[2]]
-            if begun:
-                begun[0]["by"], begun[0]["at"] = sub[3] or None, _local(sub[2])
+        for _actor, _kind, ts, ident, period, to in sorted(subs, key=lambda s: (s[2], s[3])):
+            for slot in candidates:
+                if slot["at"] is not None or not ctx.accepts_recipient(slot["ob"].owed_to, to):
+                    continue
+                if (period is None and slot["period"].begins.timestamp() <= ts) or (
+                        period is not None and slot["period"].label == period):
+                    slot["by"], slot["at"] = ident or None, _local(ts)
+                    break
 
 
 def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]]) -> None:
