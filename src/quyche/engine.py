@@ -38,6 +38,8 @@ _OFFSET = int(LOCAL.utcoffset(dt.datetime(2000, 1, 1)).total_seconds())
 _DAY = 86400
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _MAX_IDS_PER_DAY = 10
+_DAY_KIND_VI = {"working_day": "ngày làm việc", "weekend": "ngày nghỉ cuối tuần",
+                "holiday": "ngày lễ, nghỉ bù"}
 #: The owner of a duty owed by "whoever the event names" when the event names no one.
 UNNAMED = "unnamed"
 _PERIOD_RE = re.compile(
@@ -719,6 +721,9 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
                                        violations, list(owed_to)))
 
+    if rs.instrument.status != "in_force":
+        warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
+                        "not in force; the findings show what it would require")
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
 
@@ -867,7 +872,7 @@ def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: s
 
     if not covered:
         if rule.must_broadcast:
-            add("no_broadcast", f"Không ghi nhận đăng phát nào trong ngày ({day_kind})",
+            add("no_broadcast", f"Không ghi nhận đăng phát nào trong {_DAY_KIND_VI[day_kind]}",
                 f"No broadcast recorded on this {day_kind.replace('_', ' ')}")
         return found
     hours = _covered(covered, start, start + _DAY) / 3600
