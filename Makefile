@@ -33,6 +33,7 @@ schema: $(BIN)/.installed
 	$(BIN)/quyche schema > schema/rule-set.schema.json
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md
+	$(BIN)/quyche diff kontum laichau --format markdown > docs/kontum-laichau.md
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis

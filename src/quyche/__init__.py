@@ -3,10 +3,14 @@
     import quyche
     rs = quyche.load("kontum")
     report = quyche.evaluate(rs, events, as_of="2024-12-31T23:59:59+07:00")
+    quyche.diff(rs, other)                           # what differs, concept by concept
+    quyche.schedule(rs, "2025-01-01", "2025-12-31")  # recurring duties in a window
 
 See README.md and docs/ for the rule-set format, the event vocabulary and the report.
 """
 
+from .compare import compare
+from .diff import diff
 from .engine import evaluate
 from .errors import (
     BackendUnavailable,
@@ -19,8 +23,10 @@ from .errors import (
     RuleSetError,
     RuleSetNotFound,
 )
+from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .schedule import schedule
 from .schema import RuleSet
 from .workdays import VietnamCalendar, calendar
 
@@ -46,9 +52,13 @@ __all__ = [
     "Violation",
     "__version__",
     "calendar",
+    "compare",
+    "diff",
     "dump",
     "evaluate",
+    "explain",
     "load",
     "override",
     "rule_sets",
+    "schedule",
 ]

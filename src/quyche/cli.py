@@ -240,6 +240,209 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
 
 
+# --------------------------------------------------------------------------- analysts' tools
+
+
+class AnalystFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class ScheduleFormat(str, Enum):
+    table = "table"
+    json = "json"
+    ics = "ics"
+
+
+class ExplainFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _write_json(data: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _emit_tables(fmt: AnalystFormat, title: str, intro: str, tables: list[Any]) -> None:
+    from .render import render_html, render_markdown, render_rich
+
+    if fmt is AnalystFormat.markdown:
+        sys.stdout.write(render_markdown(title, tables, intro))
+    elif fmt is AnalystFormat.html:
+        sys.stdout.write(render_html(title, tables, intro))
+    else:
+        render_rich(out, title, tables, intro)
+
+
+@app.command("diff")
+def diff_(
+    a: str = typer.Argument(..., help="rule set A: bundled id or YAML file"),
+    b: str = typer.Argument(..., help="rule set B: bundled id or YAML file"),
+    fmt: AnalystFormat = typer.Option(AnalystFormat.table, "--format", help="output format"),
+    exit_code: bool = typer.Option(False, "--exit-code",
+                                   help="exit 1 when the rule sets differ (like git diff)"),
+) -> None:
+    """Semantic diff of two rule sets: concepts added, removed, changed; stricter or looser."""
+    from .diff import diff, tables
+
+    result = diff(_load(a), _load(b))
+    if fmt is AnalystFormat.json:
+        _write_json(result.model_dump(mode="json"))
+    else:
+        _emit_tables(fmt, *tables(result))
+    if exit_code and not result.empty:
+        raise typer.Exit(1)
+
+
+@app.command("compare")
+def compare_(
+    rules: list[str] = typer.Argument(None, help="rule sets (default: every bundled one)"),
+    fmt: AnalystFormat = typer.Option(AnalystFormat.table, "--format", help="output format"),
+) -> None:
+    """Key parameters of rule sets side by side, each with its article."""
+    from .compare import compare, tables
+
+    names = rules or rule_sets()
+    result = compare([_load(name) for name in names])
+    if fmt is AnalystFormat.json:
+        _write_json(result.model_dump(mode="json"))
+    else:
+        _emit_tables(fmt, *tables(result))
+
+
+@app.command("schedule")
+def schedule_(
+    rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
+    year: int | None = typer.Option(None, help="the calendar year (or --start and --end)"),
+    start: str | None = typer.Option(None, help="first day YYYY-MM-DD (or an instant)"),
+    end: str | None = typer.Option(None, help="last day YYYY-MM-DD (or an instant)"),
+    actor: str | None = typer.Option(None, help="only this actor's duties"),
+    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
+    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
+                                             help="override a reading: ID=VALUE"),
+) -> None:
+    """Recurring duties due in a year or window: due date, period, actor, recipient, article."""
+    from .schedule import schedule, to_ics, window
+
+    if year is not None and (start or end):
+        fail("give either --year or --start/--end, not both")
+    if year is None and not (start and end):
+        fail("give --year Y, or both --start and --end")
+    if year is not None and not 1976 <= year <= 2200:
+        fail(f"--year {year}: the working-day calendar covers 1976-2200")
+    rs = _load(rules, interpretation)
+    registry = _read_registry(sites, "sites")
+    if isinstance(registry, dict) and "sites" in registry:
+        registry = registry["sites"]
+    groups = _read_registry(actors, "actors")
+    lo, hi = window(year) if year is not None else (start, end)
+    try:
+        duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    if fmt is ScheduleFormat.json:
+        _write_json([d.model_dump(mode="json") for d in duties])
+    elif fmt is ScheduleFormat.ics:
+        label = f"{rs.id} {year}" if year is not None else f"{rs.id} {start}/{end}"
+        sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else "")))
+    else:
+        table = Table("due by", "rule", "actor", "period", "owed to", "article",
+                      title=f"{rs.id}: {len(duties)} recurring duties"
+                      + (f" of {actor}" if actor else ""), title_justify="left")
+        for column in table.columns[:4]:
+            column.overflow = "fold"
+        for d in duties:
+            when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
+            table.add_row(when, d.rule_id, d.actor, d.period, ", ".join(d.owed_to),
+                          _cite(d.source))
+        out.print(table)
+        if not duties:
+            err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
+                      "the actors known (groups count only declared members; the operator "
+                      "role needs --sites)", highlight=False)
+
+
+def _explain_markdown(e: Any) -> str:
+    from .render import cite_quote
+
+    lines = [f"# {e.rule_set} · {e.rule_id}", "", f"**{e.title['en']}** — {e.title['vi']}", "",
+             f"- **Tiếng Việt.** {e.text['vi']}", f"- **English.** {e.text['en']}",
+             f"- **Source.** {cite_quote(e.source, 400)}"]
+    lines += [f"- **Also.** {cite_quote(s, 400)}" for s in e.sources]
+    if e.example is not None:
+        lines.append(f"- **Example.** {e.example.text['en']} / {e.example.text['vi']}")
+    if e.policies:
+        lines += ["", "## Deadline policies it uses", ""]
+        lines += [f"- `{p.name}` = `{json.dumps(p.value)}` ({p.why}); basis: {p.basis}"
+                  for p in e.policies]
+    if e.interpretations:
+        lines += ["", "## Interpretations it relies on", ""]
+        for i in e.interpretations:
+            lines += [f"- `{i.id}` (`{i.path}` = `{json.dumps(i.value, ensure_ascii=False)}`): "
+                      f"{i.question} — {i.reading}",
+                      f"  alternatives: `{json.dumps(i.alternatives, ensure_ascii=False)}`; "
+                      f"override: `{i.override_cli}` or `{i.override_python}`"]
+    for note in e.notes:
+        lines += ["", f"> {note}"]
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def explain(
+    rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
+    rule_id: str = typer.Argument(..., help="an obligation, broadcast rule, constraint or "
+                                  "language policy id"),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
+                                             help="override a reading: ID=VALUE"),
+    today: str | None = typer.Option(None, help="example due date after this day (YYYY-MM-DD)"),
+    fmt: ExplainFormat = typer.Option(ExplainFormat.table, "--format", help="output format"),
+) -> None:
+    """A rule in words (Vietnamese and English), its article and quote, the readings it rests on."""
+    from .explain import explain as explain_rule
+    from .render import cite_quote
+
+    rs = _load(rules, interpretation)
+    try:
+        e = explain_rule(rs, rule_id, today=today, ref=rules)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    if fmt is ExplainFormat.json:
+        _write_json(e.model_dump(mode="json"))
+        return
+    if fmt is ExplainFormat.markdown:
+        sys.stdout.write(_explain_markdown(e))
+        return
+    say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
+    say(f"{e.rule_set} · {e.rule_id} ({e.kind.replace('_', ' ')})", style="bold")
+    say(f"vi: {e.text['vi']}")
+    say(f"en: {e.text['en']}")
+    say(f"source: {cite_quote(e.source, 400)}")
+    for s in e.sources:
+        say(f"also:   {cite_quote(s, 400)}")
+    if e.example is not None:
+        say(f"example: {e.example.text['en']}")
+        for ex_id, due in e.example.exceptions.items():
+            say(f"         under exception {ex_id}: due {due.isoformat()}")
+    for p in e.policies:
+        say(f"policy {p.name} = {json.dumps(p.value)} ({p.why}); basis: {p.basis}")
+    if e.interpretations:
+        say("interpretations it relies on:", style="bold")
+    for i in e.interpretations:
+        say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}")
+        say(f"  {i.question}")
+        say(f"  reading: {i.reading}")
+        say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
+        say(f"  override: {i.override_cli}")
+        say(f"            {i.override_python}")
+    for note in e.notes:
+        say(f"note: {note}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,554 @@
+"""A rule in words: what it requires, where it is written, what reading it rests on.
+
+A rule set is data for machines; an official asking "why is this report due on
+the 14th and not the 15th?" needs the rule in Vietnamese and English, its
+article and quote, the interpretations of open text it relies on (and how to
+read the text otherwise), the deadline policies it uses (`before_date` for
+"trước ngày D", roll-forward of periods), and one worked example of a due date.
+`explain(rule_set, rule_id)` gathers all of that from the rule set alone; the
+phrases it builds (`describe_recurrence`, `describe_deadline`, ...) are shared
+with `compare`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .deadlines import LOCAL, periods, triggered_due
+from .errors import EvaluationError
+from .report import Citation
+from .schema import (
+    EVENT_ACTOR,
+    BroadcastRule,
+    Deadline,
+    LanguagePolicy,
+    Obligation,
+    Policies,
+    Recurrence,
+    RuleSet,
+    Source,
+)
+
+__all__ = [
+    "ExampleDue",
+    "Explanation",
+    "InterpretationUse",
+    "PolicyUse",
+    "actor_names",
+    "cite",
+    "describe_condition",
+    "describe_deadline",
+    "describe_discharge",
+    "describe_recurrence",
+    "explain",
+    "last_day",
+    "rule_path",
+]
+
+Lang = Literal["vi", "en"]
+
+_EVENTS: dict[str, tuple[str, str]] = {
+    "broadcast": ("đăng phát", "a broadcast"),
+    "emergency": ("tình huống khẩn cấp", "an emergency"),
+    "submission": ("gửi sản phẩm, báo cáo", "a submission"),
+    "backup": ("sao lưu dữ liệu", "a backup"),
+    "backup_deleted": ("xoá bản sao lưu", "a backup is deleted"),
+    "incident": ("phát hiện sự cố", "an incident is detected"),
+    "incident_reported": ("báo cáo sự cố", "an incident is reported onward"),
+    "feedback_received": ("tiếp nhận phản ánh, kiến nghị", "public feedback is received"),
+    "feedback_forwarded": ("chuyển phản ánh, kiến nghị", "feedback is forwarded"),
+    "activity_ended": ("kết thúc hoạt động, sự kiện", "an activity or event ends"),
+    "document_signed": ("văn bản được ký, phê duyệt, thông qua",
+                        "a document is signed, approved or adopted"),
+    "info_provided": ("cung cấp thông tin", "the information is provided"),
+    "document_received": ("tiếp nhận văn bản để đăng tải", "a document to publish is received"),
+    "document_published": ("đăng tải văn bản", "the document is published"),
+    "content_published": ("đăng tải nội dung", "content is published"),
+}
+_DAY_KINDS = {"working_day": ("ngày làm việc", "working days"),
+              "weekend": ("ngày nghỉ cuối tuần", "weekends"),
+              "holiday": ("ngày lễ, nghỉ bù", "public holidays")}
+_OPS = {"$eq": "=", "$ne": "≠", "$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥",
+        "$in": "∈", "$nin": "∉"}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+def cite(rs: RuleSet, source: Source | None) -> Citation | None:
+    """A rule set's `Source` as the citation reports carry (with the instrument number)."""
+    if source is None:
+        return None
+    return Citation(document=source.document, instrument=rs.instrument.number.value,
+                    article=source.article, clause=source.clause, point=source.point,
+                    quote=source.quote)
+
+
+def actor_names(rs: RuleSet, ids: list[str], lang: Lang = "en") -> str:
+    """Actors by name (English names fall back to the id)."""
+    out = []
+    for ref in ids:
+        if ref == EVENT_ACTOR:
+            out.append("chủ thể nêu trong sự kiện" if lang == "vi"
+                       else "the actor the event names")
+            continue
+        actor = rs.actor(ref)
+        if actor is None:
+            out.append(ref)
+        elif lang == "vi":
+            out.append(actor.name)
+        else:
+            out.append(f"{actor.name_en or actor.name} ({ref})")
+    return "; ".join(out) if out else ("(không nêu)" if lang == "vi" else "(not named)")
+
+
+def describe_condition(where: dict[str, Any]) -> str:
+    """A Mongo-style condition in a line: `category = security`, `doc_class ∈ {a, b}`."""
+    parts = []
+    for key, value in where.items():
+        if key in ("$and", "$or"):
+            joiner = " and " if key == "$and" else " or "
+            parts.append("(" + joiner.join(describe_condition(c) for c in value) + ")")
+        elif isinstance(value, dict):
+            for op, operand in value.items():
+                if op == "$exists":
+                    parts.append(f"{key} {'given' if operand else 'absent'}")
+                elif isinstance(operand, list):
+                    parts.append(f"{key} {_OPS[op]} {{{', '.join(map(str, operand))}}}")
+                else:
+                    parts.append(f"{key} {_OPS[op]} {json.dumps(operand, ensure_ascii=False)}")
+        else:
+            parts.append(f"{key} = {json.dumps(value, ensure_ascii=False).strip(chr(34))}")
+    return " and ".join(parts)
+
+
+def describe_deadline(deadline: Deadline, lang: Lang = "en") -> str:
+    """`within 24 hours`, `within 3 working days`, `the same day` (and in Vietnamese)."""
+    n = deadline.amount
+    if lang == "vi":
+        return {"hours": f"trong thời hạn {n} giờ", "days": f"trong thời hạn {n} ngày",
+                "working_days": f"trong {n} ngày làm việc",
+                "same_day": "ngay trong ngày"}[deadline.kind]
+    return {"hours": f"within {n} hours", "days": f"within {n} days",
+            "working_days": f"within {n} working days",
+            "same_day": "the same day"}[deadline.kind]
+
+
+def _dates_of(rec: Recurrence) -> list[tuple[int, int | None]]:
+    """(month of the year, day or None for the last) of each due date in a year."""
+    unit = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[rec.every]
+    count = 12 // unit
+    numbers = rec.periods or list(range(1, count + 1))
+    return [((k - 1) * unit + (rec.month or unit), rec.day) for k in numbers]
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def describe_recurrence(rec: Recurrence, policies: Policies, lang: Lang = "en") -> str:
+    """When a recurring duty falls due, as the text would say it, with the reading applied."""
+    vi = lang == "vi"
+    if rec.anchor == "in_force":
+        return (f"{rec.interval:02d} năm/lần, tính từ ngày có hiệu lực; hạn là hết ngày cuối "
+                "của mỗi kỳ" if vi else
+                f"every {rec.interval} years counted from the in-force date, due by the end "
+                "of each period")
+    before = rec.relation == "before"
+    if rec.every == "month":
+        if rec.day is None:
+            phrase = "cuối mỗi tháng" if vi else "by the end of each month"
+        else:
+            phrase = (f"{'trước ' if before else ''}ngày {rec.day} hằng tháng" if vi else
+                      f"{'before' if before else 'on'} day {rec.day} of each month")
+    else:
+        dates = _dates_of(rec)
+        yearly = rec.every == "year" or rec.periods is not None
+        if rec.day is None:
+            months = ", ".join(f"tháng {m}" if vi else _MONTHS[m - 1] for m, _ in dates)
+            phrase = f"cuối {months}" if vi else f"by the end of {months}"
+        else:
+            shown = ", ".join(f"{d}/{m}" for m, d in dates)
+            phrase = (f"{'trước ngày' if before else 'ngày'} {shown}" if vi else
+                      f"{'before' if before else 'on'} {shown}")
+        if vi:
+            phrase += " hằng năm" if yearly else {"quarter": " (hằng quý)",
+                                                  "half_year": " (6 tháng một lần)"}[rec.every]
+        else:
+            phrase += " each year" if yearly else {"quarter": " (each quarter)",
+                                                   "half_year": " (each half-year)"}[rec.every]
+        if rec.interval > 1:
+            phrase += (f", {rec.interval:02d} năm/lần" if vi else f", every {rec.interval} years")
+    if before:
+        value = policies.before_date.value
+        exclusive = value == "exclusive"
+        if vi:
+            phrase += (" — hiểu là hết ngày liền trước" if exclusive
+                       else " — hiểu là hết chính ngày đó") + f" (before_date: {value})"
+        else:
+            phrase += (" — read as: by the end of the day before" if exclusive
+                       else " — read as: by the end of that day") + f" (before_date: {value})"
+    return phrase
+
+
+def describe_discharge(rs: RuleSet, ob: Obligation, lang: Lang = "en") -> str:
+    """What fulfils a duty."""
+    d = ob.discharged_by
+    vi = lang == "vi"
+    if d.event == "submission":
+        kind = next((k for k in rs.submission_kinds if k.id == d.kind), None)
+        name = (kind.name.vi if vi else kind.name.en) if kind else d.kind
+        return (f"gửi “{name}” (sự kiện submission, kind {d.kind})" if vi else
+                f"a submission of kind {d.kind} ({name})")
+    if d.match == "within_period":
+        return (f"có sự kiện {d.event} trong kỳ" if vi else
+                f"a {d.event} event within the period")
+    if d.match == "ref":
+        return (f"sự kiện {d.event} tham chiếu sự kiện phát sinh qua trường {d.ref_field}"
+                if vi else f"a {d.event} event naming the triggering event in {d.ref_field}")
+    return f"{d.event}"
+
+
+def last_day(due: dt.datetime) -> dt.date:
+    """The last local day on which a duty due at `due` can still be done."""
+    return (due.astimezone(LOCAL) - dt.timedelta(microseconds=1)).date()
+
+
+def rule_path(rs: RuleSet, rule_id: str) -> tuple[str, Any]:
+    """The dotted path of a rule (as interpretations name it) and the rule itself."""
+    for prefix, items in (("obligations", rs.obligations), ("broadcast.rules", rs.broadcast.rules),
+                          ("constraints", rs.constraints),
+                          ("languages.policies", rs.languages.policies)):
+        for item in items:
+            if item.id == rule_id:
+                return f"{prefix}.{rule_id}", item
+    raise EvaluationError(
+        f"{rs.id}: no rule {rule_id!r}; rules are: {', '.join(rs.rule_ids())}")
+
+
+# --------------------------------------------------------------------------- models
+
+
+class InterpretationUse(_Out):
+    """A reading of open text the rule relies on, and how to choose another."""
+
+    id: str
+    path: str
+    value: Any
+    question: str
+    reading: str
+    alternatives: list[Any] = []
+    source: Citation | None = None
+    override_cli: str = Field(..., description="the command line that reads it otherwise")
+    override_python: str = Field(..., description="the Python call that reads it otherwise")
+
+
+class PolicyUse(_Out):
+    """A deadline policy of the rule set that shapes this rule's due dates."""
+
+    name: str
+    value: Any
+    basis: str
+    why: str
+    source: Citation | None = None
+
+
+class ExampleDue(_Out):
+    """One worked due date: the next period due after a day, or a trigger on that day."""
+
+    text: dict[str, str]
+    period: str | None = None
+    trigger_at: dt.datetime | None = None
+    due: dt.datetime
+    last_day: dt.date
+    exceptions: dict[str, dt.datetime] = Field({}, description="due under each exception")
+
+
+class Explanation(_Out):
+    """What `quyche.explain(rule_set, rule_id)` returns."""
+
+    rule_set: str
+    rule_id: str
+    kind: Literal["obligation", "broadcast_rule", "constraint", "language_policy"]
+    path: str
+    title: dict[str, str]
+    text: dict[str, str] = Field(..., description="the rule in words: vi and en")
+    source: Citation
+    sources: list[Citation] = []
+    interpretations: list[InterpretationUse] = []
+    policies: list[PolicyUse] = []
+    example: ExampleDue | None = None
+    notes: list[str] = []
+
+
+# --------------------------------------------------------------------------- rules in words
+
+
+def _obligation_text(rs: RuleSet, ob: Obligation, lang: Lang) -> str:
+    vi = lang == "vi"
+    owers, to = actor_names(rs, ob.owed_by, lang), actor_names(rs, ob.owed_to, lang)
+    title = ob.title.vi if vi else ob.title.en
+    lines = [f"{title}."]
+    if vi:
+        lines.append(f"Chủ thể thực hiện: {owers}." + (f" Gửi/báo cáo: {to}." if ob.owed_to
+                                                         else ""))
+    else:
+        lines.append(f"Owed by {owers}" + (f" to {to}." if ob.owed_to else "."))
+    if ob.site_kinds:
+        lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
+                     + ", ".join(ob.site_kinds) + ".")
+    if ob.recurrence is not None:
+        lines.append(("Thời hạn: " if vi else "Due: ")
+                     + describe_recurrence(ob.recurrence, rs.policies, lang) + ".")
+    else:
+        event = _EVENTS.get(ob.trigger.event, (ob.trigger.event, ob.trigger.event))
+        when = f" ({describe_condition(ob.trigger.where)})" if ob.trigger.where else ""
+        lines.append((f"Phát sinh khi {event[0]}{when}; thời hạn: "
+                      if vi else f"Arises when {event[1]}{when}; due ")
+                     + describe_deadline(ob.deadline, lang) + ".")
+        for ex in ob.exceptions:
+            lines.append((f"Ngoại lệ {ex.id}: khi {describe_condition(ex.when)}, "
+                          if vi else f"Exception {ex.id}: when {describe_condition(ex.when)}, ")
+                         + describe_deadline(ex.deadline, lang) + ".")
+    lines.append(("Hoàn thành khi: " if vi else "Discharged by ")
+                 + describe_discharge(rs, ob, lang) + ".")
+    if ob.effective_from or ob.effective_until:
+        span = f"{ob.effective_from or '…'} – {ob.effective_until or '…'}"
+        lines.append(("Hiệu lực: " if vi else "Effective: ") + span + ".")
+    return " ".join(lines)
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def _broadcast_text(rs: RuleSet, rule: BroadcastRule, lang: Lang) -> str:
+    vi = lang == "vi"
+    days = ", ".join(_DAY_KINDS[d][0 if vi else 1] for d in rule.day_kinds)
+    kinds = ", ".join(rule.site_kinds) + (f" ({', '.join(rule.sites)})" if rule.sites else "")
+    lines = [f"{rule.title.vi if vi else rule.title.en}."]
+    lines.append(f"Áp dụng: điểm loại {kinds}; vào {days}."
+                  if vi else f"Applies to sites of kind {kinds}, on {days}.")
+    if rule.min_hours is not None:
+        lines.append(f"Tối thiểu {_hours(rule.min_hours)} giờ/ngày." if vi else
+                     f"At least {_hours(rule.min_hours)} hours a day.")
+    if rule.max_hours is not None:
+        lines.append(f"Tối đa {_hours(rule.max_hours)} giờ/ngày." if vi else
+                     f"At most {_hours(rule.max_hours)} hours a day.")
+    for part in rule.parts:
+        w = part.window
+        lines.append(f"Khung {part.id} ({w.start}–{w.end}): tối thiểu {_hours(part.min_hours)} "
+                     "giờ." if vi else f"Part {part.id} ({w.start}–{w.end}): at least "
+                     f"{_hours(part.min_hours)} hours.")
+    if rule.required_windows:
+        spans = ", ".join(f"{w.start}–{w.end}" for w in rule.required_windows)
+        lines.append(f"Phát liên tục trong các khung giờ {spans}." if vi else
+                     f"Broadcasting throughout {spans}.")
+        if rule.tolerance_minutes:
+            lines.append(f"Cho phép thiếu {rule.tolerance_minutes} phút." if vi else
+                         f"{rule.tolerance_minutes} uncovered minutes tolerated.")
+    if rule.must_broadcast:
+        lines.append("Một điểm đã đăng ký không phát cả ngày là vi phạm." if vi else
+                     "A registered site silent all day breaks the rule.")
+    return " ".join(lines)
+
+
+def _constraint_text(rs: RuleSet, c: Any, lang: Lang) -> str:
+    vi = lang == "vi"
+    lines = [f"{c.title.vi if vi else c.title.en}."]
+    if c.kind == "attribution":
+        lines.append(("Nội dung trích dẫn phải ghi: " if vi else "Quoted content must give: ")
+                     + ", ".join(c.required) + ".")
+    elif c.kind == "prohibited_content":
+        lines.append(("Không được đăng tải nội dung thuộc: " if vi
+                      else "Content of these categories must not be published: ")
+                     + ", ".join(c.categories) + ".")
+    elif c.kind == "category_allowed":
+        lines.append("Nội dung phải thuộc một loại thông tin được liệt kê." if vi else
+                     "Content must belong to a listed category.")
+    elif c.kind == "backup_retention":
+        (unit, n), = ((k, v) for k, v in c.retention.model_dump().items() if v is not None)
+        words = {"hours": ("giờ", "hours"), "days": ("ngày", "days"),
+                 "working_days": ("ngày làm việc", "working days"),
+                 "months": ("tháng", "months"), "years": ("năm", "years")}[unit]
+        lines.append(f"Dữ liệu sao lưu được lưu giữ tối thiểu {n} {words[0]}." if vi else
+                     f"Backups must be kept at least {n} {words[1]}.")
+    if c.site_kinds:
+        lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
+                     + ", ".join(c.site_kinds) + ".")
+    return " ".join(lines)
+
+
+def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
+    vi = lang == "vi"
+    groups = {g.id: g for g in rs.languages.groups}
+    allowed = ", ".join(f"{a} ({', '.join(groups[a].codes)})" if a in groups else a
+                        for a in p.allowed)
+    kinds = ", ".join(p.site_kinds)
+    if vi:
+        mode = ("ngôn ngữ khác là vi phạm" if p.mode == "limit"
+                else "danh mục ngôn ngữ sản xuất, không kiểm tra")
+        return f"Ngôn ngữ trên điểm loại {kinds}: {allowed} ({mode})."
+    mode = ("any other language breaks the rule" if p.mode == "limit"
+            else "the languages produced; nothing is checked")
+    return f"Languages on sites of kind {kinds}: {allowed} ({mode})."
+
+
+# --------------------------------------------------------------------------- what it relies on
+
+
+def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
+                     policy_paths: list[str]) -> list[InterpretationUse]:
+    prefixes = [path, *policy_paths]
+    groups: set[str] = set()
+    if isinstance(rule, Obligation):
+        # Who owes a duty owed by a group depends on who is read as a member of it.
+        groups = {a for a in rule.owed_by if rs.actor(a) and rs.actor(a).kind == "group"}
+        prefixes += [f"actors.{g}" for g in sorted(groups)]
+    elif isinstance(rule, LanguagePolicy):
+        prefixes += [f"languages.groups.{g}" for g in rule.allowed]
+    elif getattr(rule, "kind", None) == "prohibited_content":
+        prefixes += [f"categories.{c}" for c in rule.categories]
+    out = []
+    for interp in rs.interpretations:
+        mentioned = json.dumps([interp.value, interp.alternatives])
+        membership = (interp.path.startswith("actors.") and interp.path.endswith(".member_of")
+                      and any(f'"{g}"' in mentioned for g in groups))
+        if not membership and not any(interp.path == p or interp.path.startswith(p + ".")
+                                      for p in prefixes):
+            continue
+        alternative = interp.alternatives[0] if interp.alternatives else "VALUE"
+        text = alternative if isinstance(alternative, str) else json.dumps(
+            alternative, ensure_ascii=False)
+        cli = (f"quyche explain {shlex.quote(ref)} {rule_id} "
+               f"--interpretation {shlex.quote(f'{interp.id}={text}')}")
+        python = (f"quyche.load({ref!r}, interpretations={{{interp.id!r}: "
+                  f"{alternative!r}}})")
+        out.append(InterpretationUse(
+            id=interp.id, path=interp.path, value=interp.value, question=interp.question,
+            reading=interp.reading, alternatives=list(interp.alternatives),
+            source=cite(rs, interp.source), override_cli=cli, override_python=python))
+    return out
+
+
+def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
+    if not isinstance(rule, Obligation):
+        return []
+    used: list[tuple[str, str]] = []
+    rec = rule.recurrence
+    if rec is not None and rec.anchor == "calendar":
+        if rec.relation == "before":
+            used.append(("before_date", 'the text says "trước ngày D" (before D)'))
+        used.append(("roll_forward_fixed_dates", "the due date is a fixed calendar date"))
+    if rec is not None and rec.anchor == "in_force":
+        used.append(("roll_forward_periods", "the due date ends a period counted in years"))
+    deadlines = [rule.deadline, *(e.deadline for e in rule.exceptions)] if rule.trigger else []
+    if any(d is not None and d.kind == "days" for d in deadlines):
+        used.append(("roll_forward_periods", "the deadline is a period counted in days"))
+    out = []
+    for name, why in used:
+        policy = getattr(rs.policies, name)
+        out.append(PolicyUse(name=name, value=policy.value, basis=policy.basis, why=why,
+                             source=cite(rs, policy.source)))
+    return out
+
+
+def _example(rs: RuleSet, rule: Obligation, today: dt.date) -> ExampleDue | None:
+    in_force = rs.instrument.date_of("in_force")
+    ref = max(today, in_force) if in_force else today
+    after = dt.datetime(ref.year, ref.month, ref.day, tzinfo=LOCAL)
+    if rule.recurrence is not None:
+        rec = rule.recurrence
+        months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[rec.every]
+        horizon = dt.date(ref.year + (months * rec.interval) // 12 + 2, 12, 31)
+        for p in periods(rec, rs.policies, ref, horizon, in_force or ref):
+            if p.due <= after:
+                continue
+            if rule.effective_from and p.end < rule.effective_from:
+                continue
+            if rule.effective_until and p.start > rule.effective_until:
+                continue
+            day = last_day(p.due)
+            return ExampleDue(
+                period=p.label, due=p.due, last_day=day,
+                text={"vi": f"Kỳ {p.label} ({p.start:%d/%m/%Y}–{p.end:%d/%m/%Y}): hạn hết ngày "
+                            f"{day:%d/%m/%Y} (thời điểm {p.due.isoformat()}).",
+                      "en": f"Period {p.label} ({p.start} to {p.end}): due by the end of "
+                            f"{day.isoformat()} (instant {p.due.isoformat()})."})
+        return None
+    at = dt.datetime(ref.year, ref.month, ref.day, 9, 0, tzinfo=LOCAL)
+    due = triggered_due(rule.deadline, at, rs.policies)
+    exceptions = {ex.id: triggered_due(ex.deadline, at, rs.policies) for ex in rule.exceptions}
+    return ExampleDue(
+        trigger_at=at, due=due, last_day=last_day(due), exceptions=exceptions,
+        text={"vi": f"Nếu sự kiện xảy ra lúc {at:%H:%M %d/%m/%Y}, hạn là {due.isoformat()}.",
+              "en": f"If the event happens at {at.isoformat()}, the duty is due at "
+                    f"{due.isoformat()}."})
+
+
+def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None = None,
+            ref: str | None = None) -> Explanation:
+    """Explain one rule of a rule set (an obligation, broadcast rule, constraint or language
+    policy): in words, cited, with the interpretations and policies it relies on and an
+    example due date after `today` (default: today, or the in-force date if later).
+
+    `ref` is how the rule set is named in the override hints (default: its id).
+    """
+    from .loader import load
+
+    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    if today is None:
+        today = dt.datetime.now(LOCAL).date()
+    elif isinstance(today, str):
+        try:
+            today = dt.date.fromisoformat(today)
+        except ValueError:
+            raise EvaluationError(f"today: expected a date YYYY-MM-DD, got {today!r}") from None
+    path, rule = rule_path(rs, rule_id)
+    ref = ref or rs.id
+    if isinstance(rule, Obligation):
+        kind = "obligation"
+        text = {lang: _obligation_text(rs, rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.title.vi, "en": rule.title.en}
+    elif isinstance(rule, BroadcastRule):
+        kind = "broadcast_rule"
+        text = {lang: _broadcast_text(rs, rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.title.vi, "en": rule.title.en}
+    elif isinstance(rule, LanguagePolicy):
+        kind = "language_policy"
+        text = {lang: _language_text(rs, rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.id, "en": rule.id}
+    else:
+        kind = "constraint"
+        text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.title.vi, "en": rule.title.en}
+    policies = _policies(rs, rule)
+    notes = []
+    if rule.source is not None and getattr(rule, "note", None):
+        notes.append(rule.note)
+    if isinstance(rule, Obligation) and rule.trigger and any(
+            d.kind == "working_days" for d in [rule.deadline, *(e.deadline for e in
+                                                                 rule.exceptions)]):
+        notes.append("Working days come from the Vietnamese calendar of the holidays package "
+                     "(weekends, public holidays, compensatory days off, swapped Saturdays).")
+    if isinstance(rule, Obligation) and rule.recurrence and not rs.instrument.date_of(
+            "in_force"):
+        notes.append("The text gives no in-force date: evaluate() needs since=...")
+    return Explanation(
+        rule_set=rs.id, rule_id=rule_id, kind=kind, path=path, title=title, text=text,
+        source=cite(rs, rule.source),
+        sources=[cite(rs, s) for s in getattr(rule, "sources", [])],
+        interpretations=_interpretations(rs, path, rule, ref, rule_id,
+                                         [f"policies.{p.name}" for p in policies]),
+        policies=policies,
+        example=_example(rs, rule, today) if isinstance(rule, Obligation) else None,
+        notes=notes)

@@ -1,0 +1,209 @@
+"""Tables for people: the output formats the analysts' commands share.
+
+`diff` and `compare` both end in tables of values with their citations, which
+must read the same in a terminal (rich), in the Markdown docs built by mkdocs,
+and in one self-contained HTML page an analyst can mail around. This module
+turns a list of `Table`s into each of those, escaping what each format needs
+escaped (`|` and HTML in Markdown cells, everything in HTML), and knows how to
+write a citation (`Điều 8 khoản 2 điểm a`) and a value in a few words.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .report import Citation
+
+__all__ = [
+    "Table",
+    "cite",
+    "cite_quote",
+    "render_html",
+    "render_markdown",
+    "render_rich",
+    "short",
+]
+
+
+@dataclass
+class Table:
+    """A titled table: a header row and rows of plain-text cells (newlines allowed)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    intro: str = ""
+
+
+def cite(source: Citation | None) -> str:
+    """`Điều 8 khoản 2 điểm a`; `QĐ Điều 2` for the decision's own articles; `annex`."""
+    if source is None:
+        return ""
+    if source.article is None:
+        parts = ["annex" if source.document == "annex" else f"{source.document} header"]
+    else:
+        parts = [("QĐ " if source.document == "decision" else "") + f"Điều {source.article}"]
+    if source.clause:
+        parts.append(f"khoản {source.clause}")
+    if source.point:
+        parts.append(f"điểm {source.point}")
+    return " ".join(parts)
+
+
+def cite_quote(source: Citation | None, limit: int = 90) -> str:
+    """The citation and its quote: `Điều 8 khoản 2: “<quote>”`, long quotes shortened."""
+    if source is None:
+        return ""
+    quote = source.quote if len(source.quote) <= limit else source.quote[: limit - 1] + "…"
+    return f"{cite(source)}: “{quote}”"
+
+
+def short(value: Any, limit: int = 160) -> str:
+    """A value in a few words: scalars as they are, lists joined, mappings as `k: v`."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (int, float)):
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+    elif isinstance(value, list):
+        text = ", ".join(short(v, limit) for v in value) if value else "(none)"
+        if any(isinstance(v, (dict, list)) for v in value):
+            text = "; ".join(short(v, limit) for v in value)
+    elif isinstance(value, dict):
+        if set(value) == {"start", "end"} and all(isinstance(v, str) for v in value.values()):
+            text = f"{value['start']}–{value['end']}"
+        else:
+            text = ", ".join(f"{k}: {short(v, limit)}" for k, v in value.items()
+                             if v not in (None, [], {}))
+            text = text or "(empty)"
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def _md_cell(text: str) -> str:
+    # Raw HTML and entities are live in Markdown: neutralise them, keep a plain "&" readable.
+    escaped = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("|", "\\|")
+    return "<br>".join(escaped.splitlines()) if escaped else " "
+
+
+def render_markdown(title: str, tables: Sequence[Table], intro: str = "") -> str:
+    """A Markdown document: a title, an introduction, a section per table."""
+    out = [f"# {title}", ""]
+    if intro:
+        out += [intro.rstrip(), ""]
+    for table in tables:
+        out += [f"## {table.title}", ""]
+        if table.intro:
+            out += [table.intro.rstrip(), ""]
+        if not table.rows:
+            out += ["(no differences)", ""]
+            continue
+        out.append("| " + " | ".join(_md_cell(c) for c in table.columns) + " |")
+        out.append("|" + "|".join("---" for _ in table.columns) + "|")
+        for row in table.rows:
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem;
+       color: #1d2330; line-height: 1.4; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9rem; }
+th, td { border: 1px solid #c9d0dc; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+th { background: #eef2f8; }
+tr:nth-child(even) td { background: #f8fafc; }
+.intro { white-space: pre-wrap; }
+td.stricter { color: #a11d1d; font-weight: 600; } td.looser { color: #1d6a2f; font-weight: 600; }
+td.incomparable { color: #7a5b00; }
+"""
+
+
+def _html_cell(text: str) -> str:
+    escaped = html.escape(text)
+    css = f' class="{escaped}"' if text in ("stricter", "looser", "incomparable") else ""
+    return f"<td{css}>" + "<br>".join(escaped.splitlines()) + "</td>"
+
+
+def render_html(title: str, tables: Sequence[Table], intro: str = "") -> str:
+    """One self-contained HTML page (inline CSS, no scripts, every text escaped)."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="vi">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    if intro:
+        out.append(f'<p class="intro">{html.escape(intro.strip())}</p>')
+    for table in tables:
+        out.append(f"<h2>{html.escape(table.title)}</h2>")
+        if table.intro:
+            out.append(f'<p class="intro">{html.escape(table.intro.strip())}</p>')
+        if not table.rows:
+            out.append("<p>(no differences)</p>")
+            continue
+        out.append("<table>")
+        out.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+                   + "</tr></thead>")
+        out.append("<tbody>")
+        for row in table.rows:
+            out.append("<tr>" + "".join(_html_cell(c) for c in row) + "</tr>")
+        out.append("</tbody></table>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+def render_rich(console: Console, title: str, tables: Sequence[Table], intro: str = "") -> None:
+    """Print the tables to a rich console (no markup is read from the data)."""
+    console.print(title, style="bold", markup=False, highlight=False)
+    if intro:
+        console.print(intro, markup=False, highlight=False)
+    for table in tables:
+        rich = RichTable(*table.columns, title=table.title, title_justify="left",
+                         show_lines=True)
+        for column in rich.columns:
+            column.overflow = "fold"  # never cut a value short with an ellipsis
+        for row in table.rows:
+            rich.add_row(*[_plain(c) for c in row])
+        if table.intro:
+            console.print(table.intro, markup=False, highlight=False)
+        if table.rows:
+            console.print(rich)
+        else:
+            console.print(f"{table.title}: (no differences)", markup=False, highlight=False)
+
+
+def _plain(text: str) -> Any:
+    from rich.text import Text
+
+    return Text(text)

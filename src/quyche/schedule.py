@@ -1,0 +1,193 @@
+"""The calendar of recurring duties: what falls due in a window, for whom, by when.
+
+An agency wants its year at a glance ("what do we owe, to whom, by which day?")
+and in its calendar application. `schedule(rule_set, start, end)` lists every
+recurring duty due in the window — due instant, period, owing actor, recipients
+and citation — computed exactly as `evaluate` computes obligations: the periods
+and due instants come from `deadlines.periods`, the owing actors from
+`engine.Context.owners` (named bodies always, group members when declared, the
+operator role only for the operators of the sites passed). `to_ics` writes the
+duties as an iCalendar file (RFC 5545) with stable UIDs, so re-importing an
+updated schedule updates events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .deadlines import LOCAL, end_of_day, periods
+from .engine import Context
+from .errors import EvaluationError
+from .events import parse_instant
+from .explain import cite, last_day
+from .report import Citation
+from .schema import RuleSet
+from .workdays import TIMEZONE
+
+__all__ = ["Duty", "schedule", "to_ics", "window"]
+
+
+class Duty(BaseModel):
+    """One recurring duty of one actor for one period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_set: str
+    rule_id: str
+    title: str
+    title_en: str
+    actor: str
+    owed_to: list[str]
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    due: dt.datetime = Field(..., description="the instant the duty expires")
+    last_day: dt.date = Field(..., description="the last local day on which it can be done")
+    all_day: bool = Field(..., description="due at the end of a day (not at an hour)")
+    source: Citation
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier: rule set, rule, actor and period."""
+        raw = f"{self.rule_set}.{self.rule_id}.{self.actor}.{self.period}"
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", raw) + "@quyche"
+
+
+def _bound(value: Any, name: str, end: bool) -> dt.datetime:
+    """A window bound: a date (its start, or for `end` its end) or an aware instant."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return end_of_day(value) if end else dt.datetime(value.year, value.month, value.day,
+                                                           tzinfo=LOCAL)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return _bound(dt.date.fromisoformat(value), name, end)
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise EvaluationError(f"{name}: {exc} (or give a date YYYY-MM-DD)") from None
+
+
+def window(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The window of a calendar year: from 1/1 00:00 to the end of 31/12, local time."""
+    return (dt.datetime(year, 1, 1, tzinfo=LOCAL), end_of_day(dt.date(year, 12, 31)))
+
+
+def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | None = None,
+             sites: Iterable[Mapping[str, Any]] | None = None,
+             actors: Mapping[str, Iterable[str]] | None = None) -> list[Duty]:
+    """Every recurring duty due in the window (start, end], sorted by due instant.
+
+    `start` and `end` are dates (the window runs from the start of `start` to the
+    end of `end`) or aware instants. A duty is in the window when its due instant
+    is after `start` and at or before `end`: a duty due "by the end of 31/12" is
+    in the window of that year. Nothing falls due before the rule set is in
+    force. `actor` keeps only that actor's duties; `sites` and `actors` are the
+    site registry and group memberships of `evaluate`.
+    """
+    from .loader import load
+
+    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
+    if lo >= hi:
+        raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
+    ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors)
+    if actor is not None:
+        _check_actor(rs, ctx, actor)
+    in_force = rs.instrument.date_of("in_force")
+    floor = lo
+    if in_force is not None:
+        floor = max(lo, dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL))
+    first, last = lo.astimezone(LOCAL).date(), hi.astimezone(LOCAL).date()
+    out: list[Duty] = []
+    for ob in rs.obligations:
+        if ob.recurrence is None:
+            continue
+        owners = [o for o in ctx.owners(ob) if actor is None or o == actor]
+        if not owners:
+            continue
+        source = cite(rs, ob.source)
+        for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
+                         ctx.calendar):
+            if not floor < p.due <= hi:
+                continue
+            if ob.effective_from and p.end < ob.effective_from:
+                continue
+            if ob.effective_until and p.start > ob.effective_until:
+                continue
+            local = p.due.astimezone(LOCAL)
+            for owner in owners:
+                out.append(Duty(
+                    rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
+                    actor=owner, owed_to=list(ob.owed_to), period=p.label,
+                    period_start=p.start, period_end=p.end, due=p.due,
+                    last_day=last_day(p.due), all_day=local.time() == dt.time(0),
+                    source=source))
+    out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period))
+    return out
+
+
+def _check_actor(rs: RuleSet, ctx: Context, actor: str) -> None:
+    declared = rs.actor(actor)
+    operators = {s.operator for s in ctx.sites.values() if s.operator}
+    if declared is not None and declared.kind != "body":
+        raise EvaluationError(
+            f"{rs.id}: {actor!r} is a {declared.kind}, not a body; name one of its members "
+            "(groups and roles owe duties through their members and the sites' operators)")
+    if declared is None and actor not in ctx.actor_groups and actor not in operators:
+        bodies = sorted(a.id for a in rs.actors if a.kind == "body")
+        raise EvaluationError(
+            f"{rs.id}: unknown actor {actor!r}; declared bodies: {', '.join(bodies)} "
+            "(or pass it in actors=... / as the operator of a site)")
+
+
+def to_ics(duties: Sequence[Duty], name: str | None = None,
+           stamp: dt.datetime | None = None) -> bytes:
+    """The duties as an iCalendar file (RFC 5545).
+
+    A duty due at the end of day D is an all-day event on D; one due at an hour
+    is a timed event at that instant (in Asia/Ho_Chi_Minh, with its VTIMEZONE).
+    UIDs are stable (rule set, rule, actor, period); DESCRIPTION carries the
+    article and its quote. `stamp` (DTSTAMP) defaults to now, in UTC.
+    """
+    from icalendar import Calendar, Event
+
+    zone = ZoneInfo(TIMEZONE)
+    stamp = stamp or dt.datetime.now(dt.timezone.utc)
+    cal = Calendar.new(prodid="-//quyche//recurring duties//VI", name=name or "quyche",
+                       calscale="GREGORIAN", uid=f"quyche.{name or 'schedule'}")
+    for d in duties:
+        if d.all_day:
+            start: dt.date | dt.datetime = d.last_day
+            end: dt.date | dt.datetime = d.last_day + dt.timedelta(days=1)
+        else:
+            start = end = d.due.astimezone(zone)
+        src = d.source
+        where = " ".join(x for x in (
+            f"Điều {src.article}" if src.article else src.document,
+            f"khoản {src.clause}" if src.clause else "",
+            f"điểm {src.point}" if src.point else "") if x)
+        instrument = f" ({src.instrument})" if src.instrument else ""
+        recipients = ", ".join(d.owed_to) or "—"
+        description = (f"{d.title}\n{d.title_en}\n"
+                       f"{where}{instrument}: “{src.quote}”\n"
+                       f"Owed by {d.actor} to {recipients}; period {d.period} "
+                       f"({d.period_start.isoformat()} – {d.period_end.isoformat()}); "
+                       f"due {d.due.isoformat()}.")
+        event = Event.new(uid=d.uid, stamp=stamp, start=start, end=end,
+                          summary=f"{d.title} — {d.actor} ({d.period})",
+                          description=description, categories=[d.rule_set, d.rule_id])
+        event.add("x-quyche-rule-set", d.rule_set)
+        event.add("x-quyche-rule-id", d.rule_id)
+        event.add("x-quyche-actor", d.actor)
+        event.add("x-quyche-period", d.period)
+        event.add("x-quyche-due", d.due.isoformat())
+        cal.add_component(event)
+    if any(not d.all_day for d in duties):
+        cal.add_missing_timezones()
+    return cal.to_ical()
