@@ -288,3 +288,49 @@ class TestMerge:
     def test_merge_refuses_other_arguments(self):
         with pytest.raises(MergeError):
             run([]).merge(run([], as_of="2024-03-06T00:00:00+07:00"))
+
+
+class TestFindingsDetail:
+    def test_exception_is_named_and_cited(self):
+        """An urgent document's same-day deadline names the exception and cites its clause."""
+        r = run([{"id": "d2", "type": "document_received", "doc_class": "legal_normative",
+                  "urgent": True, "at": "2024-03-04T10:00:00+07:00"}],
+                as_of="2024-03-06T00:00:00+07:00")
+        [o] = r.obligations_for("document_update")
+        assert o.exception == "urgent" and o.source.quote == "ngay trong ngày"
+        [v] = r.violations_for("document_update")
+        assert "exception urgent: the same day" in v.message_en
+
+    def test_emergency_time_does_not_count_towards_a_maximum(self, tmp_path):
+        text = (Path(__file__).parent / "data" / "sample.yaml").read_text(encoding="utf-8")
+        capped = quyche.loader.load_text(text.replace("      min_hours: 6\n",
+                                                      "      min_hours: 6\n      max_hours: 8\n"))
+        events = [{"id": "e", "type": "emergency", "start": T.format("00:00"),
+                   "end": T.format("12:00")}, seg("b", "bg1", "13:00", "19:00")]
+        r = quyche.evaluate(capped, events, as_of="2024-03-05T00:00:00+07:00",
+                            since="2024-03-04T00:00:00+07:00", sites=SITES)
+        assert kinds(r, "daily_minimum") == []
+
+    def test_submission_that_discharges_nothing_is_reported(self):
+        r = run([{"id": "s9", "type": "submission", "actor": "ubnd_x", "kind": "media_product",
+                  "at": T.format("09:00")}])
+        assert any("s9" in w and "ubnd_x" in w and "actors=" in w for w in r.warnings)
+
+    def test_backup_without_site_is_held_to_retention(self):
+        r = run([{"id": "k1", "type": "backup", "at": "2024-01-31T10:00:00+07:00"},
+                 {"id": "x1", "type": "backup_deleted", "backup": "k1",
+                  "at": "2024-03-04T10:00:00+07:00"}], since="2024-01-15T00:00:00+07:00")
+        assert kinds(r, "backup_retention") == ["backup_retention"]
+
+    def test_languages_of_all_policies_for_a_kind_are_allowed(self):
+        """A plan policy for the same kind of site widens what a limit policy allows."""
+        text = (Path(__file__).parent / "data" / "sample.yaml").read_text(encoding="utf-8")
+        wider = quyche.loader.load_text(text.replace(
+            "  policies:\n", "  policies:\n    - {id: translations, site_kinds: [border_gate], "
+            "allowed: [lo], mode: plan, source: {article: 11, quote: \"tiếng Lào\"}}\n"))
+        events = [seg("a", "bg1", "07:00", "10:00", language="lo"),
+                  seg("b", "bg1", "13:00", "16:00", language="fr")]
+        r = quyche.evaluate(wider, events, as_of="2024-03-05T00:00:00+07:00",
+                            since="2024-03-04T00:00:00+07:00", sites=SITES)
+        [v] = [v for v in r.violations if v.kind == "language_not_allowed"]
+        assert v.events == ["b"] and v.rule_id == "border_languages"

@@ -294,8 +294,9 @@ class Ledger:
         default_factory=list)
     backups: dict[str, tuple[float, str | None, str | None]] = field(default_factory=dict)
     deletions: list[tuple[float, str, str]] = field(default_factory=list)
-    triggers: list[tuple[str, str, float, tuple[str, ...], float, tuple[str, ...]]] = field(
-        default_factory=list)
+    # rule id, trigger id, instant, owners, due, recipients, exception applied
+    triggers: list[tuple[str, str, float, tuple[str, ...], float, tuple[str, ...], str | None]
+                   ] = field(default_factory=list)
     discharges: dict[tuple[str, str], list[tuple[float, str]]] = field(default_factory=dict)
     findings: list[Violation] = field(default_factory=list)
 
@@ -335,7 +336,15 @@ class Reader:
         self.ctx = ctx
         self.ledger = ledger or Ledger()
         rs = ctx.rule_set
-        self._language_policies = [p for p in rs.languages.policies if p.mode == "limit"]
+        # Per site kind: the limit policy to cite, and every tag any policy for that kind
+        # allows (a plan lists languages that are produced, so they are allowed too).
+        self._languages: dict[str, tuple[Any, list[str]]] = {}
+        for kind in {k.id for k in rs.site_kinds}:
+            covering = [p for p in rs.languages.policies if kind in p.site_kinds]
+            limits = [p for p in covering if p.mode == "limit"]
+            if limits:
+                allowed = list(dict.fromkeys(t for p in covering for t in p.allowed))
+                self._languages[kind] = (limits[0], allowed)
         self._attribution = [c for c in rs.constraints if c.kind == "attribution"]
         self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
         self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
@@ -550,14 +559,12 @@ class Reader:
                 rule_id=rule.id, kind=vkind, site=site, when=when, message=vi, message_en=en,
                 source=ctx.cite(rule.source), events=events))
 
-        if language is not None and kind is not None:
-            for policy in self._language_policies:
-                if kind in policy.site_kinds and not self._language_ok(policy, language):
-                    add(policy, "language_not_allowed",
-                        f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: "
-                        f"{', '.join(policy.allowed)}",
-                        f"Language '{language}' is not allowed here: "
-                        f"{', '.join(policy.allowed)}")
+        if language is not None and kind in self._languages:
+            policy, allowed = self._languages[kind]
+            if not self._language_ok(kind, allowed, language):
+                add(policy, "language_not_allowed",
+                    f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: {', '.join(allowed)}",
+                    f"Language '{language}' is not allowed here: {', '.join(allowed)}")
         if category is not None:
             cat = ctx.categories[category]
             for rule in self._category_rules:
@@ -579,13 +586,13 @@ class Reader:
                         f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
                         f"Quoted content lacks: {', '.join(missing)}")
 
-    def _language_ok(self, policy: Any, language: str) -> bool:
-        key = (policy.id, language)
+    def _language_ok(self, kind: str, tags: list[str], language: str) -> bool:
+        key = (kind, language)
         if key not in self._allowed_cache:
             groups = self.ctx.lang_groups
             parts = language.split("+")
             ok = False
-            for allowed in policy.allowed:
+            for allowed in tags:
                 allowed_parts = allowed.split("+")
                 if len(allowed_parts) != len(parts):
                     continue
@@ -650,10 +657,12 @@ class Reader:
                 owners = [UNNAMED]  # the duty exists; the event does not say whose it is
             if not owners:
                 continue
-            deadline = next((ex.deadline for ex, test in exceptions if test(data)), ob.deadline)
+            exception = next((ex for ex, test in exceptions if test(data)), None)
+            deadline = exception.deadline if exception else ob.deadline
             due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
-                                         due.timestamp(), tuple(self.ctx.recipients(ob, data))))
+                                         due.timestamp(), tuple(self.ctx.recipients(ob, data)),
+                                         exception.id if exception else None))
 
 
 def _id_of(raw: Any) -> str | None:
@@ -699,7 +708,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 slots.append(slot)
                 if ob.discharged_by.event == "submission":
                     open_slots[(owner, ob.discharged_by.kind)].append(slot)
-    _allocate_submissions(ctx, ledger, open_slots)
+    warnings.extend(_allocate_submissions(ctx, ledger, open_slots))
     _allocate_backups(ctx, ledger, slots)
     for slot in slots:
         ob, period = slot["ob"], slot["period"]
@@ -707,7 +716,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                                    slot["by"], slot["at"], violations))
 
     # Triggered duties.
-    for rule_id, trigger_id, _at, owners, due_ts, owed_to in ledger.triggers:
+    for rule_id, trigger_id, _at, owners, due_ts, owed_to, exception in ledger.triggers:
         ob = rs.obligation(rule_id)
         due = _local(due_ts)
         if due <= ctx.since:
@@ -719,7 +728,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                             f"it names no actor; reported as {UNNAMED!r}")
         for owner in owners:
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
-                                       violations, list(owed_to)))
+                                       violations, list(owed_to), exception))
 
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
@@ -750,20 +759,22 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
 
 
 def _allocate_submissions(ctx: Context, ledger: Ledger,
-                          open_slots: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
+                          open_slots: Mapping[tuple[str, str], list[dict[str, Any]]]
+                          ) -> list[str]:
     """Submissions, in time order, discharge their named period, else the oldest begun one.
 
     Going through submissions in time order means a later submission can never take a
     period an earlier one already met: adding an event only makes fulfilments earlier.
+    Returns a warning for each actor and kind whose submissions discharged nothing.
     """
     by_key: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for sub in ledger.submissions:
         by_key[(sub[0], sub[1])].append(sub)
-    for key, subs in by_key.items():
+    warnings = []
+    for key, subs in sorted(by_key.items()):
         candidates = sorted(open_slots.get(key, []),
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label))
-        if not candidates:
-            continue
+        unused = []
         for _actor, _kind, ts, ident, period, to in sorted(subs, key=lambda s: (s[2], s[3])):
             for slot in candidates:
                 if slot["at"] is not None or not ctx.accepts_recipient(slot["ob"].owed_to, to):
@@ -772,6 +783,19 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                         period is not None and slot["period"].label == period):
                     slot["by"], slot["at"] = ident or None, _local(ts)
                     break
+            else:
+                unused.append(ident or "(no id)")
+        if unused and not candidates:
+            warnings.append(
+                f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} discharged "
+                f"nothing: {key[0]!r} owes no such duty here (a group member? pass actors=) "
+                f"[{', '.join(unused[:5])}{', …' if len(unused) > 5 else ''}]")
+        elif unused:
+            warnings.append(
+                f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} found no open "
+                f"period to discharge [{', '.join(unused[:5])}"
+                f"{', …' if len(unused) > 5 else ''}]")
+    return warnings
 
 
 def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]]) -> None:
@@ -797,14 +821,19 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
 
 def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt.datetime,
             trigger: str | None, by: str | None, at: dt.datetime | None,
-            violations: list[Violation], owed_to: list[str] | None = None) -> ObligationStatus:
+            violations: list[Violation], owed_to: list[str] | None = None,
+            exception: str | None = None) -> ObligationStatus:
     if at is not None:
         status = "met" if at <= due else "late"
     else:
         status = "missed" if ctx.as_of > due else "open"
-    citation = ctx.cite(ob.source)
+    applied = next((ex for ex in ob.exceptions if ex.id == exception), None)
+    citation = ctx.cite(applied.source if applied else ob.source)
     what = f"{ob.title.vi}" + (f" ({period})" if period else "")
     what_en = f"{ob.title.en}" + (f" ({period})" if period else "")
+    if applied:
+        what += f" [ngoại lệ {applied.id}: {_deadline_words(applied.deadline)[0]}]"
+        what_en += f" [exception {applied.id}: {_deadline_words(applied.deadline)[1]}]"
     events = [e for e in (trigger, by) if e and not e.startswith("#")]
     if status == "late":
         violations.append(Violation(
@@ -822,7 +851,17 @@ def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: d
         rule_id=ob.id, title=ob.title.vi, actor=owner,
         owed_to=list(ob.owed_to) if owed_to is None else owed_to, period=period,
         due=due, status=status, trigger=trigger, fulfilled_by=by, fulfilled_at=at,
-        source=citation)
+        exception=exception, source=citation)
+
+
+def _deadline_words(deadline: Any) -> tuple[str, str]:
+    n = deadline.amount
+    return {
+        "hours": (f"{n} giờ", f"{n} hours"),
+        "days": (f"{n} ngày", f"{n} days"),
+        "working_days": (f"{n} ngày làm việc", f"{n} working days"),
+        "same_day": ("ngay trong ngày", "the same day"),
+    }[deadline.kind]
 
 
 def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
@@ -850,18 +889,25 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             played = ledger.coverage.get(key, [])
             urgent = [[max(s, start), min(e, start + _DAY)] for s, e, sites, _ in emergencies
                       if s < start + _DAY and e > start and (sites is None or site.id in sites)]
+            if urgent:
+                urgent = _union(urgent)
             covered = _union(played, urgent) if urgent else played
             ids = ledger.segment_ids.get(key, [])
             count = ledger.segment_count.get(key, 0)
             for rule in todays:
-                out.extend(_day_findings(ctx, rule, site.id, date, day_kind, start, played,
-                                         covered, ids, count))
+                out.extend(_day_findings(ctx, rule, site.id, date, start, covered, urgent,
+                                         ids, count))
     return out
 
 
-def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: str,
-                  start: float, played: list, covered: list, ids: list[str], count: int
-                  ) -> list[Violation]:
+def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, start: float,
+                  covered: list, urgent: list, ids: list[str], count: int) -> list[Violation]:
+    """The findings of one broadcast rule for one site and day.
+
+    Emergency time (`urgent`) is exempt both ways: it counts as covered for minimums and
+    windows, and does not count towards a maximum (authorities set time and duration).
+    """
+    day_kind = ctx.calendar.kind_of(date)
     when = date.isoformat()
     citation = ctx.cite(rule.source)
     found: list[Violation] = []
@@ -881,9 +927,11 @@ def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: s
         add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, dưới mức tối thiểu "
             f"{rule.min_hours:g} giờ/ngày", f"Broadcast {note}, below the minimum "
             f"{rule.min_hours:g} h/day")
-    if rule.max_hours is not None and hours - 1e-9 > rule.max_hours:
-        add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, vượt mức "
-            f"{rule.max_hours:g} giờ/ngày", f"Broadcast {note}, above {rule.max_hours:g} h/day")
+    own = hours - (_covered(urgent, start, start + _DAY) / 3600 if urgent else 0.0)
+    if rule.max_hours is not None and own - 1e-9 > rule.max_hours:
+        add("broadcast_hours", f"Thời lượng đăng phát {own:.2f} giờ, vượt mức "
+            f"{rule.max_hours:g} giờ/ngày", f"Broadcast {own:.2f} h outside emergencies, "
+            f"{count} segment(s), above {rule.max_hours:g} h/day")
     for part in rule.parts:
         lo, hi = part.window.minutes
         got = _covered(covered, start + lo * 60, start + hi * 60) / 3600
@@ -914,8 +962,8 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
         taken, site, actor = backup
         kind = ctx.site_kind(site)
         for rule in rules:
-            if rule.site_kinds is not None and kind not in rule.site_kinds:
-                continue
+            if rule.site_kinds is not None and kind is not None and kind not in rule.site_kinds:
+                continue  # a backup of no known kind of site is held to every retention rule
             keep_until = add_duration(_local(taken), rule.retention)
             if ts < keep_until.timestamp() and ts >= ctx.since_ts:
                 out.append(Violation(

@@ -46,6 +46,7 @@ class ObligationStatus(_Out):
     trigger: str | None = None
     fulfilled_by: str | None = None
     fulfilled_at: dt.datetime | None = None
+    exception: str | None = Field(None, description="the deadline exception that applied")
     source: Citation
 
 

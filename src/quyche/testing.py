@@ -863,11 +863,16 @@ _VALUES = st.recursive(
     max_leaves=6,
 )
 # Instants a careless exporter writes: far from today, without offset, as objects.
-_ODD_INSTANTS = (
-    st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2300, 1, 1),
-                 timezones=st.sampled_from([dt.timezone.utc, LOCAL])).map(dt.datetime.isoformat)
-    | st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2300, 1, 1)).map(dt.datetime.isoformat)
-    | st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 1, 1), timezones=st.just(LOCAL))
+# (`st.datetimes` keeps near 2000; years are chosen around the calendar's edges instead.)
+_ODD_YEARS = (1900, 1970, 1975, 1976, 2000, 2024, 2036, 2199, 2200, 2201, 2300)
+_ODD_MOMENTS = st.builds(
+    lambda year, moment: moment.replace(year=year), st.sampled_from(_ODD_YEARS),
+    st.datetimes(dt.datetime(2001, 1, 1), dt.datetime(2001, 12, 31, 23, 59),
+                 timezones=st.sampled_from([LOCAL, dt.timezone.utc])))
+_ODD_INSTANTS = st.one_of(
+    _ODD_MOMENTS.map(dt.datetime.isoformat),
+    _ODD_MOMENTS,
+    _ODD_MOMENTS.map(lambda moment: moment.replace(tzinfo=None).isoformat()),
 )
 _FIELD_NAMES = sorted({name for model in _MODELS.values() for name in model.model_fields})
 _YAML_TOKENS = ("&a ", "*a", "&a [*a]", "&a {b: *a}", "<<: *a", "!!python/object:os.system ",
@@ -945,8 +950,10 @@ def arbitrary_events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
     def perturbed(draw: Any) -> dict[str, Any]:
         ev = draw(valid)
         own = st.sampled_from(sorted(ev))
-        for key in draw(st.lists(own | own | keys, min_size=1, max_size=3)):
-            if draw(st.booleans()) and key in ev and key != "type":
+        for key in draw(st.lists(own | own | keys, min_size=1, max_size=2)):
+            if key in ("at", "start", "end"):
+                ev[key] = draw(_ODD_INSTANTS)
+            elif draw(st.booleans()) and key in ev and key != "type":
                 del ev[key]
             else:
                 ev[key] = draw(values)
@@ -954,4 +961,5 @@ def arbitrary_events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
 
     shaped = st.fixed_dictionaries({"type": st.sampled_from(EVENT_TYPES) | _VALUES},
                                    optional={k: values for k in _FIELD_NAMES if k != "type"})
-    return perturbed() | shaped | st.dictionaries(keys, values, max_size=6) | _VALUES
+    return st.one_of(perturbed(), perturbed(), perturbed(), shaped,
+                     st.dictionaries(keys, values, max_size=6), _VALUES)
