@@ -23,11 +23,13 @@ from pydantic import BaseModel, ValidationError
 
 from . import matcher
 from .deadlines import LOCAL, add_duration, end_of_day, periods, triggered_due
-from .errors import EvaluationError, MergeError
+from .errors import CalendarError, EvaluationError, MergeError
 from .events import InvalidEvent, parse_instant, reason_of, validate_event
 from .loader import valid_language_tag
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
+from .workdays import FIRST_YEAR as _FIRST_YEAR
+from .workdays import LAST_YEAR as _LAST_YEAR
 from .workdays import calendar
 
 __all__ = ["Context", "Ledger", "evaluate", "finalize", "merge_reports"]
@@ -123,6 +125,10 @@ class Context:
             self.since = _instant_arg(since, "since")
         if self.since > self.as_of:
             raise EvaluationError(f"since ({self.since}) is after as_of ({self.as_of})")
+        for name, instant in (("since", self.since), ("as_of", self.as_of)):
+            if not _FIRST_YEAR <= instant.year <= _LAST_YEAR:
+                raise EvaluationError(f"{name}: {instant.isoformat()} is outside the years the "
+                                      f"working-day calendar covers ({_FIRST_YEAR}-{_LAST_YEAR})")
         self.since_ts = self.since.timestamp()
         self.as_of_ts = self.as_of.timestamp()
         self.sites = self._registry(sites)
@@ -620,7 +626,8 @@ class Reader:
     def _on_backup(self, ev: Any) -> None:
         ts = self._at(ev.at)
         self._check_site(ev.site)
-        key = ev.id or f"#{self.ledger.read - 1}"
+        # Without an id, a backup is known by what it is, the same in any partition.
+        key = ev.id or f"#backup@{ev.at.isoformat()}/{ev.site or ''}/{ev.actor or ''}"
         self.ledger.backups[key] = (ts, ev.site, ev.actor)
 
     def _on_backup_deleted(self, ev: Any) -> None:
@@ -648,7 +655,7 @@ class Reader:
         if not rules:
             return
         data = ev.model_dump()
-        ident = ev.id or f"#{self.ledger.read - 1}"
+        ident = ev.id or f"#{ev.type}@{ev.at.isoformat()}"  # the same in any partition
         for ob, condition, exceptions in rules:
             if not condition(data):
                 continue
@@ -659,7 +666,11 @@ class Reader:
                 continue
             exception = next((ex for ex, test in exceptions if test(data)), None)
             deadline = exception.deadline if exception else ob.deadline
-            due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
+            try:
+                due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies,
+                                    self.ctx.calendar)
+            except CalendarError as exc:
+                raise _Reject(f"at: {exc}") from None
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
                                          due.timestamp(), tuple(self.ctx.recipients(ob, data)),
                                          exception.id if exception else None))
@@ -736,9 +747,11 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
 
-    obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or ""))
+    # A total order on every field, so equal-looking findings never keep the input's order.
+    obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or "",
+                                    o.fulfilled_at or o.due, o.fulfilled_by or "", o.status))
     violations.sort(key=lambda v: (v.when, v.rule_id, v.kind, v.site or "", v.actor or "",
-                                   v.period or "", tuple(v.events)))
+                                   v.period or "", tuple(v.events), v.message))
     rejected = sorted(ledger.rejected, key=lambda r: (r.index, r.id or "", r.reason))
     by_status: dict[str, int] = {s: 0 for s in ("open", "met", "late", "missed")}
     for o in obligations:

@@ -77,6 +77,8 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, dict[str, tuple[int, int]
             data = loader.construct_document(node)
         finally:
             loader.dispose()
+    except _Recursive as exc:
+        return None, {}, [exc.args[0]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -89,7 +91,16 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, dict[str, tuple[int, int]
     return data, marks, problems
 
 
-def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], filename: str) -> None:
+class _Recursive(Exception):
+    """An alias that contains itself: no rule set needs one, and it cannot be validated."""
+
+
+def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], filename: str,
+          active: frozenset[int] = frozenset()) -> None:
+    if id(node) in active:
+        raise _Recursive(Problem(filename, node.start_mark.line + 1, node.start_mark.column + 1,
+                                 path, "recursive alias: a value that contains itself"))
+    active = active | {id(node)}
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -104,10 +115,10 @@ def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], file
                 ))
                 continue
             seen[key] = key_node.start_mark.line + 1
-            _walk(value_node, here, marks, problems, filename)
+            _walk(value_node, here, marks, problems, filename, active)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", marks, problems, filename)
+            _walk(item, f"{path}[{i}]", marks, problems, filename, active)
 
 
 # --------------------------------------------------------------------------- validation

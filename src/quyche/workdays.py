@@ -21,12 +21,13 @@ import holidays
 
 from .errors import CalendarError
 
-__all__ = ["TIMEZONE", "VietnamCalendar", "calendar"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "TIMEZONE", "VietnamCalendar", "calendar"]
 
 #: Every time quyche reads or writes is in this zone (UTC+7, no daylight saving since 1975).
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
-_MIN_YEAR, _MAX_YEAR = 1976, 2200
+#: The years the calendar can answer for (from reunification; far enough ahead for any deadline).
+FIRST_YEAR, LAST_YEAR = 1976, 2200
 _DAY_KINDS = ("working_day", "weekend", "holiday")
 
 
@@ -37,9 +38,9 @@ class VietnamCalendar:
         self._build(first_year, last_year)
 
     def _build(self, first_year: int, last_year: int) -> None:
-        if first_year < _MIN_YEAR or last_year > _MAX_YEAR:
+        if first_year < FIRST_YEAR or last_year > LAST_YEAR:
             raise CalendarError(
-                f"the working-day calendar covers {_MIN_YEAR}-{_MAX_YEAR}; "
+                f"the working-day calendar covers {FIRST_YEAR}-{LAST_YEAR}; "
                 f"asked for {first_year}-{last_year}"
             )
         years = range(first_year, last_year + 1)
@@ -67,7 +68,11 @@ class VietnamCalendar:
 
     def _ensure(self, day: dt.date) -> None:
         if not (self.first <= day <= self.last):
-            self._build(min(self.first.year, day.year - 1), max(self.last.year, day.year + 2))
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise CalendarError(f"{day.isoformat()} is outside the years the working-day "
+                                    f"calendar covers ({FIRST_YEAR}-{LAST_YEAR})")
+            self._build(max(FIRST_YEAR, min(self.first.year, day.year - 1)),
+                        min(LAST_YEAR, max(self.last.year, day.year + 2)))
 
     def kind_of(self, day: dt.date) -> str:
         """'working_day', 'weekend' or 'holiday' (a public holiday or compensatory day off)."""
