@@ -1,0 +1,36 @@
+"""The curated public surface of `quyche` is exactly what we mean to export."""
+
+import quyche
+
+EXPECTED = {
+    # operations
+    "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
+    "override", "calendar",
+    # models
+    "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
+    "VietnamCalendar",
+    # errors
+    "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
+    "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
+    "__version__",
+}
+
+
+def test_exported_names():
+    assert set(quyche.__all__) == EXPECTED
+
+
+def test_every_export_exists():
+    for name in quyche.__all__:
+        assert hasattr(quyche, name), name
+
+
+def test_every_error_is_a_quyche_error():
+    for name in EXPECTED:
+        obj = getattr(quyche, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, quyche.QuycheError), name
+
+
+def test_bundled_rule_sets():
+    assert quyche.rule_sets() == ["angiang", "caobang", "kontum", "laichau", "tuyenquang"]
