@@ -82,7 +82,15 @@ def _add_interval(intervals: list[list[float]], start: float, end: float) -> Non
 
 
 def _covered(intervals: Iterable[Sequence[float]], lo: float, hi: float) -> float:
-    return sum(max(0.0, min(e, hi) - max(s, lo)) for s, e in intervals)
+    """Seconds of [lo, hi) covered by sorted, disjoint intervals."""
+    total = 0.0
+    for s, e in intervals:
+        if e <= lo:
+            continue
+        if s >= hi:
+            break
+        total += (e if e < hi else hi) - (s if s > lo else lo)
+    return total
 
 
 def _union(*lists: Iterable[Sequence[float]]) -> list[list[float]]:
