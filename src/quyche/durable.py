@@ -12,9 +12,10 @@ conditions trustworthy outside this package.
 durable_rules has limits, measured on 2.0.28 (docs/durable.md), and each is met
 by construction here rather than by luck:
 
-- Sessions: state per `sid` is never freed and ~1000 sids exhaust the engine
-  (MemoryError, then a segfault). Every message uses one sid, whose state holds
-  nothing: events are consumed by the rule that fires.
+- Sessions: state per `sid` is never freed, and after 1024 distinct sids the
+  engine raised MemoryError and the process then died of a segfault. Every
+  message uses one sid, whose state holds nothing: events are consumed by the
+  rule that fires.
 - A message no rule matches raises `MessageNotHandledException`, and an event
   that matches several rules fires only one of them. Every ruleset compiled here
   is a partition: its rules are mutually exclusive (explicit negations, first
@@ -438,6 +439,13 @@ class DurableReader(Reader):
         self._feeds: dict[str, list[tuple]] = {}
         for duty in duties:
             self._feeds.setdefault(duty.entry[0].trigger.event, []).append(duty.entry)
+
+    def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
+        """Every event through `add`: the native reader's inlined broadcast path would
+        skip the router."""
+        for index, raw in enumerate(events, start):
+            self.add(index, raw)
+        return self.ledger
 
     def _route(self, event_type: str) -> None:
         """Ask the router which duties an event of this type feeds; every event asks once."""

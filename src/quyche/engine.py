@@ -138,6 +138,8 @@ class Context:
                 raise EvaluationError(f"{name}: {instant.isoformat()} is outside the years the "
                                       f"working-day calendar covers ({_FIRST_YEAR}-{_LAST_YEAR})")
         self.since_ts = self.since.timestamp()
+        # Broadcast time before the first checked day can never matter: it is not stored.
+        self.first_day_ts = (_day_of(self.since_ts) * _DAY) - _OFFSET
         self.as_of_ts = self.as_of.timestamp()
         self.sites = self._registry(sites)
         self.actor_groups = self._groups(actors)
@@ -376,6 +378,7 @@ class Reader:
         ledger, sites = self.ledger, self.ctx.sites
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
         as_of_ts, fromiso, keys = self.ctx.as_of_ts, dt.datetime.fromisoformat, _BROADCAST_KEYS
+        first_ts = self.ctx.first_day_ts
         fast = 0
         for index, raw in enumerate(events, start):
             if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= keys:
@@ -392,7 +395,8 @@ class Reader:
                         st, et = sd.timestamp(), ed.timestamp()
                         day = int((st + _OFFSET) // _DAY)
                         # within one local day (ending at midnight at the latest), before as_of
-                        if st < et <= as_of_ts and et <= (day + 1) * _DAY - _OFFSET:
+                        if (first_ts <= st < et <= as_of_ts
+                                and et <= (day + 1) * _DAY - _OFFSET):
                             key = (site, day)
                             intervals = coverage.get(key)
                             if intervals is None:
@@ -511,9 +515,12 @@ class Reader:
         self._check_language(language)
         e = min(e, self.ctx.as_of_ts)
         ledger = self.ledger
-        day, last = _day_of(s), _day_of(e - 1e-6)
+        if e <= self.ctx.first_day_ts:
+            return  # entirely before the first checked day
+        s_checked = max(s, self.ctx.first_day_ts)
+        day, last = _day_of(s_checked), _day_of(e - 1e-6)
         while True:
-            lo = max(s, (day * _DAY) - _OFFSET)
+            lo = max(s_checked, (day * _DAY) - _OFFSET)
             hi = min(e, (day + 1) * _DAY - _OFFSET)
             key = (site, day)
             intervals = ledger.coverage.get(key)

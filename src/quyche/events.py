@@ -279,7 +279,10 @@ def reason_of(exc: ValidationError) -> str:
 def validate_event(raw: Any) -> Any:
     """The event model for `raw` (a dict or an event model); raises ValidationError."""
     if isinstance(raw, BaseModel):
-        return raw
+        if isinstance(raw, _Event):
+            return raw
+        raise TypeError(f"an event is a JSON object or an event model, got a "
+                        f"{type(raw).__name__} model")
     if not isinstance(raw, dict):
         raise TypeError(f"an event is a JSON object, got {type(raw).__name__}")
     return _ADAPTER.validate_python(raw)

@@ -96,12 +96,22 @@ class _Recursive(Exception):
 
 
 def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], filename: str,
-          active: frozenset[int] = frozenset()) -> None:
+          active: frozenset[int] = frozenset(), done: set[int] | None = None) -> None:
+    """Record where each path starts and find duplicate keys, visiting each node once.
+
+    An alias reuses a node; walking it again under every alias would take exponential
+    time on a crafted file ("billion laughs"), so a node already walked is skipped (its
+    paths under the alias are located through their nearest recorded ancestor).
+    """
     if id(node) in active:
         raise _Recursive(Problem(filename, node.start_mark.line + 1, node.start_mark.column + 1,
                                  path, "recursive alias: a value that contains itself"))
-    active = active | {id(node)}
     marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    done = set() if done is None else done
+    if id(node) in done:
+        return
+    done.add(id(node))
+    active = active | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -115,10 +125,10 @@ def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], file
                 ))
                 continue
             seen[key] = key_node.start_mark.line + 1
-            _walk(value_node, here, marks, problems, filename, active)
+            _walk(value_node, here, marks, problems, filename, active, done)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", marks, problems, filename, active)
+            _walk(item, f"{path}[{i}]", marks, problems, filename, active, done)
 
 
 # --------------------------------------------------------------------------- validation

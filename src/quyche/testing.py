@@ -27,7 +27,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 try:
     from hypothesis import HealthCheck, settings
@@ -111,9 +111,8 @@ _FOLLOW_UPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _ROOTS = tuple(t for t in EVENT_TYPES if t not in _FOLLOW_UPS)
 _NEEDS_SITE = ("broadcast", "incident")
-_INCIDENT_CATEGORIES = ("technical", "security", "power")
-_DOC_CLASSES = ("legal_normative", "administrative", "planning", "investment",
-                "science_technology", "other")
+_INCIDENT_CATEGORIES = get_args(_ev.Incident.model_fields["category"].annotation)
+_DOC_CLASSES = get_args(_ev.DocumentReceived.model_fields["doc_class"].annotation)
 # Offsets an exporter might write; +07:00 first so that shrinking lands on local time.
 _OFFSETS = ("+07:00", "Z", "+00:00", "+09:00", "-05:00", "+05:45", "-09:30")
 _EXTRA_LANGUAGES = ("vi", "en", "fr", "zh", "ja", "vi+en")
@@ -206,8 +205,9 @@ def _pools(rule_set: RuleSet, sites: Sequence[Mapping[str, Any]] | None,
     )
 
 
-def _available(p: _Pools, types: Iterable[str] | None) -> tuple[list[str], list[str], bool]:
-    """(root types, follow-up types, roots only implied) that can be generated validly."""
+def _available(p: _Pools, types: Iterable[str] | None
+               ) -> tuple[list[str], list[str], frozenset[str]]:
+    """(root types, follow-up types, roots only there for a follow-up) that can be drawn."""
     wanted = list(EVENT_TYPES if types is None else types)
     unknown = [t for t in wanted if t not in EVENT_TYPES]
     if unknown:
@@ -222,13 +222,13 @@ def _available(p: _Pools, types: Iterable[str] | None) -> tuple[list[str], list[
     follow = [t for t in wanted if t in _FOLLOW_UPS
               and any(possible(r) for r in _FOLLOW_UPS[t][1])]
     roots = [t for t in wanted if t in _ROOTS and possible(t)]
-    implied = False
+    implied = set()
     for t in follow:
         for r in _FOLLOW_UPS[t][1]:
             if possible(r) and r not in roots:
                 roots.append(r)
-                implied = True
-    return roots, follow, implied and types is not None
+                implied.add(r)
+    return roots, follow, frozenset(implied)
 
 
 # --------------------------------------------------------------------------- instants
@@ -390,7 +390,7 @@ def _follow_up(draw: Any, p: _Pools, kind: str, root: dict[str, Any], at: dt.dat
 
 @st.composite
 def _episode(draw: Any, p: _Pools, roots: Sequence[str], follow: Sequence[str],
-             must_follow: bool) -> list[tuple[dt.datetime, dict[str, Any]]]:
+             implied: frozenset[str]) -> list[tuple[dt.datetime, dict[str, Any]]]:
     """A root event and 0-2 follow-ups naming it, as (instant, event) pairs."""
     kind = draw(st.sampled_from(roots))
     hi = p.hi - dt.timedelta(seconds=1) if kind == "broadcast" else p.hi
@@ -400,7 +400,7 @@ def _episode(draw: Any, p: _Pools, roots: Sequence[str], follow: Sequence[str],
     mine = [t for t in follow if kind in _FOLLOW_UPS[t][1]]
     if not mine:
         return out
-    for t in draw(st.lists(st.sampled_from(mine), min_size=1 if must_follow else 0,
+    for t in draw(st.lists(st.sampled_from(mine), min_size=1 if kind in implied else 0,
                            max_size=2)):
         later = min(p.hi, at + dt.timedelta(seconds=_length(draw, _DELAYS)))
         out.append((later, _follow_up(draw, p, t, root, later)))
@@ -488,14 +488,15 @@ def _invalid_episode(draw: Any, p: _Pools, roots: Sequence[str], follow: Sequenc
 
 @st.composite
 def _event_list(draw: Any, p: _Pools, types: Iterable[str] | None, min_size: int,
-                max_size: int, invalid: bool, id_prefix: str) -> list[dict[str, Any]]:
-    roots, follow, must_follow = _available(p, types)
+                max_size: int, invalid: bool, id_prefix: str, anonymous: bool = False
+                ) -> list[dict[str, Any]]:
+    roots, follow, implied = _available(p, types)
     if not roots:
         if min_size > 0:
             raise InvalidArgument("none of the requested event types can be generated for "
                                   "this rule set and registry (no sites or no submission kinds)")
         return []
-    valid = _episode(p, roots, follow, must_follow)
+    valid = _episode(p, roots, follow, implied)
     episode = st.one_of(valid, valid, valid, _invalid_episode(p, roots, follow)) if invalid \
         else valid
     episodes = draw(st.lists(episode, min_size=min_size, max_size=max_size))
@@ -504,6 +505,7 @@ def _event_list(draw: Any, p: _Pools, types: Iterable[str] | None, min_size: int
     root_id = ""
     order = sorted(range(len(pairs)), key=lambda i: (pairs[i][0], i))
     ids = {i: f"{id_prefix}{n}" for n, i in enumerate(order)}
+    named: set[str] = set()
     for i, (_, ev) in enumerate(pairs):
         if not any(v is _ROOT for v in ev.values()):
             root_id = ids[i]
@@ -511,9 +513,12 @@ def _event_list(draw: Any, p: _Pools, types: Iterable[str] | None, min_size: int
         for key, value in ev.items():
             if value is _ROOT:
                 ev[key] = root_id
+                named.add(root_id)
     for i in order:
         ev = pairs[i][1]
-        rendered = {"id": ev.pop("id")}
+        ident = ev.pop("id")
+        rendered = {} if anonymous and ident not in named and draw(st.booleans()) else {
+            "id": ident}
         for key, value in ev.items():
             if isinstance(value, dt.datetime):
                 value = _render(draw, value)
@@ -529,7 +534,8 @@ def events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
            sites: Sequence[Mapping[str, Any]] | None = None,
            actors: Mapping[str, Iterable[str]] | None = None,
            types: Iterable[str] | None = None, min_size: int = 0, max_size: int = 30,
-           invalid: bool = False, id_prefix: str = "e") -> SearchStrategy[list[dict[str, Any]]]:
+           invalid: bool = False, id_prefix: str = "e", anonymous: bool = False
+           ) -> SearchStrategy[list[dict[str, Any]]]:
     """Lists of events (JSON-ready dicts, in order of time) valid for `rule_set`.
 
     Instants fall in [`start`, `end`] (default: a year from the in-force date) and
@@ -546,11 +552,12 @@ def events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
 
     The events are applied by `evaluate(..., as_of=T, sites=sites, actors=actors)`
     for any `T` at or after `end`. With `invalid=True` about one in four drawn
-    items is an event `evaluate` rejects (see `invalid_events`).
+    items is an event `evaluate` rejects (see `invalid_events`). With
+    `anonymous=True` about half the events carry no id — never one a follow-up names.
     """
     lo, hi = _default_window(rule_set, start, end)
     return _event_list(_pools(rule_set, sites, actors, lo, hi, None), types, min_size,
-                       max_size, invalid, id_prefix)
+                       max_size, invalid, id_prefix, anonymous)
 
 
 def invalid_events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
@@ -664,12 +671,13 @@ def event_streams(rule_set: RuleSet, start: Any, end: Any, *,
                   sites: Sequence[Mapping[str, Any]] | None = None,
                   actors: Mapping[str, Iterable[str]] | None = None,
                   types: Iterable[str] | None = None, min_size: int = 0, max_size: int = 40,
-                  invalid: bool = False) -> SearchStrategy[Stream]:
+                  invalid: bool = False, anonymous: bool = False) -> SearchStrategy[Stream]:
     """`Stream`s of events in [`start`, `end`] with the registries they name.
 
     The registries are drawn (`site_registries`, `actor_registries`) unless given.
     With `invalid=True` the stream also holds events `evaluate` rejects, including
-    events after `end` (the stream's `as_of`).
+    events after `end` (the stream's `as_of`); with `anonymous=True` some events
+    have no id (see `events`).
     """
     lo, hi = _window_arg(start, "start"), _window_arg(end, "end")
     if hi <= lo:
@@ -684,7 +692,7 @@ def event_streams(rule_set: RuleSet, start: Any, end: Any, *,
         registry = draw(site_st)
         members = draw(actor_st)
         pools = _pools(rule_set, registry, members, lo, hi, hi)
-        evs = draw(_event_list(pools, types, min_size, max_size, invalid, "e"))
+        evs = draw(_event_list(pools, types, min_size, max_size, invalid, "e", anonymous))
         return Stream(rule_set, evs, lo, hi, registry, members)
 
     return build()
@@ -766,8 +774,14 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
                 add(f"{base}.recurrence.day", r.day, st.integers(1, 28))
                 months = _UNIT_MONTHS[r.every] * r.interval
                 if months > 1:
-                    add(f"{base}.recurrence.month", r.month, st.integers(1, months))
-                choose(f"{base}.recurrence.relation", r.relation, ("on", "by", "before"))
+                    # No month means the last one: naming it would change nothing.
+                    choose(f"{base}.recurrence.month", r.month,
+                           [m for m in range(1, months + 1) if r.month or m != months])
+                # `on` and `by` read the same, and `before` does too unless it is exclusive;
+                # with neither day nor month the duty is due at the end of the period anyway.
+                if (r.day or r.month) and rs.policies.before_date.value == "exclusive":
+                    choose(f"{base}.recurrence.relation", r.relation,
+                           ["on"] if r.relation == "before" else ["before"])
             if r.every == "year":
                 add(f"{base}.recurrence.interval", r.interval, st.integers(1, 5))
         deadlines = [(f"{base}.deadline", ob.deadline)] + [
@@ -840,9 +854,10 @@ def rule_set_variations(rule_set: RuleSet) -> SearchStrategy[tuple[RuleSet, str]
     The values varied are those a diff should notice: a recurrence's day, month,
     relation or interval, a deadline amount, broadcast hours, parts, windows,
     tolerance and kinds of day, a language list or mode, a deadline policy, a
-    retention period. The description reads `"<path>: <old> -> <new>"`, the path
-    written as interpretation paths are (list items by id). Interpretations
-    pinned on the changed value follow it.
+    retention period. Changes that read the same are not drawn (`on` for `by`,
+    the last month named where none was). The description reads
+    `"<path>: <old> -> <new>"`, the path written as interpretation paths are
+    (list items by id). Interpretations pinned on the changed value follow it.
     """
     points = _variation_points(rule_set)
     if not points:
