@@ -40,7 +40,6 @@ by construction here rather than by luck:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
@@ -429,11 +428,10 @@ class DurableReader(Reader):
 
     def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
         compiled = _compiled(ctx.rule_set)
-        # The native reader finds triggered duties in ctx.triggered; this reader's copy
-        # of the context answers from durable_rules instead (finalize keeps the original).
-        ctx = copy.copy(ctx)
-        self._routed = ctx.triggered = _Routed()
         super().__init__(ctx, ledger)
+        # The native reader finds triggered duties in self.triggered; here durable_rules
+        # answers instead.
+        self._routed = self.triggered = _Routed()
         self._compiled = compiled
         duties = [_Duty(compiled, ob, ruleset) for ob, ruleset in compiled.duties]
         self._feeds: dict[str, list[tuple]] = {}

@@ -351,6 +351,9 @@ class Reader:
     def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
         self.ctx = ctx
         self.ledger = ledger or Ledger()
+        #: event type -> [(obligation, condition, [(exception, test)])]; a backend may
+        #: answer these from elsewhere (the durable_rules reader does).
+        self.triggered: Mapping[str, list[tuple]] = ctx.triggered
         rs = ctx.rule_set
         # Per site kind: the limit policy to cite, and every tag any policy for that kind
         # allows (a plan lists languages that are produced, so they are allowed too).
@@ -666,7 +669,7 @@ class Reader:
     _on_info_provided = _on_document_received = _on_document_published = _generic
 
     def _trigger(self, ev: Any) -> None:
-        rules = self.ctx.triggered.get(ev.type)
+        rules = self.triggered.get(ev.type)
         if not rules:
             return
         data = ev.model_dump()
