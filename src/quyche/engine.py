@@ -64,6 +64,48 @@ def _day_of_date(date: dt.date) -> int:
     return date.toordinal() - _EPOCH
 
 
+_DATE_SECONDS: dict[str, int] = {}
+_TIME_SECONDS: dict[str, int] = {}
+_OFFSET_SECONDS: dict[str, int] = {}
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d):([0-5]\d)")
+_ZONE = re.compile(r"([+-])([01]\d|2[0-3]):([0-5]\d)")
+
+
+def _epoch_seconds(text: str) -> int | None:
+    """Epoch seconds of 'YYYY-MM-DDTHH:MM:SS+HH:MM', from cached parts; None for other shapes.
+
+    The common shape of an instant is read as three dictionary lookups (day, clock time,
+    offset), each part validated the first time it is seen. Any other shape (fractions,
+    'Z', a missing offset) returns None and is read by `datetime.fromisoformat` instead.
+    """
+    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
+        return None
+    date, clock, zone = text[:10], text[11:19], text[19:]
+    day = _DATE_SECONDS.get(date)
+    if day is None:
+        try:
+            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH) * _DAY
+        except ValueError:
+            return None
+        if len(_DATE_SECONDS) < 200_000:
+            _DATE_SECONDS[date] = day
+    seconds = _TIME_SECONDS.get(clock)
+    if seconds is None:
+        match = _CLOCK.fullmatch(clock)
+        if match is None:
+            return None
+        seconds = _TIME_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
+                                          + int(match[3]))
+    offset = _OFFSET_SECONDS.get(zone)
+    if offset is None:
+        match = _ZONE.fullmatch(zone)
+        if match is None:
+            return None
+        offset = _OFFSET_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
+            int(match[2]) * 3600 + int(match[3]) * 60)
+    return day + seconds - offset
+
+
 def _add_interval(intervals: list[list[float]], start: float, end: float) -> None:
     """Insert [start, end) into a sorted list of disjoint intervals, merging overlaps."""
     if not intervals or start > intervals[-1][1]:
@@ -141,6 +183,7 @@ class Context:
         # Broadcast time before the first checked day can never matter: it is not stored.
         self.first_day_ts = (_day_of(self.since_ts) * _DAY) - _OFFSET
         self.as_of_ts = self.as_of.timestamp()
+        self._citations: dict[int, Citation] = {}
         self.sites = self._registry(sites)
         self.actor_groups = self._groups(actors)
         self.kinds = {k.id for k in rs.submission_kinds}
@@ -270,9 +313,13 @@ class Context:
         return False
 
     def cite(self, source: Source) -> Citation:
-        return Citation(document=source.document, instrument=self.instrument,
-                        article=source.article, clause=source.clause, point=source.point,
-                        quote=source.quote)
+        """The report's citation of a rule-set source (one object per source)."""
+        found = self._citations.get(id(source))
+        if found is None:
+            found = self._citations[id(source)] = Citation(
+                document=source.document, instrument=self.instrument, article=source.article,
+                clause=source.clause, point=source.point, quote=source.quote)
+        return found
 
     def site_kind(self, site: str | None) -> str | None:
         if site is None:
@@ -368,6 +415,8 @@ class Reader:
         self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
         self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
         self._allowed_cache: dict[tuple[str | None, str], list[Any]] = {}
+        self._content_memo: dict[tuple[str | None, str | None, str | None], list[tuple]] = {}
+        self._tag_ok: dict[str, bool] = {}
 
     def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
         """Apply every event; the common case is inlined, everything else goes to `add`.
@@ -378,24 +427,25 @@ class Reader:
         language, a segment across midnight, a value that needs a clear error) takes the
         general path and gets exactly the same treatment as before.
         """
-        ledger, sites = self.ledger, self.ctx.sites
+        ledger, sites, categories = self.ledger, self.ctx.sites, self.ctx.categories
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
-        as_of_ts, fromiso, keys = self.ctx.as_of_ts, dt.datetime.fromisoformat, _BROADCAST_KEYS
-        first_ts = self.ctx.first_day_ts
+        as_of_ts, since_ts, keys = self.ctx.as_of_ts, self.ctx.since_ts, _BROADCAST_KEYS
+        first_ts, tag_ok = self.ctx.first_day_ts, self._tag_ok
         fast = 0
         for index, raw in enumerate(events, start):
             if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= keys:
                 site, s, e, ident = raw.get("site"), raw.get("start"), raw.get("end"), \
                     raw.get("id")
+                category, language = raw.get("category"), raw.get("language")
                 if (type(s) is str and type(e) is str and type(site) is str and site in sites
-                        and raw.get("category") is None and raw.get("language") is None
-                        and (ident is None or (type(ident) is str and ident))):
-                    try:
-                        sd, ed = fromiso(s), fromiso(e)
-                    except ValueError:
-                        sd = ed = None
-                    if sd is not None and sd.tzinfo is not None and ed.tzinfo is not None:
-                        st, et = sd.timestamp(), ed.timestamp()
+                        and (ident is None or (type(ident) is str and ident))
+                        and (category is None or (type(category) is str
+                                                  and category in categories))
+                        and (language is None or (type(language) is str and (
+                            tag_ok[language] if language in tag_ok
+                            else tag_ok.setdefault(language, valid_language_tag(language)))))):
+                    st, et = _epoch_seconds(s), _epoch_seconds(e)
+                    if st is not None and et is not None:
                         day = int((st + _OFFSET) // _DAY)
                         # within one local day (ending at midnight at the latest), before as_of
                         if (first_ts <= st < et <= as_of_ts
@@ -423,6 +473,9 @@ class Reader:
                                                            or ident < ids[-1]):
                                     insort(ids, ident)
                                     del ids[_MAX_IDS_PER_DAY:]
+                            if (category is not None or language is not None) and st >= since_ts:
+                                self._content_checks(ident, dt.datetime.fromisoformat(s), site,
+                                                     category, language, None, None)
                             fast += 1
                             continue
             self.add(index, raw)
@@ -570,45 +623,58 @@ class Reader:
     def _content_checks(self, ident: str | None, at: dt.datetime, site: str | None,
                         category: str | None, language: str | None, quoted: Any,
                         state_secret: bool | None) -> None:
-        ctx = self.ctx
-        kind = ctx.site_kind(site)
-        when = at.isoformat()
-        events = [ident] if ident else []
+        """File a violation for each content rule the item breaks."""
+        kind = self.ctx.site_kind(site)
+        if quoted is None and not state_secret:
+            found = self._content_memo.get((kind, category, language))
+            if found is None:
+                found = self._content_memo[(kind, category, language)] = self._content_findings(
+                    kind, category, language, None, None)
+        else:
+            found = self._content_findings(kind, category, language, quoted, state_secret)
+        for rule, vkind, vi, en in found:
+            self.ledger.findings.append(Violation(
+                rule_id=rule.id, kind=vkind, site=site, when=at.isoformat(), message=vi,
+                message_en=en, source=self.ctx.cite(rule.source),
+                events=[ident] if ident else []))
+
+    def _content_findings(self, kind: str | None, category: str | None, language: str | None,
+                          quoted: Any, state_secret: bool | None) -> list[tuple]:
+        """(rule, kind, message, message_en) for each content rule broken; no side effects."""
+        found: list[tuple] = []
 
         def applies(rule: Any) -> bool:
             return rule.site_kinds is None or (kind is not None and kind in rule.site_kinds)
 
-        def add(rule: Any, vkind: str, vi: str, en: str) -> None:
-            self.ledger.findings.append(Violation(
-                rule_id=rule.id, kind=vkind, site=site, when=when, message=vi, message_en=en,
-                source=ctx.cite(rule.source), events=events))
-
         if language is not None and kind in self._languages:
             policy, allowed = self._languages[kind]
             if not self._language_ok(kind, allowed, language):
-                add(policy, "language_not_allowed",
-                    f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: {', '.join(allowed)}",
-                    f"Language '{language}' is not allowed here: {', '.join(allowed)}")
+                found.append((policy, "language_not_allowed",
+                              f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: "
+                              f"{', '.join(allowed)}",
+                              f"Language '{language}' is not allowed here: {', '.join(allowed)}"))
         if category is not None:
-            cat = ctx.categories[category]
+            cat = self.ctx.categories[category]
             for rule in self._category_rules:
                 if applies(rule) and cat.site_kinds is not None and (
                         kind is None or kind not in cat.site_kinds):
-                    add(rule, "category_not_allowed",
-                        f"Loại nội dung '{category}' không được phép trên loại điểm này",
-                        f"Content category '{category}' is not allowed on this kind of site")
+                    found.append((rule, "category_not_allowed",
+                                  f"Loại nội dung '{category}' không được phép trên loại điểm "
+                                  "này", f"Content category '{category}' is not allowed on "
+                                  "this kind of site"))
         for rule in self._prohibited:
             if applies(rule) and (state_secret or category in rule.categories):
-                add(rule, "prohibited_content",
-                    "Đăng tải nội dung bị cấm (bí mật nhà nước)",
-                    "Prohibited content published (state secrets)")
+                found.append((rule, "prohibited_content",
+                              "Đăng tải nội dung bị cấm (bí mật nhà nước)",
+                              "Prohibited content published (state secrets)"))
         if quoted is not None:
             for rule in self._attribution:
                 missing = [f for f in rule.required if getattr(quoted, f) in (None, "")]
                 if applies(rule) and missing:
-                    add(rule, "missing_attribution",
-                        f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
-                        f"Quoted content lacks: {', '.join(missing)}")
+                    found.append((rule, "missing_attribution",
+                                  f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
+                                  f"Quoted content lacks: {', '.join(missing)}"))
+        return found
 
     def _language_ok(self, kind: str, tags: list[str], language: str) -> bool:
         key = (kind, language)
@@ -904,6 +970,8 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     first = _day_of(ctx.since_ts)
     last = _day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
     emergencies = sorted(ledger.emergencies)
+    kinds_of_days = {day: ctx.calendar.kind_of(_date_of_day(day))
+                     for day in range(first, last + 1)}
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         site_rules = [r for r in rules if site.kind in r.site_kinds
                       and (r.sites is None or site.id in r.sites)]
@@ -911,7 +979,7 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             continue
         for day in range(first, last + 1):
             date = _date_of_day(day)
-            day_kind = ctx.calendar.kind_of(date)
+            day_kind = kinds_of_days[day]
             todays = [r for r in site_rules if day_kind in r.day_kinds]
             if not todays:
                 continue
@@ -926,19 +994,19 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             ids = ledger.segment_ids.get(key, [])
             count = ledger.segment_count.get(key, 0)
             for rule in todays:
-                out.extend(_day_findings(ctx, rule, site.id, date, start, covered, urgent,
-                                         ids, count))
+                out.extend(_day_findings(ctx, rule, site.id, date, day_kind, start, covered,
+                                         urgent, ids, count))
     return out
 
 
-def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, start: float,
-                  covered: list, urgent: list, ids: list[str], count: int) -> list[Violation]:
+def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: str,
+                  start: float, covered: list, urgent: list, ids: list[str], count: int
+                  ) -> list[Violation]:
     """The findings of one broadcast rule for one site and day.
 
     Emergency time (`urgent`) is exempt both ways: it counts as covered for minimums and
     windows, and does not count towards a maximum (authorities set time and duration).
     """
-    day_kind = ctx.calendar.kind_of(date)
     when = date.isoformat()
     citation = ctx.cite(rule.source)
     found: list[Violation] = []
