@@ -9,6 +9,7 @@ message, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -36,9 +37,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Piped output (a log, a file) gets wide tables instead of rich's 80-column default.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _setup() -> None:
+    """Vietnamese provincial regulations on public electronic information, as code."""
+    # Piped output (a log, a file) gets wide tables rather than rich's 80-column default.
+    piped = not out.is_terminal and not os.environ.get("COLUMNS")
+    out.width = 160 if piped else None  # type: ignore[assignment]  # None: measure again
 
 
 class ReportFormat(str, Enum):
