@@ -64,6 +64,7 @@ def _day_of_date(date: dt.date) -> int:
     return date.toordinal() - _EPOCH
 
 
+_INSTANTS: dict[str, int] = {}
 _DATE_SECONDS: dict[str, int] = {}
 _TIME_SECONDS: dict[str, int] = {}
 _OFFSET_SECONDS: dict[str, int] = {}
@@ -78,6 +79,9 @@ def _epoch_seconds(text: str) -> int | None:
     offset), each part validated the first time it is seen. Any other shape (fractions,
     'Z', a missing offset) returns None and is read by `datetime.fromisoformat` instead.
     """
+    found = _INSTANTS.get(text)
+    if found is not None:
+        return found
     if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
         return None
     date, clock, zone = text[:10], text[11:19], text[19:]
@@ -103,7 +107,18 @@ def _epoch_seconds(text: str) -> int | None:
             return None
         offset = _OFFSET_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
             int(match[2]) * 3600 + int(match[3]) * 60)
-    return day + seconds - offset
+    if len(_INSTANTS) >= 100_000:
+        _INSTANTS.clear()  # schedules repeat their times; a bounded cache is enough
+    found = _INSTANTS[text] = day + seconds - offset
+    return found
+
+
+def _note_segment(ids: list[tuple[float, str]], start: float, ident: str) -> None:
+    """Keep the day's first segments by (start, id): the same whatever the events' order."""
+    entry = (start, ident)
+    if entry not in ids:
+        insort(ids, entry)
+        del ids[_MAX_IDS_PER_DAY:]
 
 
 def _add_interval(intervals: list[list[float]], start: float, end: float) -> None:
@@ -348,8 +363,8 @@ class Ledger:
     rejected: list[Rejection] = field(default_factory=list)
     # (site, day) -> merged [start, end) intervals in epoch seconds
     coverage: dict[tuple[str, int], list[list[float]]] = field(default_factory=dict)
-    # (site, day) -> up to _MAX_IDS_PER_DAY smallest segment ids, and the segment count
-    segment_ids: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    # (site, day) -> the day's first _MAX_IDS_PER_DAY segments as (start, id), and the count
+    segment_ids: dict[tuple[str, int], list[tuple[float, str]]] = field(default_factory=dict)
     segment_count: dict[tuple[str, int], int] = field(default_factory=dict)
     emergencies: list[tuple[float, float, tuple[str, ...] | None, str]] = field(
         default_factory=list)
@@ -379,7 +394,7 @@ class Ledger:
             out.coverage[key] = _union(self.coverage.get(key, ()), other.coverage.get(key, ()))
         for key in set(self.segment_ids) | set(other.segment_ids):
             ids = sorted(set(self.segment_ids.get(key, [])) | set(other.segment_ids.get(key, [])))
-            out.segment_ids[key] = ids[:_MAX_IDS_PER_DAY]
+            out.segment_ids[key] = ids[:_MAX_IDS_PER_DAY]  # the day's first segments
         for key in set(self.segment_count) | set(other.segment_count):
             out.segment_count[key] = (self.segment_count.get(key, 0)
                                       + other.segment_count.get(key, 0))
@@ -430,7 +445,7 @@ class Reader:
         ledger, sites, categories = self.ledger, self.ctx.sites, self.ctx.categories
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
         as_of_ts, since_ts, keys = self.ctx.as_of_ts, self.ctx.since_ts, _BROADCAST_KEYS
-        first_ts, tag_ok = self.ctx.first_day_ts, self._tag_ok
+        first_ts, tag_ok, instants = self.ctx.first_day_ts, self._tag_ok, _INSTANTS
         fast = 0
         for index, raw in enumerate(events, start):
             if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= keys:
@@ -444,7 +459,8 @@ class Reader:
                         and (language is None or (type(language) is str and (
                             tag_ok[language] if language in tag_ok
                             else tag_ok.setdefault(language, valid_language_tag(language)))))):
-                    st, et = _epoch_seconds(s), _epoch_seconds(e)
+                    st = instants.get(s) or _epoch_seconds(s)
+                    et = instants.get(e) or _epoch_seconds(e)
                     if st is not None and et is not None:
                         day = int((st + _OFFSET) // _DAY)
                         # within one local day (ending at midnight at the latest), before as_of
@@ -468,11 +484,9 @@ class Reader:
                             if ident is not None:
                                 ids = seg_ids.get(key)
                                 if ids is None:
-                                    seg_ids[key] = [ident]
-                                elif ident not in ids and (len(ids) < _MAX_IDS_PER_DAY
-                                                           or ident < ids[-1]):
-                                    insort(ids, ident)
-                                    del ids[_MAX_IDS_PER_DAY:]
+                                    seg_ids[key] = [(st, ident)]
+                                elif len(ids) < _MAX_IDS_PER_DAY or (st, ident) < ids[-1]:
+                                    _note_segment(ids, st, ident)
                             if (category is not None or language is not None) and st >= since_ts:
                                 self._content_checks(ident, dt.datetime.fromisoformat(s), site,
                                                      category, language, None, None)
@@ -587,10 +601,7 @@ class Reader:
                 _add_interval(intervals, lo, hi)
                 ledger.segment_count[key] += 1
             if ident is not None:
-                ids = ledger.segment_ids.setdefault(key, [])
-                if (len(ids) < _MAX_IDS_PER_DAY or ident < ids[-1]) and ident not in ids:
-                    ids.insert(bisect_left(ids, ident), ident)
-                    del ids[_MAX_IDS_PER_DAY:]
+                _note_segment(ledger.segment_ids.setdefault(key, []), lo, ident)
             if day >= last:
                 break
             day += 1
@@ -991,7 +1002,7 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             if urgent:
                 urgent = _union(urgent)
             covered = _union(played, urgent) if urgent else played
-            ids = ledger.segment_ids.get(key, [])
+            ids = [ident for _start, ident in ledger.segment_ids.get(key, ())]
             count = ledger.segment_count.get(key, 0)
             for rule in todays:
                 out.extend(_day_findings(ctx, rule, site.id, date, day_kind, start, covered,

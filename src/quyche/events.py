@@ -293,15 +293,15 @@ def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[Any]:
 
     Blank lines are skipped (they carry no event); every other line yields exactly one item.
     """
+    loads, error = orjson.loads, orjson.JSONDecodeError
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
         try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield InvalidEvent(f"line {number}: invalid JSON ({exc})")
+            value = loads(line)
+        except error as exc:
+            if line.strip():
+                yield InvalidEvent(f"line {number}: invalid JSON ({exc})")
             continue
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             yield InvalidEvent(f"line {number}: expected a JSON object, got "
                                f"{type(value).__name__}")
             continue
