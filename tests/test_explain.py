@@ -100,3 +100,17 @@ def test_every_rule_explains(name: str) -> None:
             assert e.example.due > dt.datetime(2026, 6, 1, tzinfo=LOCAL)
         for interp in e.interpretations:
             assert interp.override_cli.startswith(f"quyche explain {name} {rule_id}")
+
+
+def test_committed_interpretations_page_is_current():
+    """docs/interpretations.md lists every reading of every bundled rule set (`make comparison`)."""
+    from pathlib import Path
+
+    from quyche.explain import interpretations_markdown
+
+    page = Path(__file__).parent.parent / "docs" / "interpretations.md"
+    expected = interpretations_markdown([quyche.load(n) for n in quyche.rule_sets()])
+    assert page.read_text(encoding="utf-8") == expected
+    for name in quyche.rule_sets():
+        for interp in quyche.load(name).interpretations:
+            assert f"`{interp.id}`" in expected

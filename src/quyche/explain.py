@@ -46,6 +46,7 @@ __all__ = [
     "describe_discharge",
     "describe_recurrence",
     "explain",
+    "interpretations_markdown",
     "last_day",
     "rule_path",
 ]
@@ -552,3 +553,34 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         policies=policies,
         example=_example(rs, rule, today) if isinstance(rule, Obligation) else None,
         notes=notes)
+
+
+def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
+    """Every reading of open text in the given rule sets, as a Markdown page for analysts.
+
+    Generated into docs/interpretations.md (`make comparison`); a test keeps it current.
+    """
+    lines = ["# Interpretations", "",
+             "Every place where a text leaves a value open and the rule set encodes a reading.",
+             "Each can be overridden: `quyche.load(id, interpretations={ID: VALUE})` or",
+             "`quyche check ... -i ID=VALUE`. Generated from `rules/*.yaml` by `make comparison`.",
+             ""]
+    for rs in rule_sets:
+        lines += [f"## {rs.province} (`{rs.id}`): {len(rs.interpretations)}", "",
+                  "| id | value | alternatives | question | reading | article |",
+                  "|---|---|---|---|---|---|"]
+        for i in rs.interpretations:
+            where = (f"Điều {i.source.article}" + (f" khoản {i.source.clause}"
+                                                   if i.source.clause else "")
+                     + (f" điểm {i.source.point}" if i.source.point else "")
+                     if i.source and i.source.article else "")
+            cells = [f"`{i.id}`", _cell(i.value), ", ".join(_cell(a) for a in i.alternatives),
+                     _cell(i.question), _cell(i.reading), where]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return " ".join(str(text).split()).replace("|", "\\|")
