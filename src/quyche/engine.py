@@ -107,7 +107,7 @@ def _epoch_seconds(text: str) -> int | None:
             return None
         offset = _OFFSET_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
             int(match[2]) * 3600 + int(match[3]) * 60)
-    if len(_INSTANTS) >= 100_000:
+    if len(_INSTANTS) >= 16_384:
         _INSTANTS.clear()  # schedules repeat their times; a bounded cache is enough
     found = _INSTANTS[text] = day + seconds - offset
     return found
