@@ -12,7 +12,6 @@ import datetime as dt
 import itertools
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -23,9 +22,8 @@ from quyche import BackendUnavailable, matcher
 from quyche.deadlines import LOCAL
 from quyche.loader import load_text
 from quyche.testing import event_streams
+from rule_sets import RULE_SETS, SAMPLE, SAMPLE_PATH
 
-SAMPLE_PATH = Path(__file__).parent / "data" / "sample.yaml"
-SAMPLE = quyche.load(SAMPLE_PATH)
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
          {"id": "pb1", "kind": "public_board", "operator": "so_tttt"}]
 AS_OF = "2024-06-30T23:59:59+07:00"
@@ -40,18 +38,6 @@ def durable():
     return durable
 
 
-def _loadable():
-    """The sample and every bundled rule set that loads (others are being written)."""
-    out = {"sample": SAMPLE}
-    for name in quyche.rule_sets():
-        try:
-            out[name] = quyche.load(name)
-        except quyche.RuleSetError:
-            continue
-    return out
-
-
-RULE_SETS = _loadable()
 
 
 def _window(rs):

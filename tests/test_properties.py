@@ -10,7 +10,6 @@ import functools
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -28,26 +27,13 @@ from quyche.testing import (
     rule_set_variations,
     site_registries,
 )
+from rule_sets import RULE_SETS, SAMPLE
 
 D = dt.date
-SAMPLE_PATH = Path(__file__).parent / "data" / "sample.yaml"
-SAMPLE = quyche.load(SAMPLE_PATH)
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
          {"id": "pb1", "kind": "public_board", "operator": "so_tttt"}]
 
 
-def _loadable():
-    """The sample and every bundled rule set that loads (others are being written)."""
-    out = {"sample": SAMPLE}
-    for name in quyche.rule_sets():
-        try:
-            out[name] = quyche.load(name)
-        except quyche.RuleSetError:
-            continue
-    return out
-
-
-RULE_SETS = _loadable()
 # For tests that write and read a whole rule set as YAML (a few tenths of a second each).
 SLOW = settings(max_examples=max(5, settings.default.max_examples // 3))
 

@@ -1,7 +1,6 @@
 """Tests for `quyche.testing`: the strategies generate what they promise."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -24,8 +23,8 @@ from quyche.testing import (
     rule_set_variations,
     site_registries,
 )
+from rule_sets import RULE_SETS, SAMPLE
 
-SAMPLE = quyche.load(Path(__file__).parent / "data" / "sample.yaml")
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
          {"id": "pb1", "kind": "public_board", "operator": "so_tttt"}]
 START, END = "2024-01-15T00:00:00+07:00", "2024-05-15T00:00:00+07:00"
@@ -36,18 +35,6 @@ REFS = {"backup_deleted": ("backup", {"backup"}),
         "document_published": ("ref", {"document_received"})}
 
 
-def _loadable():
-    """The sample and every bundled rule set that loads (others are being written)."""
-    out = {"sample": SAMPLE}
-    for name in quyche.rule_sets():
-        try:
-            out[name] = quyche.load(name)
-        except quyche.RuleSetError:
-            continue
-    return out
-
-
-RULE_SETS = _loadable()
 
 
 def _window(rs):
