@@ -1,7 +1,7 @@
 """quyche: Vietnamese provincial regulations on public electronic information, as code.
 
     import quyche
-    rs = quyche.load("kontum")
+    rs = quyche.load(quyche.rule_sets()[0])          # a bundled id, or a path to a YAML file
     report = quyche.evaluate(rs, events, as_of="2024-12-31T23:59:59+07:00")
     quyche.diff(rs, other)                           # what differs, concept by concept
     quyche.schedule(rs, "2025-01-01", "2025-12-31")  # recurring duties in a window

@@ -454,10 +454,10 @@ _CACHE: dict[str, RuleSet] = {}
 
 
 def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = None) -> RuleSet:
-    """A bundled rule set by id (`"kontum"`) or a YAML file by path.
+    """A bundled rule set by id (one of `rule_sets()`) or a YAML file by path.
 
     `interpretations` overrides readings the rule set declares, by interpretation
-    id: `load("kontum", interpretations={"morning_ends": "11:00"})`.
+    id: `load(name, interpretations={"morning_ends": "11:00"})`.
     """
     key = str(name_or_path)
     bundled = _bundled()
