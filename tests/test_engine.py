@@ -334,3 +334,11 @@ class TestFindingsDetail:
                             since="2024-03-04T00:00:00+07:00", sites=SITES)
         [v] = [v for v in r.violations if v.kind == "language_not_allowed"]
         assert v.events == ["b"] and v.rule_id == "border_languages"
+
+
+def test_segments_before_since_are_applied_not_stored():
+    """A valid segment wholly before the first checked day counts as applied and finds nothing."""
+    r = run([seg("a", "bg1", "07:00", "10:00") | {"start": "2024-03-01T07:00:00+07:00",
+                                                   "end": "2024-03-01T10:00:00+07:00"}])
+    assert r.summary.events_applied == 1 and not r.rejected
+    assert r._ledger.coverage == {}

@@ -462,6 +462,9 @@ class Reader:
                     st = instants.get(s) or _epoch_seconds(s)
                     et = instants.get(e) or _epoch_seconds(e)
                     if st is not None and et is not None:
+                        if st < et <= first_ts:
+                            fast += 1  # valid, and wholly before the first checked day
+                            continue
                         day = int((st + _OFFSET) // _DAY)
                         # within one local day (ending at midnight at the latest), before as_of
                         if (first_ts <= st < et <= as_of_ts
