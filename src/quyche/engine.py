@@ -188,8 +188,14 @@ class Context:
             self.since = dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
         else:
             self.since = _instant_arg(since, "since")
+            in_force = rs.instrument.date_of("in_force")
+            if in_force is not None:
+                # Rules apply only while their instrument is in force: never before that date.
+                start = dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
+                self.since = max(self.since, start)
         if self.since > self.as_of:
-            raise EvaluationError(f"since ({self.since}) is after as_of ({self.as_of})")
+            raise EvaluationError(f"since ({self.since.isoformat()}, never before the in-force "
+                                  f"date) is after as_of ({self.as_of.isoformat()})")
         for name, instant in (("since", self.since), ("as_of", self.as_of)):
             if not _FIRST_YEAR <= instant.year <= _LAST_YEAR:
                 raise EvaluationError(f"{name}: {instant.isoformat()} is outside the years the "
