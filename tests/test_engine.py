@@ -83,6 +83,17 @@ class TestBroadcast:
                  seg("b", "bg1", "13:00", "16:00")])
         assert "broadcast_part" in kinds(r, "daily_minimum")
 
+    def test_same_emergency_for_all_and_for_named_sites(self):
+        """Regression (found by hypothesis in CI): two emergencies with the same times,
+        one for every site and one for named sites, must not break ordering."""
+        r = run([{"id": "e0", "type": "emergency", "start": T.format("00:00"),
+                  "end": T.format("12:00")},
+                 {"id": "e1", "type": "emergency", "start": T.format("00:00"),
+                  "end": T.format("12:00"), "sites": ["bg1"]},
+                 seg("b", "bg1", "13:00", "16:00")])
+        assert r.summary.events_applied == 3
+        assert kinds(r, "daily_minimum", site="bg1") == []
+
     def test_interpretation_override_changes_finding(self):
         """Morning read as ending at 11:00: 11:00-12:00 no longer counts for the morning."""
         events = [seg("a", "bg1", "09:00", "12:00"), seg("b", "bg1", "13:00", "16:00")]

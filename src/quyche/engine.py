@@ -989,7 +989,8 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     out: list[Violation] = []
     first = _day_of(ctx.since_ts)
     last = _day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
-    emergencies = sorted(ledger.emergencies)
+    # Sites may be None (all sites), which does not order against a tuple: sort by a key.
+    emergencies = sorted(ledger.emergencies, key=lambda e: (e[0], e[1], e[3], e[2] or ()))
     kinds_of_days = {day: ctx.calendar.kind_of(_date_of_day(day))
                      for day in range(first, last + 1)}
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
