@@ -231,6 +231,58 @@ class TestDuties:
         assert (o.actor, o.status, o.fulfilled_by) == ("so_x", "met", "n1")
 
 
+class TestAnswers:
+    """Events that answer a triggered duty by naming it (`match: ref`)."""
+
+    INCIDENT = {"id": "i1", "type": "incident", "site": "bg1", "category": "power",
+                "at": "2024-03-04T10:00:00+07:00"}
+
+    def report(self, **fields):
+        answer = {"id": "r1", "type": "incident_reported", "incident": "i1",
+                  "actor": "bdbp_tinh", "to": "so_tttt", "at": "2024-03-04T12:00:00+07:00"}
+        return run([self.INCIDENT, answer | fields])
+
+    def test_right_body_to_right_body_discharges(self):
+        [o] = self.report().obligations_for("incident_report")
+        assert (o.status, o.fulfilled_by) == ("met", "r1")
+        assert not any("r1" in w for w in self.report().warnings)
+
+    @pytest.mark.parametrize(("fields", "why"), [
+        ({"to": "cong_an_tinh"}, "is addressed to cong_an_tinh, not to so_tttt"),
+        ({"actor": "so_tttt"}, "comes from so_tttt, not from bdbp_tinh"),
+        ({"at": "2024-03-04T09:00:00+07:00"}, "before i1"),
+    ])
+    def test_wrong_answer_discharges_nothing_and_says_why(self, fields, why):
+        r = self.report(**fields)
+        [o] = r.obligations_for("incident_report")
+        assert o.fulfilled_by is None
+        assert any(w.startswith("r1: answers i1 but ") and why in w for w in r.warnings)
+
+    def test_answer_of_another_event_type_does_not_count(self):
+        """An info_provided naming a received document is not its publication."""
+        r = run([{"id": "d1", "type": "document_received", "doc_class": "legal_normative",
+                  "at": "2024-03-04T10:00:00+07:00"},
+                 {"id": "n1", "type": "info_provided", "actor": "so_x", "ref": "d1",
+                  "at": "2024-03-04T11:00:00+07:00"}])
+        [o] = r.obligations_for("document_update")
+        assert o.fulfilled_by is None
+        assert any(w.startswith("n1: info_provided names ref 'd1'") for w in r.warnings)
+
+    def test_answer_naming_no_event_is_reported(self):
+        r = run([{"id": "r9", "type": "incident_reported", "incident": "nope",
+                  "actor": "bdbp_tinh", "to": "so_tttt", "at": "2024-03-04T12:00:00+07:00"}])
+        assert r.summary.events_applied == 1
+        assert any(w.startswith("r9: incident_reported names incident 'nope'")
+                   and "discharges nothing" in w for w in r.warnings)
+
+    def test_duty_owed_to_oneself_is_no_duty(self):
+        """The operator that is also the recipient owes itself nothing."""
+        r = run([self.INCIDENT | {"site": "pb1"}],
+                sites=[{"id": "pb1", "kind": "public_board", "operator": "so_tttt"}])
+        assert r.obligations_for("incident_report") == []
+        assert any("so_tttt to itself" in w for w in r.warnings)
+
+
 class TestInput:
     def test_rejections_name_the_field(self):
         r = run([{"type": "broadcast", "site": "bg1", "start": "2024-03-04T07:00:00"},

@@ -381,7 +381,9 @@ class Ledger:
     # rule id, trigger id, instant, owners, due, recipients, exception applied
     triggers: list[tuple[str, str, float, tuple[str, ...], float, tuple[str, ...], str | None]
                    ] = field(default_factory=list)
-    discharges: dict[tuple[str, str], list[tuple[float, str]]] = field(default_factory=dict)
+    # (event type, ref field, referenced id) -> [(instant, id, actor, to)] of the answering events
+    discharges: dict[tuple[str, str, str], list[tuple[float, str, str, str]]] = field(
+        default_factory=dict)
     findings: list[Violation] = field(default_factory=list)
 
     def merge(self, other: Ledger) -> Ledger:
@@ -747,8 +749,9 @@ class Reader:
             if event_type == ev.type:
                 ref = getattr(ev, ref_field, None)
                 if ref:
-                    self.ledger.discharges.setdefault((ref_field, ref), []).append(
-                        (ev.at.timestamp(), ev.id or ""))
+                    self.ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
+                        (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
+                         getattr(ev, "to", None) or ""))
 
     _on_incident = _on_incident_reported = _on_feedback_received = _generic
     _on_feedback_forwarded = _on_activity_ended = _on_document_signed = _generic
@@ -831,19 +834,31 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                                    slot["by"], slot["at"], violations))
 
     # Triggered duties.
-    for rule_id, trigger_id, _at, owners, due_ts, owed_to, exception in ledger.triggers:
+    answered: set[tuple[str, str, str]] = set()
+    for rule_id, trigger_id, trigger_ts, owners, due_ts, owed_to, exception in ledger.triggers:
         ob = rs.obligation(rule_id)
+        key = (ob.discharged_by.event, ob.discharged_by.ref_field or "", trigger_id)
+        answered.add(key)
         due = _local(due_ts)
         if due <= ctx.since:
             continue
-        hits = sorted(ledger.discharges.get((ob.discharged_by.ref_field, trigger_id), []))
-        by, at = (hits[0][1] or None, _local(hits[0][0])) if hits else (None, None)
         if UNNAMED in owners:
             warnings.append(f"{trigger_id}: {rule_id} is owed by whoever the event names, and "
                             f"it names no actor; reported as {UNNAMED!r}")
         for owner in owners:
+            if owed_to == (owner,):
+                warnings.append(f"{trigger_id}: {rule_id} would be owed by {owner} to itself; "
+                                "no duty")
+                continue
+            by, at = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
+                             ledger.discharges.get(key, ()), warnings)
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
                                        violations, list(owed_to), exception))
+    for (event_type, ref_field, ref), hits in ledger.discharges.items():
+        if (event_type, ref_field, ref) not in answered:
+            for _ts, ident, _actor, _to in hits:
+                warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
+                                "and no event of that id raised a duty; it discharges nothing")
 
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
@@ -873,6 +888,30 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     report._ledger = ledger
     report._context = ctx
     return report
+
+
+def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
+            trigger_ts: float, hits: Iterable[tuple[float, str, str, str]],
+            warnings: list[str]) -> tuple[str | None, dt.datetime | None]:
+    """The first event that answers a triggered duty for `owner`: (its id, its instant).
+
+    Like a submission, an answer counts only when it comes from the owing body (or names
+    no body), is addressed to a body the duty is owed to (or to no one), and is not dated
+    before the event it answers; every answer that fails one of these says why.
+    """
+    for ts, ident, actor, to in sorted(hits):
+        name = ident or f"a {ob.discharged_by.event} event"
+        if ts < trigger_ts:
+            why = f"is dated {_local(ts).isoformat()}, before {trigger_id}"
+        elif actor and actor != owner and owner != UNNAMED:
+            why = f"comes from {actor}, not from {owner}"
+        elif not ctx.accepts_recipient(owed_to, to or None):
+            why = f"is addressed to {to}, not to {', '.join(owed_to)}"
+        else:
+            return ident or None, _local(ts)
+        warnings.append(f"{name}: answers {trigger_id} but {why}; it does not discharge "
+                        f"{owner}'s {ob.id}")
+    return None, None
 
 
 def _allocate_submissions(ctx: Context, ledger: Ledger,
