@@ -19,7 +19,7 @@ ROOT = Path(__file__).parent / "scenarios"
 FILES = sorted(ROOT.glob("*/*.yaml"))
 ALLOWED = {"name", "article", "rule_set", "as_of", "since", "sites", "actors",
            "interpretations", "events", "expect", "note"}
-EXPECT_KEYS = {"obligations", "violations", "absent", "counts", "rejected"}
+EXPECT_KEYS = {"obligations", "violations", "absent", "counts", "rejected", "warnings"}
 
 
 def _instant(value: Any) -> dt.datetime | None:
@@ -98,6 +98,10 @@ def test_scenario(path: Path) -> None:
             assert len(got) == count, (
                 f"{header}\n{section} of {rule_id}: expected {count}, got {len(got)}:\n"
                 f"{_show(got, {'actor', 'period', 'status', 'kind', 'when', 'site'})}")
+    for want in expect.get("warnings") or []:
+        assert any(want in w for w in report.warnings), (
+            f"{header}\nno warning contains {want!r}; warnings:\n    "
+            + "\n    ".join(report.warnings))
     wanted_rejections = expect.get("rejected") or []
     for want in wanted_rejections:
         hit = [r for r in report.rejected if r.index == want["index"]]
