@@ -94,6 +94,20 @@ class TestBroadcast:
         assert r.summary.events_applied == 3
         assert kinds(r, "daily_minimum", site="bg1") == []
 
+    def test_emergency_without_an_emergency_clause_is_pointed_out(self):
+        """The vocabulary exempts emergency time; a text with no such clause gets a warning."""
+        event = {"id": "e", "type": "emergency", "start": T.format("00:00"),
+                 "end": T.format("12:00")}
+        assert not [w for w in run([event]).warnings if "emergency clause" in w]
+        silent = RS.model_copy(update={"broadcast": RS.broadcast.model_copy(
+            update={"emergency_override": None})})
+        r = quyche.evaluate(silent, [event, seg("b", "bg1", "13:00", "16:00")],
+                            as_of="2024-03-05T00:00:00+07:00",
+                            since="2024-03-04T00:00:00+07:00", sites=SITES)
+        assert kinds(r, "daily_minimum", site="bg1") == []
+        assert any(w.startswith("1 emergency event(s) [e]: the text of sample has no emergency "
+                                "clause") for w in r.warnings)
+
     def test_interpretation_override_changes_finding(self):
         """Morning read as ending at 11:00: 11:00-12:00 no longer counts for the morning."""
         events = [seg("a", "bg1", "09:00", "12:00"), seg("b", "bg1", "13:00", "16:00")]
@@ -112,6 +126,12 @@ class TestContent:
                  seg("b", "bg1", "13:00", "16:00", language="vi+en"),
                  seg("c", "bg1", "17:00", "17:10", language="vi+lo")])
         assert [v.events for v in r.violations if v.kind == "language_not_allowed"] == [["c"]]
+
+    def test_bilingual_order_does_not_matter(self):
+        """'en+vi' is the Vietnamese-English product the rule set lists as 'vi+en'."""
+        r = run([seg("a", "bg1", "07:00", "10:00", language="en+vi"),
+                 seg("b", "bg1", "13:00", "16:00", language="lo+vi")])
+        assert [v.events for v in r.violations if v.kind == "language_not_allowed"] == [["b"]]
 
     def test_language_not_iso_is_rejected(self):
         r = run([seg("a", "bg1", "07:00", "10:00", language="klingon")])
@@ -132,6 +152,20 @@ class TestContent:
         assert kinds(r, "no_secrets") == ["prohibited_content"]
         [attr] = [v for v in r.violations if v.kind == "missing_attribution"]
         assert "published_at" in attr.message_en and "link" in attr.message_en
+
+    def test_blank_attribution_is_missing(self):
+        r = run([{"id": "c1", "type": "content_published", "at": T.format("08:00"),
+                  "site": "bg1", "quoted_from": {"author": "  ", "source": "Báo X",
+                                                 "published_at": T.format("07:00"),
+                                                 "link": "https://example.vn/a"}}])
+        [attr] = [v for v in r.violations if v.kind == "missing_attribution"]
+        assert attr.message_en == "Quoted content lacks: author"
+
+    def test_flags_are_booleans_not_words(self):
+        """'yes' is not silently read as true."""
+        r = run([{"id": "c1", "type": "content_published", "at": T.format("08:00"),
+                  "site": "bg1", "state_secret": "yes"}])
+        assert r.rejected[0].reason.startswith("state_secret:")
 
     def test_absent_attribution_fields_are_not_violations(self):
         r = run([{"id": "c1", "type": "content_published", "at": T.format("08:00"),
@@ -231,11 +265,14 @@ class TestDuties:
         assert (o.actor, o.status, o.fulfilled_by) == ("so_x", "met", "n1")
 
 
+INCIDENT = {"id": "i1", "type": "incident", "site": "bg1", "category": "power",
+            "at": "2024-03-04T10:00:00+07:00"}
+
+
 class TestAnswers:
     """Events that answer a triggered duty by naming it (`match: ref`)."""
 
-    INCIDENT = {"id": "i1", "type": "incident", "site": "bg1", "category": "power",
-                "at": "2024-03-04T10:00:00+07:00"}
+    INCIDENT = INCIDENT
 
     def report(self, **fields):
         answer = {"id": "r1", "type": "incident_reported", "incident": "i1",
@@ -274,6 +311,15 @@ class TestAnswers:
         assert r.summary.events_applied == 1
         assert any(w.startswith("r9: incident_reported names incident 'nope'")
                    and "discharges nothing" in w for w in r.warnings)
+
+    def test_submission_to_another_body_says_so(self):
+        r = run([{"id": "s1", "type": "submission", "actor": "bdbp_tinh", "kind": "media_product",
+                  "to": "so_tai_chinh", "at": "2024-03-04T09:00:00+07:00"}],
+                since="2024-01-15T00:00:00+07:00")
+        [q1] = [o for o in r.obligations_for("quarterly_media") if o.actor == "bdbp_tinh"]
+        assert q1.fulfilled_by is None
+        assert ("s1: submission of kind 'media_product' by 'bdbp_tinh' is addressed to "
+                "'so_tai_chinh', not to so_tttt; it discharges nothing") in r.warnings
 
     def test_duty_owed_to_oneself_is_no_duty(self):
         """The operator that is also the recipient owes itself nothing."""
@@ -322,9 +368,10 @@ class TestInput:
         with pytest.raises(EvaluationError, match="harbour"):
             run([], sites=[{"id": "x", "kind": "harbour"}])
 
-    def test_events_must_be_iterable_of_events(self):
-        with pytest.raises(EvaluationError):
-            run({"type": "broadcast"})
+    @pytest.mark.parametrize("events", [{"type": "broadcast"}, None, 3, "x"])
+    def test_events_must_be_iterable_of_events(self, events):
+        with pytest.raises(EvaluationError, match="events: expected an iterable"):
+            run(events)
 
     def test_unknown_engine(self):
         with pytest.raises(EvaluationError, match="engine"):

@@ -17,6 +17,7 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -691,7 +692,7 @@ class Reader:
                               "Prohibited content published (state secrets)"))
         if quoted is not None:
             for rule in self._attribution:
-                missing = [f for f in rule.required if getattr(quoted, f) in (None, "")]
+                missing = [f for f in rule.required if _blank(getattr(quoted, f))]
                 if applies(rule) and missing:
                     found.append((rule, "missing_attribution",
                                   f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
@@ -708,8 +709,10 @@ class Reader:
                 allowed_parts = allowed.split("+")
                 if len(allowed_parts) != len(parts):
                     continue
-                if all(p == a or p in groups.get(a, ())
-                       for p, a in zip(parts, allowed_parts, strict=True)):
+                # a bilingual product is the same product whichever language is written first
+                if any(all(p == a or p in groups.get(a, ())
+                           for p, a in zip(order, allowed_parts, strict=True))
+                       for order in permutations(parts)):
                     ok = True
                     break
             self._allowed_cache[key] = [ok]
@@ -781,6 +784,11 @@ class Reader:
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
                                          due.timestamp(), tuple(self.ctx.recipients(ob, data)),
                                          exception.id if exception else None))
+
+
+def _blank(value: Any) -> bool:
+    """Absent, or text of nothing but spaces: no attribution at all."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _id_of(raw: Any) -> str | None:
@@ -863,6 +871,12 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
                         "not in force; the findings show what it would require")
+    if ledger.emergencies and rs.broadcast.rules and not rs.broadcast.emergency_override:
+        named = sorted(ident or "(no id)" for *_, ident in ledger.emergencies)
+        warnings.append(f"{len(named)} emergency event(s) [{', '.join(named[:5])}"
+                        f"{', …' if len(named) > 5 else ''}]: the text of {rs.id} has no "
+                        "emergency clause; their time is exempt from the broadcast checks only "
+                        "because the event vocabulary says so")
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
 
@@ -932,15 +946,25 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label))
         unused = []
         for _actor, _kind, ts, ident, period, to in sorted(subs, key=lambda s: (s[2], s[3])):
+            refused: list[str] = []
             for slot in candidates:
-                if slot["at"] is not None or not ctx.accepts_recipient(slot["ob"].owed_to, to):
+                if slot["at"] is not None:
                     continue
-                if (period is None and slot["period"].begins.timestamp() <= ts) or (
-                        period is not None and slot["period"].label == period):
-                    slot["by"], slot["at"] = ident or None, _local(ts)
-                    break
+                if not ((period is None and slot["period"].begins.timestamp() <= ts) or (
+                        period is not None and slot["period"].label == period)):
+                    continue
+                if not ctx.accepts_recipient(slot["ob"].owed_to, to):
+                    refused.extend(r for r in slot["ob"].owed_to if r not in refused)
+                    continue
+                slot["by"], slot["at"] = ident or None, _local(ts)
+                break
             else:
-                unused.append(ident or "(no id)")
+                if refused:
+                    warnings.append(
+                        f"{ident or '(no id)'}: submission of kind {key[1]!r} by {key[0]!r} is "
+                        f"addressed to {to!r}, not to {', '.join(refused)}; it discharges nothing")
+                else:
+                    unused.append(ident or "(no id)")
         if unused and not candidates:
             warnings.append(
                 f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} discharged "
@@ -1163,8 +1187,9 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: 
         reader = DurableReader(ctx)
     else:
         raise EvaluationError(f"engine: {engine!r}; expected 'native' or 'durable'")
-    if isinstance(events, (dict, str, bytes)):
-        raise EvaluationError("events: expected an iterable of events (dicts or models)")
+    if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
+        raise EvaluationError("events: expected an iterable of events (dicts or models), "
+                              f"got {type(events).__name__}")
     ledger = reader.add_all(events)
     return finalize(ctx, ledger)
 

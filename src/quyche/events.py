@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationError,
+)
 
 __all__ = [
     "BASE_SUBMISSION_KINDS",
@@ -197,7 +205,7 @@ class DocumentReceived(_Event):
         "legal_normative", "administrative", "planning", "investment", "science_technology",
         "other",
     ]
-    urgent: bool = False
+    urgent: StrictBool = False
 
 
 class DocumentPublished(_Event):
@@ -224,7 +232,7 @@ class ContentPublished(_Event):
     category: str | None = None
     language: str | None = None
     quoted_from: Attribution | None = None
-    state_secret: bool | None = None
+    state_secret: StrictBool | None = None
 
 
 Event = Annotated[
