@@ -373,6 +373,13 @@ class TestInput:
         with pytest.raises(EvaluationError, match="events: expected an iterable"):
             run(events)
 
+    def test_site_without_operator_is_pointed_out(self):
+        r = run([], sites=[{"id": "bg9", "kind": "border_gate"}])
+        assert r.obligations_for("annual_report") == []
+        assert any(w.startswith("site bg9 names no operator") and "annual_report" in w
+                   for w in r.warnings)
+        assert not [w for w in run([]).warnings if "no operator" in w]
+
     def test_unknown_engine(self):
         with pytest.raises(EvaluationError, match="engine"):
             run([], engine="quantum")

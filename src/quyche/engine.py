@@ -813,6 +813,15 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     last_day = ctx.as_of.astimezone(LOCAL).date()
     first_day = ctx.since.astimezone(LOCAL).date()
 
+    roles = {a.id for a in rs.actors if a.kind == "role"}
+    for site in sorted(ctx.sites.values(), key=lambda s: s.id):
+        unowned = [ob.id for ob in rs.obligations if site.operator is None
+                   and roles & set(ob.owed_by)
+                   and (ob.site_kinds is None or site.kind in ob.site_kinds)]
+        if unowned:
+            warnings.append(f"site {site.id} names no operator, so no one owes its operator's "
+                            f"duties ({', '.join(unowned)}); give the site an 'operator'")
+
     # Recurring duties: one per owing actor and period.
     open_slots: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     slots: list[dict[str, Any]] = []
