@@ -237,6 +237,9 @@ class Context:
                 raw = raw.model_dump()
             if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
                 raise EvaluationError(f"sites[{i}]: expected a mapping with a string 'id'")
+            if "kind" not in raw:
+                raise EvaluationError(f"sites[{i}] ({raw['id']}): kind: field required; "
+                                      f"expected one of {sorted(kinds)}")
             if raw.get("kind") not in kinds:
                 raise EvaluationError(
                     f"sites[{i}] ({raw['id']}): kind {raw.get('kind')!r} is not a site kind of "

@@ -307,7 +307,8 @@ def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[Any]:
             value = loads(line)
         except error as exc:
             if line.strip():
-                yield InvalidEvent(f"line {number}: invalid JSON ({exc})")
+                yield InvalidEvent(f"line {number}, column {exc.colno}: invalid JSON: "
+                                   f"{exc.msg}")
             continue
         if type(value) is not dict:
             yield InvalidEvent(f"line {number}: expected a JSON object, got "
