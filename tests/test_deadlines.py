@@ -4,7 +4,15 @@ import datetime as dt
 
 import pytest
 
-from quyche.deadlines import LOCAL, add_duration, end_of_day, fixed_date_due, periods, triggered_due
+from quyche.deadlines import (
+    LOCAL,
+    add_duration,
+    end_of_day,
+    fixed_date_due,
+    periods,
+    retained_until,
+    triggered_due,
+)
 from quyche.schema import Deadline, Duration, Policies, Recurrence
 
 D = dt.date
@@ -126,6 +134,17 @@ class TestDurations:
     def test_months(self):
         got = add_duration(at("2024-08-31T10:00:00+07:00"), Duration(months=6))
         assert iso(got) == "2025-02-28T10:00:00+07:00"
+
+    @pytest.mark.parametrize(("made", "duration", "until"), [
+        ("2024-07-28T22:00:00+07:00", Duration(months=6), "2025-01-29T00:00:00+07:00"),
+        ("2024-08-31T10:00:00+07:00", Duration(months=6), "2025-03-01T00:00:00+07:00"),
+        ("2024-03-01T10:00:00+07:00", Duration(days=30), "2024-04-01T00:00:00+07:00"),
+        ("2024-03-01T10:00:00+07:00", Duration(hours=36), "2024-03-02T22:00:00+07:00"),
+        # a Saturday end is not moved: keeping a backup is not an act due on a working day
+        ("2024-03-13T10:00:00+07:00", Duration(months=1), "2024-04-14T00:00:00+07:00"),
+    ])
+    def test_retained_until_the_end_of_the_corresponding_day(self, made, duration, until):
+        assert iso(retained_until(at(made), duration)) == until
 
     def test_exactly_one_unit(self):
         with pytest.raises(ValueError):

@@ -31,6 +31,7 @@ __all__ = [
     "fixed_date_due",
     "local_date",
     "periods",
+    "retained_until",
     "triggered_due",
 ]
 
@@ -90,6 +91,19 @@ def add_duration(instant: dt.datetime, duration: Duration) -> dt.datetime:
                        years=duration.years or 0)
     return dt.datetime(moved.year, moved.month, moved.day, moved.hour, moved.minute,
                        moved.second, moved.microsecond, tzinfo=LOCAL)
+
+
+def retained_until(instant: dt.datetime, duration: Duration) -> dt.datetime:
+    """When a thing made at `instant` may go, if it must be kept for `duration`.
+
+    A period in days, months or years runs from the next day and ends at 24:00 of its
+    last day (Bộ luật Dân sự Điều 147–148): a backup of 28/07 22:00 kept "06 tháng"
+    is kept to the end of 28/01. No move to a working day: keeping is not an act due.
+    A period in hours runs from the instant itself.
+    """
+    if duration.hours:
+        return instant + dt.timedelta(hours=duration.hours)
+    return end_of_day(local_date(add_duration(instant, duration)))
 
 
 @dataclass(frozen=True, slots=True)

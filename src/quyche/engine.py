@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import matcher
-from .deadlines import LOCAL, add_duration, end_of_day, periods, triggered_due
+from .deadlines import LOCAL, end_of_day, periods, retained_until, triggered_due
 from .errors import CalendarError, EvaluationError, MergeError
 from .events import InvalidEvent, parse_instant, reason_of, validate_event
 from .loader import valid_language_tag
@@ -1159,15 +1159,20 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
         for rule in rules:
             if rule.site_kinds is not None and kind is not None and kind not in rule.site_kinds:
                 continue  # a backup of no known kind of site is held to every retention rule
-            keep_until = add_duration(_local(taken), rule.retention)
+            keep_until = retained_until(_local(taken), rule.retention)
             if ts < keep_until.timestamp() and ts >= ctx.since_ts:
+                if rule.retention.hours:
+                    until_vi = until_en = _local(keep_until.timestamp()).isoformat()
+                else:
+                    last = (keep_until - dt.timedelta(days=1)).date().isoformat()
+                    until_vi, until_en = f"đến hết ngày {last}", f"to the end of {last}"
                 out.append(Violation(
                     rule_id=rule.id, kind="backup_retention", actor=actor, site=site,
                     when=_local(ts).isoformat(),
-                    message=f"Bản sao lưu {backup_id} bị xoá trước "
-                            f"{keep_until.date().isoformat()} (thời hạn lưu giữ)",
+                    message=f"Bản sao lưu {backup_id} bị xoá khi chưa hết thời hạn lưu giữ "
+                            f"({until_vi})",
                     message_en=f"Backup {backup_id} deleted before the end of its retention "
-                               f"period ({keep_until.date().isoformat()})",
+                               f"period ({until_en})",
                     source=ctx.cite(rule.source), events=[e for e in (backup_id, ident) if e]))
     return out
 
