@@ -880,6 +880,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
                                 "and no event of that id raised a duty; it discharges nothing")
 
+    warnings.extend(_succession_warnings(rs, obligations))
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
                         "not in force; the findings show what it would require")
@@ -914,6 +915,39 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     report._ledger = ledger
     report._context = ctx
     return report
+
+
+def _succession_warnings(rs: RuleSet, obligations: Sequence[ObligationStatus]) -> list[str]:
+    """One warning per body that had been reorganised by the due date of duties it owes or is owed.
+
+    Successions are data, not reassignments: the text names the old body, and who carries
+    its functions is for the caller to decide. The warning says so, with the first such due.
+    """
+    changes = {s.predecessor: s for s in sorted(rs.successions, key=lambda s: s.effective,
+                                                  reverse=True)}
+    if not changes:
+        return []
+    found: dict[str, dict[str, Any]] = {}
+    for o in obligations:
+        due_day = (o.due - dt.timedelta(microseconds=1)).astimezone(LOCAL).date()
+        for body, role in [(o.actor, "owes"), *((b, "is owed") for b in o.owed_to)]:
+            change = changes.get(body)
+            if change is None or due_day < change.effective:
+                continue
+            entry = found.setdefault(body, {"first": due_day, "owes": [], "is owed": []})
+            entry["first"] = min(entry["first"], due_day)
+            entry[role].append(o.rule_id)
+    out = []
+    for body, entry in sorted(found.items()):
+        change = changes[body]
+        who = (f"its functions went to {change.successor}" if change.successor
+               else "the sources name no successor")
+        parts = [f"{role} {len(ids)} duty(ies) ({', '.join(sorted(set(ids)))})"
+                 for role in ("owes", "is owed") if (ids := entry[role])]
+        out.append(f"{body} was reorganised from {change.effective.isoformat()} ({change.id}; "
+                   f"{who}) but {' and '.join(parts)} due from {entry['first'].isoformat()}: "
+                   "the text's body is kept; who carries them is the caller's call")
+    return out
 
 
 def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
