@@ -674,7 +674,7 @@ class Reader:
 
         if language is not None and kind in self._languages:
             policy, allowed = self._languages[kind]
-            if not self._language_ok(kind, allowed, language):
+            if not self._language_ok(kind, allowed, language, policy.bilingual):
                 found.append((policy, "language_not_allowed",
                               f"Ngôn ngữ '{language}' không thuộc danh mục cho phép: "
                               f"{', '.join(allowed)}",
@@ -702,13 +702,15 @@ class Reader:
                                   f"Quoted content lacks: {', '.join(missing)}"))
         return found
 
-    def _language_ok(self, kind: str, tags: list[str], language: str) -> bool:
+    def _language_ok(self, kind: str, tags: list[str], language: str,
+                     bilingual: str = "listed") -> bool:
         key = (kind, language)
         if key not in self._allowed_cache:
             groups = self.ctx.lang_groups
             parts = language.split("+")
-            ok = False
-            for allowed in tags:
+            ok = bilingual == "of_allowed" and len(parts) > 1 and all(
+                self._language_ok(kind, tags, part) for part in parts)
+            for allowed in [] if ok else tags:
                 allowed_parts = allowed.split("+")
                 if len(allowed_parts) != len(parts):
                     continue

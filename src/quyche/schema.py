@@ -352,6 +352,11 @@ class LanguagePolicy(Model):
         description="limit: other languages are a violation; plan: the list describes "
         "what is produced and nothing else is checked",
     )
+    bilingual: Literal["listed", "of_allowed"] = Field(
+        "listed",
+        description="listed: a bilingual product is allowed when its pair is listed; "
+        "of_allowed: also any pair of languages the policies allow alone",
+    )
     source: Source
     note: str | None = None
 
