@@ -283,7 +283,8 @@ def _reporting_source(rep: Any, key: str) -> Source | None:
 
 def _broadcast_semantic(bc: Any) -> dict[str, Any]:
     return {"emergency_override": bc.emergency_override is not None,
-            "advertising": bc.advertising is not None}
+            "advertising": bc.advertising is not None,
+            "swapped_weekend_days": bc.swapped_weekend_days}
 
 
 def _broadcast_source(bc: Any, key: str) -> Source | None:
@@ -405,6 +406,10 @@ def _mode_rule(a: Any, b: Any, _pair: _Pair) -> Direction | None:
     return true_is_stricter(a == "limit", b == "limit")
 
 
+def _bilingual_rule(a: Any, b: Any, _pair: _Pair) -> Direction | None:
+    return true_is_stricter(a == "listed", b == "listed")
+
+
 def _before_date_rule(a: Any, b: Any, _pair: _Pair) -> Direction | None:
     return true_is_stricter(a == "exclusive", b == "exclusive")
 
@@ -471,7 +476,7 @@ SECTIONS: tuple[_Section, ...] = (
              title=lambda p: {"vi": p.id, "en": p.id}, bucket=lambda p: p.mode,
              score=_overlap_score(lambda p: p.site_kinds, lambda p: p.allowed),
              directions={"allowed": _allowed_rule, "mode": _mode_rule,
-                         "site_kinds": _site_kinds_rule},
+                         "bilingual": _bilingual_rule, "site_kinds": _site_kinds_rule},
              equivalent={"site_kinds": _same_site_kinds}),
     _Section("languages.groups", "Language groups", _by_id(lambda rs: rs.languages.groups),
              lambda g: {"codes": list(g.codes)}, title=_named),

@@ -1104,6 +1104,10 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     emergencies = sorted(ledger.emergencies, key=lambda e: (e[0], e[1], e[3], e[2] or ()))
     kinds_of_days = {day: ctx.calendar.kind_of(_date_of_day(day))
                      for day in range(first, last + 1)}
+    if ctx.rule_set.broadcast.swapped_weekend_days == "weekend":
+        for day, kind in kinds_of_days.items():
+            if kind == "working_day" and _date_of_day(day).weekday() >= 5:
+                kinds_of_days[day] = "weekend"  # a swapped Saturday read as the Saturday it is
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         site_rules = [r for r in rules if site.kind in r.site_kinds
                       and (r.sites is None or site.id in r.sites)]

@@ -417,6 +417,11 @@ class BroadcastPolicy(Model):
         None, description="present when the text lets authorities set time and duration"
     )
     advertising: Note | None = None
+    swapped_weekend_days: Literal["working_day", "weekend"] = Field(
+        "working_day",
+        description="how a Saturday or Sunday made a working day by a swap counts for the "
+        "broadcast rules: as the working day it legally is, or as the weekend day it is named",
+    )
 
 
 # --------------------------------------------------------------------------- obligations

@@ -809,6 +809,9 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
                    [t for t in _HALF_HOURS if t < window.end])
             choose(f"{base}.required_windows.{i}.end", window.end,
                    [t for t in _HALF_HOURS if t > window.start])
+    if rs.broadcast.rules:
+        choose("broadcast.swapped_weekend_days", rs.broadcast.swapped_weekend_days,
+               ("working_day", "weekend"))
     groups = [g.id for g in rs.languages.groups]
     for policy in rs.languages.policies:
         allowed = list(policy.allowed)
@@ -818,6 +821,8 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
             options += [[t for t in allowed if t != gone] for gone in allowed]
         choose(f"languages.policies.{policy.id}.allowed", allowed, options)
         choose(f"languages.policies.{policy.id}.mode", policy.mode, ("limit", "plan"))
+        choose(f"languages.policies.{policy.id}.bilingual", policy.bilingual,
+               ("listed", "of_allowed"))
     choose("policies.before_date.value", rs.policies.before_date.value,
            ("exclusive", "inclusive"))
     for name in ("roll_forward_periods", "roll_forward_fixed_dates"):
