@@ -85,6 +85,15 @@ class TestWindow:
         assert y24[-1].period == "2024-12" and y24[-1].last_day == dt.date(2024, 12, 31)
         assert y25[0].period == "2025-01"
 
+    def test_end_written_as_last_second_means_end_of_that_day(self) -> None:
+        """'2024-12-31T23:59:59+07:00' keeps the duties due by the end of 31/12."""
+        rs = quyche.load(SAMPLE)
+        written = schedule(rs, "2024-01-01T00:00:00+07:00", "2024-12-31T23:59:59+07:00")
+        assert written == schedule(rs, *window(2024))
+        assert written[-1].due.isoformat() == "2025-01-01T00:00:00+07:00"
+        earlier = schedule(rs, "2024-01-01T00:00:00+07:00", "2024-12-31T23:59:58+07:00")
+        assert earlier[-1].due < written[-1].due
+
     def test_dates_and_instants(self) -> None:
         """Dates bound whole days; instants need an offset."""
         rs = quyche.load(SAMPLE)

@@ -68,9 +68,15 @@ def _bound(value: Any, name: str, end: bool) -> dt.datetime:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return _bound(dt.date.fromisoformat(value), name, end)
     try:
-        return parse_instant(value)
+        instant = parse_instant(value)
     except ValueError as exc:
         raise EvaluationError(f"{name}: {exc} (or give a date YYYY-MM-DD)") from None
+    local = instant.astimezone(LOCAL)
+    if end and (local.hour, local.minute, local.second) == (23, 59, 59):
+        # "...T23:59:59" is how people write "the end of that day"; a duty due by the end
+        # of the day (next midnight) belongs to it.
+        return end_of_day(local.date())
+    return instant
 
 
 def window(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -86,7 +92,8 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     `start` and `end` are dates (the window runs from the start of `start` to the
     end of `end`) or aware instants. A duty is in the window when its due instant
     is after `start` and at or before `end`: a duty due "by the end of 31/12" is
-    in the window of that year. Nothing falls due before the rule set is in
+    in the window of that year, also when `end` is written 31/12 23:59:59 (read as
+    the end of that day). Nothing falls due before the rule set is in
     force. `actor` keeps only that actor's duties; `sites` and `actors` are the
     site registry and group memberships of `evaluate`.
     """
