@@ -145,6 +145,19 @@ class TestIcs:
         assert first == second
         assert len(set(first)) == len(first)
 
+    def test_one_duty_per_operator_owed(self) -> None:
+        """A duty owed to the operator role is one per operator, each with its own UID."""
+        sites = [*SITES, {"id": "pb_x", "kind": "public_board", "operator": "ubnd_huyen_x"}]
+        duties = [d for d in schedule("kontum", *window(2025), sites=sites)
+                  if d.rule_id == "monthly_content_provision" and d.period == "2025-03"]
+        operators = sorted({s["operator"] for s in sites})
+        assert [d.owed_to for d in duties] == [[op] for op in operators]
+        assert [d.recipient for d in duties] == operators
+        assert len({d.uid for d in duties}) == len(operators)
+        plain = [d for d in schedule("kontum", *window(2025), sites=sites)
+                 if d.rule_id == "annual_summary_report"]
+        assert plain and all(d.recipient is None for d in plain)
+
     def test_hour_deadline_is_a_timed_event(self) -> None:
         """A duty due at an hour is a timed event in Asia/Ho_Chi_Minh, with its VTIMEZONE."""
         due = dt.datetime(2025, 5, 2, 9, 30, tzinfo=LOCAL)

@@ -310,6 +310,23 @@ class Context:
                 out.add(ref)
         return sorted(out)
 
+    def period_recipients(self, ob: Obligation) -> list[list[str]]:
+        """To whom a recurring duty is owed, one list per duty of a period.
+
+        A duty owed to the operator role is owed to each operator of a registered site
+        (of `site_kinds`, when given): one duty per operator and period. Without a site
+        registry the role is kept as it is written.
+        """
+        roles = [r for r in ob.owed_to if (a := self.rule_set.actor(r)) and a.kind == "role"]
+        if not roles or not self.sites:
+            return [list(ob.owed_to)]
+        others = [r for r in ob.owed_to if r not in roles]
+        operators = sorted({s.operator for s in self.sites.values() if s.operator and (
+            ob.site_kinds is None or s.kind in ob.site_kinds)})
+        if not operators:
+            return [others] if others else []
+        return [[op, *others] for op in operators]
+
     def recipients(self, ob: Obligation, event: Mapping[str, Any]) -> list[str]:
         """To whom a triggered duty is owed: the operator role resolves to the site's operator."""
         out = []
@@ -821,11 +838,12 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     roles = {a.id for a in rs.actors if a.kind == "role"}
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         unowned = [ob.id for ob in rs.obligations if site.operator is None
-                   and roles & set(ob.owed_by)
+                   and roles & {*ob.owed_by, *ob.owed_to}
                    and (ob.site_kinds is None or site.kind in ob.site_kinds)]
         if unowned:
-            warnings.append(f"site {site.id} names no operator, so no one owes its operator's "
-                            f"duties ({', '.join(unowned)}); give the site an 'operator'")
+            warnings.append(f"site {site.id} names no operator, so no one owes or is owed its "
+                            f"operator's duties ({', '.join(unowned)}); give the site an "
+                            "'operator'")
 
     # Recurring duties: one per owing actor and period.
     open_slots: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -835,6 +853,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         if ob.recurrence is None:
             continue
         owners = ctx.owners(ob)
+        recipients = ctx.period_recipients(ob)
         for period in periods(ob.recurrence, rs.policies, first_day, last_day, in_force,
                               ctx.calendar):
             if period.begins > as_of or period.due <= ctx.since:
@@ -844,16 +863,18 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
             if ob.effective_until and period.start > ob.effective_until:
                 continue
             for owner in owners:
-                slot = {"ob": ob, "owner": owner, "period": period, "by": None, "at": None}
-                slots.append(slot)
-                if ob.discharged_by.event == "submission":
-                    open_slots[(owner, ob.discharged_by.kind)].append(slot)
+                for to in recipients:
+                    slot = {"ob": ob, "owner": owner, "period": period, "to": to, "by": None,
+                            "at": None}
+                    slots.append(slot)
+                    if ob.discharged_by.event == "submission":
+                        open_slots[(owner, ob.discharged_by.kind)].append(slot)
     warnings.extend(_allocate_submissions(ctx, ledger, open_slots))
     _allocate_backups(ctx, ledger, slots)
     for slot in slots:
         ob, period = slot["ob"], slot["period"]
         obligations.append(_status(ctx, ob, slot["owner"], period.label, period.due, None,
-                                   slot["by"], slot["at"], violations))
+                                   slot["by"], slot["at"], violations, slot["to"]))
 
     # Triggered duties.
     answered: set[tuple[str, str, str]] = set()
@@ -991,7 +1012,8 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
     warnings = []
     for key, subs in sorted(by_key.items()):
         candidates = sorted(open_slots.get(key, []),
-                            key=lambda s: (s["period"].due, s["ob"].id, s["period"].label))
+                            key=lambda s: (s["period"].due, s["ob"].id, s["period"].label,
+                                           s["to"]))
         unused = []
         for _actor, _kind, ts, ident, period, to in sorted(subs, key=lambda s: (s[2], s[3])):
             refused: list[str] = []
@@ -1001,10 +1023,15 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                 if not ((period is None and slot["period"].begins.timestamp() <= ts) or (
                         period is not None and slot["period"].label == period)):
                     continue
-                if not ctx.accepts_recipient(slot["ob"].owed_to, to):
-                    refused.extend(r for r in slot["ob"].owed_to if r not in refused)
+                if not ctx.accepts_recipient(slot["to"], to):
+                    refused.extend(r for r in slot["to"] if r not in refused)
                     continue
                 slot["by"], slot["at"] = ident or None, _local(ts)
+                if to is None:  # addressed to no one in particular: delivered to every recipient
+                    for sibling in candidates:
+                        if (sibling["at"] is None and sibling["ob"] is slot["ob"]
+                                and sibling["period"].label == slot["period"].label):
+                            sibling["by"], sibling["at"] = slot["by"], slot["at"]
                 break
             else:
                 if refused:
@@ -1059,6 +1086,9 @@ def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: d
     citation = ctx.cite(applied.source if applied else ob.source)
     what = f"{ob.title.vi}" + (f" ({period})" if period else "")
     what_en = f"{ob.title.en}" + (f" ({period})" if period else "")
+    if period and owed_to is not None and list(owed_to) != list(ob.owed_to):
+        what += f" → {', '.join(owed_to)}"  # one of the duties a role's members are owed
+        what_en += f" → {', '.join(owed_to)}"
     if applied:
         what += f" [ngoại lệ {applied.id}: {_deadline_words(applied.deadline)[0]}]"
         what_en += f" [exception {applied.id}: {_deadline_words(applied.deadline)[1]}]"

@@ -52,11 +52,16 @@ class Duty(BaseModel):
     last_day: dt.date = Field(..., description="the last local day on which it can be done")
     all_day: bool = Field(..., description="due at the end of a day (not at an hour)")
     source: Citation
+    recipient: str | None = Field(
+        None, description="the operator this duty is owed to, when a duty owed to the operator "
+        "role is one per operator")
 
     @property
     def uid(self) -> str:
-        """A stable identifier: rule set, rule, actor and period."""
+        """A stable identifier: rule set, rule, actor, period (and recipient, when one per)."""
         raw = f"{self.rule_set}.{self.rule_id}.{self.actor}.{self.period}"
+        if self.recipient:
+            raw += f".{self.recipient}"
         return re.sub(r"[^A-Za-z0-9._-]+", "_", raw) + "@quyche"
 
 
@@ -119,6 +124,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
         if not owners:
             continue
         source = cite(rs, ob.source)
+        recipients = ctx.period_recipients(ob)
         for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
                          ctx.calendar):
             if not floor < p.due <= hi:
@@ -129,13 +135,14 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
                 continue
             local = p.due.astimezone(LOCAL)
             for owner in owners:
-                out.append(Duty(
+                out.extend(Duty(
                     rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
-                    actor=owner, owed_to=list(ob.owed_to), period=p.label,
+                    actor=owner, owed_to=to, period=p.label,
                     period_start=p.start, period_end=p.end, due=p.due,
                     last_day=last_day(p.due), all_day=local.time() == dt.time(0),
-                    source=source))
-    out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period))
+                    source=source, recipient=to[0] if to != list(ob.owed_to) else None)
+                    for to in recipients)
+    out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
     return out
 
 

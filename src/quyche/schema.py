@@ -587,7 +587,8 @@ class Obligation(Model):
     )
     owed_to: list[Id] = []
     site_kinds: list[str] | None = Field(
-        None, description="for the operator role: only operators of sites of these kinds"
+        None, description="for the operator role (owing or owed): only operators of sites "
+        "of these kinds"
     )
     function: str | None = Field(None, description="the function, for successions")
     recurrence: Recurrence | None = None
