@@ -14,7 +14,7 @@ import sys
 import threading
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import quyche
@@ -152,8 +152,9 @@ def _decide(durable, condition, events):
              "no": durable._all([is_type, durable._lower(where, negate=True)])}
     name = f"quyche_test_condition_{next(_names)}"
     host = durable._shared_host()
-    host.register_rulesets({name: {rule: {"all": [{"m": expr}], "run": action(rule)}
-                                   for rule, expr in rules.items() if expr is not False}})
+    durable.register(host, {name: {rule: {"all": [{"m": expr}], "run": action(rule)}
+                                   for rule, expr in rules.items() if expr is not False}},
+                     name)
     out = []
     fields = sorted(durable._fields(where))
     for event in events:
@@ -168,8 +169,25 @@ class TestConditions:
     def test_same_meaning_as_native(self, durable, condition, events):
         """A condition and its negation: exactly one fires, and it is the native answer."""
         native = matcher.compile(condition)
-        decided = _decide(durable, condition, events)
+        try:
+            decided = _decide(durable, condition, events)
+        except quyche.EvaluationError as exc:
+            # beyond durable_rules' expressions per rule (test_expression_limit_is_clear)
+            assert "too many expressions" in str(exc)
+            assume(False)
         assert decided == [["yes" if native(e) else "no"] for e in events]
+
+    def test_expression_limit_is_clear(self, durable):
+        """A condition durable_rules cannot hold is refused with a clear error."""
+        big = {"x": {"$in": [f"v{i}" for i in range(40)]}}
+        with pytest.raises(quyche.EvaluationError, match="too many expressions in one rule"):
+            _decide(durable, big, [{"type": "incident"}])
+
+    def test_repeated_values_are_compiled_once(self, durable):
+        """Repeats in $in cost nothing: 40 copies of two values still compile."""
+        repeated = {"x": {"$in": ["a", "b"] * 20}}
+        events = [{"type": "incident", "x": v} for v in ("a", "b", "c")]
+        assert _decide(durable, repeated, events) == [["yes"], ["yes"], ["no"]]
 
     @pytest.mark.parametrize(("condition", "event", "expected"), [
         ({"x": {"$ne": "a"}}, {}, True),          # durable_rules: $neq never holds on a gap

@@ -36,6 +36,10 @@ by construction here rather than by luck:
 - A rule whose condition holds for a message lacking the tested fields also
   matches the session's own state record and loops forever; every rule here
   tests the event `type`, which that record lacks.
+- A rule may hold only so many expressions (error 113): a `$in` of about 16
+  values is too many once equality is encoded. Duplicate values are dropped
+  before compiling; a condition still too large raises `EvaluationError` naming
+  the limit, and the native engine has none.
 """
 
 from __future__ import annotations
@@ -316,7 +320,7 @@ class _Compiled:
         for definition in definitions.values():
             for rule_name, rule in definition.items():
                 rule["run"] = self._action(rule_name)
-        host.register_rulesets(definitions)
+        register(host, definitions, rule_set.id)
 
     def _action(self, rule_name: str) -> Any:
         fired = self._fired
@@ -360,6 +364,23 @@ def _shared_host() -> Any:
 
             _HOST = _SyncHost()
         return _HOST
+
+
+#: durable_rules' error codes for rulesets it cannot create (its rules.h).
+_CREATE_ERRORS = {106: "too many rules", 108: "too many joins",
+                  113: "too many expressions in one rule"}
+
+
+def register(host: Any, definitions: Mapping[str, Any], owner: str) -> None:
+    """Register rulesets on `host`; durable_rules' refusals become `EvaluationError`."""
+    try:
+        host.register_rulesets(dict(definitions))
+    except Exception as exc:  # durable_rules_engine.error, a bare Exception subclass
+        code = next((int(w) for w in str(exc).split() if w.isdigit()), None)
+        what = _CREATE_ERRORS.get(code, "an error")
+        raise EvaluationError(
+            f"durable backend: durable_rules cannot compile the conditions of {owner} "
+            f"({what}: {exc}); evaluate it with engine='native'") from None
 
 
 def _compiled(rule_set: RuleSet) -> _Compiled:

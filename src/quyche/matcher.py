@@ -115,6 +115,19 @@ _DURABLE_OPS = {"$eq": None, "$ne": "$neq", "$lt": "$lt", "$lte": "$lte", "$gt":
                 "$gte": "$gte"}
 
 
+def _distinct(values: list[Any]) -> list[Any]:
+    """The values of a `$in` list without repeats (as `in` sees them), in their order.
+
+    A repeated value means nothing to the condition but costs durable_rules expressions,
+    of which a rule may hold only so many.
+    """
+    out: list[Any] = []
+    for v in values:
+        if not any(type(v) is type(u) and v == u for u in out):
+            out.append(v)
+    return out
+
+
 def _durable_item(key: str, value: Any) -> dict[str, Any]:
     if key in _LOGIC:
         return {key: [to_durable(c) for c in value]}
@@ -127,9 +140,9 @@ def _durable_item(key: str, value: Any) -> dict[str, Any]:
         elif op in _DURABLE_OPS:
             terms.append({_DURABLE_OPS[op]: {key: operand}})
         elif op == "$in":
-            terms.append({"$or": [{key: v} for v in operand]})
+            terms.append({"$or": [{key: v} for v in _distinct(operand)]})
         elif op == "$nin":
-            terms.append({"$and": [{"$neq": {key: v}} for v in operand]})
+            terms.append({"$and": [{"$neq": {key: v}} for v in _distinct(operand)]})
         else:  # $exists
             terms.append({"$ex" if operand else "$nex": {key: 1}})
     return terms[0] if len(terms) == 1 else {"$and": terms}
