@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench lint docs schema comparison clean
+.PHONY: demo test hunt bench lint docs schema comparison clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+
+## hunt: the property tests with many random examples, to find new failures (not a gate)
+hunt: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=hunt $(BIN)/python -m pytest -q tests/test_properties.py \
+	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py
 
 ## bench: events per second, native vs durable_rules, and memory at N and 10 N
 bench: $(BIN)/.installed

@@ -256,8 +256,9 @@ class TestVariations:
 
 
 def test_profiles():
-    """register_profiles defines dev and ci; ci runs more examples with no deadline."""
+    """dev is quick; ci runs more examples, no deadline, the same ones every run; hunt more."""
     register_profiles()
-    dev, ci = settings.get_profile("dev"), settings.get_profile("ci")
-    assert ci.deadline is None
-    assert ci.max_examples > dev.max_examples
+    dev, ci, hunt = (settings.get_profile(n) for n in ("dev", "ci", "hunt"))
+    assert ci.deadline is None and ci.derandomize and not dev.derandomize
+    assert dev.max_examples < ci.max_examples < hunt.max_examples
+    assert not hunt.derandomize

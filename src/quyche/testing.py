@@ -16,8 +16,9 @@ are applied, not rejected, unless invalid ones are asked for. Event lists carry
 unique ids, instants with assorted UTC offsets, and references (`backup`,
 `incident`, `feedback`, `ref`) that name an earlier event of the right type.
 
-`register_profiles()` registers the hypothesis profiles `dev` (few examples) and
-`ci` (more examples, no deadline). Needs the `testing` extra (hypothesis).
+`register_profiles()` registers the hypothesis profiles `dev` (few examples),
+`ci` (more examples, no deadline, derandomized) and `hunt` (many, random). Needs
+the `testing` extra (hypothesis).
 """
 
 from __future__ import annotations
@@ -67,17 +68,26 @@ __all__ = [
 
 
 def register_profiles() -> None:
-    """Register the hypothesis profiles `dev` (fast) and `ci` (thorough, no deadline).
+    """Register the hypothesis profiles `dev`, `ci` and `hunt`.
 
-    Load one with `hypothesis.settings.load_profile(name)`, e.g. from an
-    environment variable in `conftest.py`.
+    `dev` is fast and random, for the edit-test loop. `ci` runs four times as many
+    examples, with no deadline, derandomized: a gate must give the same verdict on
+    the same code, so a random draw never blocks a merge. `hunt` is random and long,
+    for looking for new failures (quyche runs it with `make hunt`); a failure it
+    finds becomes an `@example` or a unit test. Load one with
+    `hypothesis.settings.load_profile(name)`, e.g. from an environment variable in
+    `conftest.py`.
     """
     settings.register_profile(
         "dev", max_examples=15, deadline=dt.timedelta(seconds=5),
         suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile(
-        "ci", max_examples=60, deadline=None, print_blob=True,
+        "ci", max_examples=60, deadline=None, print_blob=True, derandomize=True,
+        database=None, suppress_health_check=[HealthCheck.too_slow],
+    )
+    settings.register_profile(
+        "hunt", max_examples=400, deadline=None, print_blob=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
 
