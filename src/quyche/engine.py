@@ -1160,12 +1160,12 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             ids = [ident for _start, ident in ledger.segment_ids.get(key, ())]
             count = ledger.segment_count.get(key, 0)
             for rule in todays:
-                out.extend(_day_findings(ctx, rule, site.id, date, day_kind, start, covered,
+                out.extend(_day_findings(ctx, rule, site, date, day_kind, start, covered,
                                          urgent, ids, count))
     return out
 
 
-def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: str,
+def _day_findings(ctx: Context, rule: Any, site: SiteInfo, date: dt.date, day_kind: str,
                   start: float, covered: list, urgent: list, ids: list[str], count: int
                   ) -> list[Violation]:
     """The findings of one broadcast rule for one site and day.
@@ -1176,10 +1176,14 @@ def _day_findings(ctx: Context, rule: Any, site: str, date: dt.date, day_kind: s
     when = date.isoformat()
     citation = ctx.cite(rule.source)
     found: list[Violation] = []
+    actor = rule.owed_by
+    if actor is not None and (declared := ctx.rule_set.actor(actor)) and declared.kind == "role":
+        actor = site.operator  # the role answers through the site's operator
 
     def add(kind: str, vi: str, en: str) -> None:
-        found.append(Violation(rule_id=rule.id, kind=kind, site=site, when=when, message=vi,
-                               message_en=en, source=citation, events=list(ids)))
+        found.append(Violation(rule_id=rule.id, kind=kind, actor=actor, site=site.id,
+                               when=when, message=vi, message_en=en, source=citation,
+                               events=list(ids)))
 
     if not covered:
         if rule.must_broadcast:

@@ -326,6 +326,8 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
         for j, s in enumerate(r.sites or []):
             if s not in site_ids:
                 out.append((f"broadcast.rules[{i}].sites[{j}]", f"unknown site {s!r}"))
+        if r.owed_by is not None:
+            actor_ref(r.owed_by, f"broadcast.rules[{i}].owed_by")
     for i, o in enumerate(rs.obligations):
         base = f"obligations[{i}]"
         for j, ref in enumerate(o.owed_by):

@@ -400,6 +400,11 @@ class BroadcastRule(Model):
     must_broadcast: bool = Field(
         True, description="a registered site with no broadcast at all that day is a violation"
     )
+    owed_by: str | None = Field(
+        None, description="who answers for the day's broadcasting, named as the actor of its "
+        "findings: a body, or the operator role (the site's operator); null where the text "
+        "names no one"
+    )
     source: Source
     sources: list[Source] = []
 
