@@ -78,16 +78,18 @@ def register_profiles() -> None:
     `hypothesis.settings.load_profile(name)`, e.g. from an environment variable in
     `conftest.py`.
     """
+    # Each from hypothesis' own defaults, not from whichever profile is loaded now.
+    base = settings.get_profile("default")
     settings.register_profile(
-        "dev", max_examples=15, deadline=dt.timedelta(seconds=5),
+        "dev", parent=base, max_examples=15, deadline=dt.timedelta(seconds=5),
         suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile(
-        "ci", max_examples=60, deadline=None, print_blob=True, derandomize=True,
+        "ci", parent=base, max_examples=60, deadline=None, print_blob=True, derandomize=True,
         database=None, suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile(
-        "hunt", max_examples=400, deadline=None, print_blob=True,
+        "hunt", parent=base, max_examples=400, deadline=None, print_blob=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
 
@@ -886,12 +888,12 @@ def rule_set_variations(rule_set: RuleSet) -> SearchStrategy[tuple[RuleSet, str]
 
 _SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
             | st.dates())
-_VALUES = st.recursive(
-    _SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                 max_size=3),
-    max_leaves=6,
-)
+def _containers(inner: SearchStrategy[Any]) -> SearchStrategy[Any]:
+    # a named function: hypothesis cannot read a multi-line lambda's use of its argument
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+
+
+_VALUES = st.recursive(_SCALARS, _containers, max_leaves=6)
 # Instants a careless exporter writes: far from today, without offset, as objects.
 # (`st.datetimes` keeps near 2000; years are chosen around the calendar's edges instead.)
 _ODD_YEARS = (1900, 1970, 1975, 1976, 2000, 2024, 2036, 2199, 2200, 2201, 2300)
