@@ -6,14 +6,24 @@ import pytest
 
 from quyche.deadlines import (
     LOCAL,
+    Period,
     add_duration,
+    covering,
     end_of_day,
     fixed_date_due,
     periods,
     retained_until,
     triggered_due,
 )
-from quyche.schema import Deadline, Duration, Policies, Recurrence
+from quyche.schema import (
+    Deadline,
+    Duration,
+    MonthDay,
+    Policies,
+    Recurrence,
+    ReportingPeriod,
+    Source,
+)
 
 D = dt.date
 
@@ -128,6 +138,24 @@ class TestPeriods:
             Recurrence(every="quarter", month=4)
         with pytest.raises(ValueError):
             Recurrence(every="month", periods=[1])
+
+
+class TestCovering:
+    def test_the_2024_report_covers_15_12_2023_to_14_12_2024(self):
+        period = Period("2024", D(2024, 1, 1), D(2024, 12, 31),
+                        at("2024-12-15T00:00:00+07:00"))
+        data = ReportingPeriod(start=MonthDay(month=12, day=15), end=MonthDay(month=12, day=14),
+                               source=Source(article=15, quote="chốt số liệu"))
+        got = covering(period, data)
+        assert (got.label, got.start, got.end, got.due) == (
+            "2024", D(2023, 12, 15), D(2024, 12, 14), period.due)
+
+    def test_a_29_february_bound_in_a_common_year(self):
+        period = Period("2025", D(2025, 1, 1), D(2025, 12, 31), at("2026-01-01T00:00:00+07:00"))
+        data = ReportingPeriod(start=MonthDay(month=3, day=1), end=MonthDay(month=2, day=29),
+                               start_in_previous_year=False,
+                               source=Source(article=1, quote="năm tài chính"))
+        assert covering(period, data).end == D(2025, 2, 28)
 
 
 class TestDurations:

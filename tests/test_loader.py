@@ -89,6 +89,13 @@ class TestCrossReferences:
         assert any("obligations[0].owed_by[1]" in p and "unknown actor 'nobody'" in p
                    for p in found)
 
+    def test_reporting_data_period_needs_a_yearly_duty_and_a_reporting_period(self):
+        found = problems(TEXT.replace("    recurrence: {every: quarter, month: 3, day: 15}",
+                                      "    data_period: reporting\n"
+                                      "    recurrence: {every: quarter, month: 3, day: 15}"))
+        assert any("obligations[0].data_period" in p and "reporting.period" in p
+                   for p in found)
+
     def test_unknown_site_kind_and_kind(self):
         text = TEXT.replace("site_kinds: [public_board]\n      day_kinds",
                             "site_kinds: [harbour]\n      day_kinds").replace(

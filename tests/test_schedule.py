@@ -145,6 +145,17 @@ class TestIcs:
         assert first == second
         assert len(set(first)) == len(first)
 
+    def test_yearly_report_covers_the_reporting_period(self) -> None:
+        """Cao Bằng Điều 15 k1: the 2024 report covers 15/12/2023 to 14/12/2024."""
+        [duty] = [d for d in schedule("caobang", *window(2024))
+                  if d.rule_id == "annual_report" and d.actor == "dai_ptth"]
+        assert (duty.period, duty.period_start, duty.period_end) == (
+            "2024", dt.date(2023, 12, 15), dt.date(2024, 12, 14))
+        assert duty.due.isoformat() == "2024-12-15T00:00:00+07:00"
+        [summary] = [d for d in schedule("caobang", *window(2024))
+                     if d.rule_id == "annual_summary_report"]
+        assert summary.period_start == dt.date(2024, 1, 1)  # Điều 15 k2 sets no data period
+
     def test_one_duty_per_operator_owed(self) -> None:
         """A duty owed to the operator role is one per operator, each with its own UID."""
         sites = [*SITES, {"id": "pb_x", "kind": "public_board", "operator": "ubnd_huyen_x"}]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import calendar as _stdcal
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pendulum
 
@@ -27,6 +28,7 @@ __all__ = [
     "LOCAL",
     "Period",
     "add_duration",
+    "covering",
     "end_of_day",
     "fixed_date_due",
     "local_date",
@@ -169,6 +171,22 @@ def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt
                 yield Period(_label(recurrence.every, recurrence.interval, start, end),
                              start, end, due)
         start, index = nxt, index + 1
+
+
+def covering(period: Period, reporting: Any) -> Period:
+    """A yearly period as the data period it reports on (`reporting`: a ReportingPeriod).
+
+    "thời gian chốt số liệu ... tính từ ngày 15 tháng 12 năm trước kỳ báo cáo đến ngày
+    14 tháng 12 của kỳ báo cáo": the 2024 report covers 15/12/2023 to 14/12/2024. The
+    due instant does not move.
+    """
+    def day(year: int, month_day: Any) -> dt.date:
+        last = _stdcal.monthrange(year, month_day.month)[1]
+        return dt.date(year, month_day.month, min(month_day.day, last))
+
+    year = period.end.year
+    start = day(year - 1 if reporting.start_in_previous_year else year, reporting.start)
+    return replace(period, start=start, end=day(year, reporting.end))
 
 
 def _due(recurrence: Recurrence, policies: Policies, start: dt.date, end: dt.date,

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import matcher
-from .deadlines import LOCAL, end_of_day, periods, retained_until, triggered_due
+from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
 from .errors import CalendarError, EvaluationError, MergeError
 from .events import InvalidEvent, parse_instant, reason_of, validate_event
 from .loader import valid_language_tag
@@ -856,6 +856,8 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         recipients = ctx.period_recipients(ob)
         for period in periods(ob.recurrence, rs.policies, first_day, last_day, in_force,
                               ctx.calendar):
+            if ob.data_period == "reporting":
+                period = covering(period, rs.reporting.period)
             if period.begins > as_of or period.due <= ctx.since:
                 continue
             if ob.effective_from and period.end < ob.effective_from:

@@ -335,6 +335,11 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
         for j, ref in enumerate(o.owed_to):
             actor_ref(ref, f"{base}.owed_to[{j}]")
         kind_refs(o.site_kinds, f"{base}.site_kinds")
+        if o.data_period == "reporting" and (rs.reporting.period is None or o.recurrence is None
+                                             or o.recurrence.every != "year"
+                                             or o.recurrence.interval != 1):
+            out.append((f"{base}.data_period", "'reporting' needs a yearly recurrence and a "
+                        "reporting.period"))
         if o.discharged_by.kind and o.discharged_by.kind not in kinds:
             out.append((f"{base}.discharged_by.kind",
                         f"unknown submission kind {o.discharged_by.kind!r}; declared: "

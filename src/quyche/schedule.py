@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .deadlines import LOCAL, end_of_day, periods
+from .deadlines import LOCAL, covering, end_of_day, periods
 from .engine import Context
 from .errors import EvaluationError
 from .events import parse_instant
@@ -127,6 +127,8 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
         recipients = ctx.period_recipients(ob)
         for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
                          ctx.calendar):
+            if ob.data_period == "reporting":
+                p = covering(p, rs.reporting.period)
             if not floor < p.due <= hi:
                 continue
             if ob.effective_from and p.end < ob.effective_from:

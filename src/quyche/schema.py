@@ -596,6 +596,10 @@ class Obligation(Model):
         "of these kinds"
     )
     function: str | None = Field(None, description="the function, for successions")
+    data_period: Literal["calendar", "reporting"] = Field(
+        "calendar", description="what a yearly period covers: the calendar year, or the "
+        "rule set's reporting.period (e.g. 15/12 of the year before to 14/12)"
+    )
     recurrence: Recurrence | None = None
     trigger: Trigger | None = None
     deadline: Deadline | None = None
