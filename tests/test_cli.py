@@ -107,6 +107,26 @@ def test_check_unusable_input_exits_2(tmp_path):
         assert "error:" in result.output and "Traceback" not in result.output
 
 
+def test_check_refuses_bad_site_and_actor_files(tmp_path):
+    """Registries are read as strictly as rule sets: one clear line, exit 2, no traceback."""
+    cases = {
+        "- {id: bg1, kind: border_gate}\n- {id: bg1, kind: public_board}\n":
+            ("--sites", "the same id as sites[0]"),
+        "- id: bg1\n  kind: border_gate\n  id: bg2\n": ("--sites", ":3:3: [0].id: duplicate key"),
+        "bg1: {kind: border_gate}\n": ("--sites", "the sites file is a list of sites"),
+        "- so_x\n": ("--actors", "maps each actor id to its groups"),
+        "so_x: 3\n": ("--actors", "actors['so_x']: expected a list of groups"),
+        "so_x: [departments]\nso_x: [departments]\n": ("--actors", "duplicate key 'so_x'"),
+    }
+    for i, (text, (option, message)) in enumerate(cases.items()):
+        path = tmp_path / f"registry{i}.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), option, str(path),
+                        "--as-of", "2024-03-05T00:00:00+07:00")
+        assert result.exit_code == 2, (text, result.output)
+        assert message in result.output and "Traceback" not in result.output, result.output
+
+
 def test_check_interpretation_override(tmp_path):
     result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--as-of",
                     "2024-03-05T00:00:00+07:00", "-i", "nope=1")

@@ -367,6 +367,17 @@ class TestInput:
     def test_bad_site_registry(self):
         with pytest.raises(EvaluationError, match="harbour"):
             run([], sites=[{"id": "x", "kind": "harbour"}])
+        with pytest.raises(EvaluationError, match=r"sites\[0\] \(x\): kind: field required"):
+            run([], sites=[{"id": "x"}])
+        with pytest.raises(EvaluationError, match="the same id as sites"):
+            run([], sites=[{"id": "x", "kind": "border_gate"}, {"id": "x", "kind": "border_gate"}])
+        with pytest.raises(EvaluationError, match="sites: expected a list of sites"):
+            run([], sites={"x": {"kind": "border_gate"}})
+
+    @pytest.mark.parametrize("actors", [["so_x"], "so_x", {"so_x": 3}, {"so_x": "departments"}])
+    def test_bad_actor_groups(self, actors):
+        with pytest.raises(EvaluationError, match="actors"):
+            run([], actors=actors)
 
     @pytest.mark.parametrize("events", [{"type": "broadcast"}, None, 3, "x"])
     def test_events_must_be_iterable_of_events(self, events):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import orjson
+import rich.markup
 import typer
 import yaml
 from rich.console import Console
@@ -25,7 +26,7 @@ from rich.table import Table
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .events import read_jsonl
-from .loader import load, rule_sets
+from .loader import load, read_data, rule_sets
 from .report import Report
 
 __all__ = ["app", "main"]
@@ -61,7 +62,7 @@ class FailOn(str, Enum):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print("[red]error:[/red] " + rich.markup.escape(message), highlight=False)
     raise typer.Exit(code)
 
 
@@ -150,12 +151,27 @@ def _events_from(path: str) -> Iterator[Any]:
 
 
 def _read_registry(path: Path | None, what: str) -> Any:
+    """A site registry or actor groups file, read as strictly as a rule set."""
     if path is None:
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = read_data(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read {what} ({exc})".replace("\n", " "))
+    except RuleSetError as exc:
+        fail("\n".join(str(p) for p in exc.problems))
+    if what == "sites" and not isinstance(data, list):
+        fail(f"{path}: the sites file is a list of sites (- {{id: ..., kind: ..., operator: "
+             f"...}}), not {_yaml_kind(data)}")
+    if what == "actors" and not isinstance(data, dict):
+        fail(f"{path}: the actors file maps each actor id to its groups (ubnd_huyen_x: "
+             f"[ubnd_huyen]), not {_yaml_kind(data)}")
+    return data
+
+
+def _yaml_kind(data: Any) -> str:
+    return {dict: "a mapping", list: "a list", type(None): "empty"}.get(
+        type(data), f"a single value ({data!r})")
 
 
 @app.command()

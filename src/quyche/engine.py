@@ -232,6 +232,10 @@ class Context:
     def _registry(self, sites: Iterable[Mapping[str, Any]] | None) -> dict[str, SiteInfo]:
         kinds = {k.id for k in self.rule_set.site_kinds}
         registry = {s.id: SiteInfo(s.id, s.kind, s.operator) for s in self.rule_set.sites}
+        if isinstance(sites, (Mapping, str, bytes)) or not (
+                sites is None or isinstance(sites, Iterable)):
+            raise EvaluationError(f"sites: expected a list of sites, got {type(sites).__name__}")
+        given: dict[str, int] = {}
         for i, raw in enumerate(sites or []):
             if isinstance(raw, BaseModel):
                 raw = raw.model_dump()
@@ -247,17 +251,24 @@ class Context:
             unknown = set(raw) - {"id", "kind", "operator", "name"}
             if unknown:
                 raise EvaluationError(f"sites[{i}] ({raw['id']}): unknown keys {sorted(unknown)}")
+            if raw["id"] in given:
+                raise EvaluationError(f"sites[{i}] ({raw['id']}): the same id as "
+                                      f"sites[{given[raw['id']]}]; each site once")
+            given[raw["id"]] = i
             registry[raw["id"]] = SiteInfo(raw["id"], raw["kind"], raw.get("operator"))
         return registry
 
     def _groups(self, actors: Mapping[str, Iterable[str]] | None) -> dict[str, set[str]]:
+        if actors is not None and not isinstance(actors, Mapping):
+            raise EvaluationError("actors: expected a mapping of actor id to its groups, got "
+                                  f"{type(actors).__name__}")
         groups: dict[str, set[str]] = defaultdict(set)
         declared = {a.id for a in self.rule_set.actors if a.kind == "group"}
         for a in self.rule_set.actors:
             for g in a.member_of:
                 groups[a.id].add(g)
         for actor, member_of in (actors or {}).items():
-            if isinstance(member_of, str):
+            if isinstance(member_of, (str, Mapping)) or not isinstance(member_of, Iterable):
                 raise EvaluationError(f"actors[{actor!r}]: expected a list of groups")
             for g in member_of:
                 if g not in declared:

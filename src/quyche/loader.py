@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
 from .schema import EVENT_ACTOR, ROLES, RuleSet
 
-__all__ = ["dump", "load", "load_text", "override", "rule_sets", "valid_language_tag"]
+__all__ = ["dump", "load", "load_text", "override", "read_data", "rule_sets", "valid_language_tag"]
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -435,6 +435,16 @@ def _validate(data: Any, marks: dict, filename: str, problems: list[Problem]) ->
             located.append(Problem(filename, line, col, path, message))
         raise RuleSetError(located)
     return rs
+
+
+def read_data(text: str, filename: str = "<string>") -> Any:
+    """Plain data (a site registry, actor groups) from YAML or JSON text, read as strictly
+    as a rule set: duplicate keys, recursive aliases and syntax errors raise
+    `RuleSetError` with their file:line:column."""
+    data, _marks, problems = _read_yaml(text, filename)
+    if problems:
+        raise RuleSetError(problems)
+    return data
 
 
 def load_text(text: str, filename: str = "<string>") -> RuleSet:
