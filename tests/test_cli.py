@@ -127,6 +127,17 @@ def test_check_refuses_bad_site_and_actor_files(tmp_path):
         assert message in result.output and "Traceback" not in result.output, result.output
 
 
+def test_check_table_says_what_it_leaves_out(tmp_path):
+    """Every table cut by --limit says how many rows it left out; a negative limit is refused."""
+    args = ("check", SAMPLE, events_file(tmp_path, LINES), "--sites", sites_file(tmp_path),
+            "--as-of", "2024-06-05T00:00:00+07:00", "--since", "2024-01-15T00:00:00+07:00")
+    result = invoke(*args, "--limit", "1")
+    assert result.exit_code == 0, result.output
+    assert "more violations (--limit N" in result.output
+    assert "more obligations (--limit N" in result.output
+    assert invoke(*args, "--limit", "-1").exit_code == 2
+
+
 def test_check_interpretation_override(tmp_path):
     result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--as-of",
                     "2024-03-05T00:00:00+07:00", "-i", "nope=1")

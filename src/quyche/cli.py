@@ -27,6 +27,7 @@ from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .events import read_jsonl
 from .loader import load, read_data, rule_sets
+from .render import cite
 from .report import Report
 
 __all__ = ["app", "main"]
@@ -187,7 +188,7 @@ def check(
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
     engine: str = typer.Option("native", help="native or durable"),
-    limit: int = typer.Option(40, help="rows per table (table format)"),
+    limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
@@ -220,12 +221,7 @@ def check(
 
 
 def _cite(source: Any) -> str:
-    parts = [f"Điều {source.article}" if source.article else source.document]
-    if source.clause:
-        parts.append(f"khoản {source.clause}")
-    if source.point:
-        parts.append(f"điểm {source.point}")
-    return " ".join(parts)
+    return cite(source)
 
 
 def _print_report(report: Report, limit: int, english: bool) -> None:
@@ -233,34 +229,47 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
     out.print(f"[bold]{report.rule_set}[/bold] as of {report.as_of.isoformat()} "
               f"(since {report.since.isoformat()}): {s.events_read} events read, "
               f"{s.events_applied} applied, {s.events_rejected} rejected", highlight=False)
+    def more(shown: int, total: int, what: str) -> None:
+        if total > shown:
+            out.print(f"… and {total - shown} more {what} (--limit N, or --format json)",
+                      highlight=False)
+
+    def table(*columns: str, title: str) -> Table:
+        # Ids, instants and citations wrap rather than being cut short with an ellipsis.
+        grid = Table(title=title, title_justify="left")
+        for name in columns:
+            grid.add_column(name, overflow="fold")
+        return grid
+
     if report.violations:
-        table = Table("when", "rule", "kind", "who / where", "message", "article", "quote",
-                      title=f"Violations ({len(report.violations)})", title_justify="left")
+        grid = table("when", "rule", "kind", "actor", "site", "message", "article", "quote",
+                     title=f"Violations ({len(report.violations)})")
         for v in report.violations[:limit]:
-            table.add_row(v.when, v.rule_id, v.kind, v.actor or v.site or "",
-                          v.message_en if english else v.message, _cite(v.source),
-                          f"“{v.source.quote}”")
-        out.print(table)
-        if len(report.violations) > limit:
-            out.print(f"… and {len(report.violations) - limit} more (--limit, --format json)")
+            grid.add_row(v.when, v.rule_id, v.kind, v.actor or "", v.site or "",
+                         v.message_en if english else v.message, _cite(v.source),
+                         f"“{v.source.quote}”")
+        out.print(grid)
+        more(limit, len(report.violations), "violations")
     else:
         out.print("[green]No violations.[/green]")
     pending = [o for o in report.obligations if o.status != "met"]
-    table = Table("due", "rule", "actor", "period / trigger", "status", "article",
-                  title=f"Obligations ({len(report.obligations)}: " + ", ".join(
-                      f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")",
-                  title_justify="left")
-    for o in (pending or report.obligations)[:limit]:
-        table.add_row(o.due.isoformat(), o.rule_id, o.actor, o.period or o.trigger or "",
-                      o.status, _cite(o.source))
+    shown = pending or report.obligations
+    grid = table("due", "rule", "actor", "owed to", "period / trigger", "status", "article",
+                 title=f"Obligations ({len(report.obligations)}: " + ", ".join(
+                     f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
+                 + (", those not met:" if pending else ""))
+    for o in shown[:limit]:
+        grid.add_row(o.due.isoformat(), o.rule_id, o.actor, ", ".join(o.owed_to),
+                     o.period or o.trigger or "", o.status, _cite(o.source))
     if report.obligations:
-        out.print(table)
+        out.print(grid)
+        more(limit, len(shown), "obligations")
     if report.rejected:
-        table = Table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})",
-                      title_justify="left")
+        grid = table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})")
         for r in report.rejected[:limit]:
-            table.add_row(str(r.index), r.id or "", r.reason)
-        out.print(table)
+            grid.add_row(str(r.index), r.id or "", r.reason)
+        out.print(grid)
+        more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
 

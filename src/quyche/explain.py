@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .deadlines import LOCAL, periods, triggered_due
 from .errors import EvaluationError
+from .render import cite as cite_text
 from .report import Citation
 from .schema import (
     EVENT_ACTOR,
@@ -570,10 +571,7 @@ def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
                   "| id | value | alternatives | question | reading | article |",
                   "|---|---|---|---|---|---|"]
         for i in rs.interpretations:
-            where = (f"Điều {i.source.article}" + (f" khoản {i.source.clause}"
-                                                   if i.source.clause else "")
-                     + (f" điểm {i.source.point}" if i.source.point else "")
-                     if i.source and i.source.article else "")
+            where = cite_text(i.source) if i.source and i.source.article else ""
             cells = [f"`{i.id}`", _cell(i.value), ", ".join(_cell(a) for a in i.alternatives),
                      _cell(i.question), _cell(i.reading), where]
             lines.append("| " + " | ".join(cells) + " |")

@@ -43,8 +43,23 @@ class Table:
     intro: str = ""
 
 
-def cite(source: Citation | None) -> str:
-    """`Điều 8 khoản 2 điểm a`; `QĐ Điều 2` for the decision's own articles; `annex`."""
+_ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám",
+             9: "chín", 10: "mười"}
+
+
+def point_words(point: str) -> str:
+    """`điểm a`, or for the n-th dash item of a clause (written "-2") `gạch đầu dòng thứ hai`."""
+    if point.startswith("-") and point[1:].isdigit():
+        n = int(point[1:])
+        return f"gạch đầu dòng thứ {_ORDINALS.get(n, n)}"
+    return f"điểm {point}"
+
+
+def cite(source: Citation | Any | None) -> str:
+    """`Điều 8 khoản 2 điểm a`; `QĐ Điều 2` for the decision's own articles; `annex`.
+
+    Takes a report `Citation` or a rule-set `Source` (the same fields).
+    """
     if source is None:
         return ""
     if source.article is None:
@@ -54,7 +69,7 @@ def cite(source: Citation | None) -> str:
     if source.clause:
         parts.append(f"khoản {source.clause}")
     if source.point:
-        parts.append(f"điểm {source.point}")
+        parts.append(point_words(source.point))
     return " ".join(parts)
 
 

@@ -27,6 +27,7 @@ from .engine import Context
 from .errors import EvaluationError
 from .events import parse_instant
 from .explain import cite, last_day
+from .render import cite as render_cite
 from .report import Citation
 from .schema import RuleSet
 from .workdays import TIMEZONE
@@ -184,10 +185,7 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         else:
             start = end = d.due.astimezone(zone)
         src = d.source
-        where = " ".join(x for x in (
-            f"Điều {src.article}" if src.article else src.document,
-            f"khoản {src.clause}" if src.clause else "",
-            f"điểm {src.point}" if src.point else "") if x)
+        where = render_cite(src)
         instrument = f" ({src.instrument})" if src.instrument else ""
         recipients = ", ".join(d.owed_to) or "—"
         description = (f"{d.title}\n{d.title_en}\n"
