@@ -95,7 +95,30 @@ def test_check_jsonl(tmp_path):
                     "--since", "2024-03-04T00:00:00+07:00", "--format", "jsonl")
     records = [json.loads(line) for line in result.output.splitlines()]
     assert records[-1]["record"] == "summary"
+    assert (records[-1]["rule_set"], records[-1]["as_of"]) == (
+        "sample", "2024-03-05T00:00:00+07:00")
     assert any(r["record"] == "violation" for r in records)
+
+
+def test_check_jsonl_carries_warnings(tmp_path):
+    line = ('{"id": "r9", "type": "incident_reported", "incident": "nope", "actor": "x", '
+            '"to": "so_tttt", "at": "2024-03-04T12:00:00+07:00"}')
+    result = invoke("check", SAMPLE, events_file(tmp_path, [line]), "--as-of",
+                    "2024-03-05T00:00:00+07:00", "--since", "2024-03-04T00:00:00+07:00",
+                    "--format", "jsonl")
+    warnings = [json.loads(x) for x in result.stdout.splitlines() if '"record":"warning"' in x]
+    assert any(w["message"].startswith("r9: incident_reported names incident 'nope'")
+               for w in warnings)
+
+
+def test_check_fail_on_rejected(tmp_path):
+    base = ("check", SAMPLE, "--sites", sites_file(tmp_path), "--as-of",
+            "2024-03-04T09:00:00+07:00", "--since", "2024-03-04T00:00:00+07:00")
+    clean = events_file(tmp_path, LINES[:1])
+    assert invoke(*base[:2], clean, *base[2:], "--fail-on", "rejected").exit_code == 0
+    broken = events_file(tmp_path, LINES)
+    assert invoke(*base[:2], broken, *base[2:], "--fail-on", "violations").exit_code == 0
+    assert invoke(*base[:2], broken, *base[2:], "--fail-on", "rejected").exit_code == 1
 
 
 def test_check_unusable_input_exits_2(tmp_path):

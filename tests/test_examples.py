@@ -23,8 +23,10 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 import quyche
+from quyche.cli import app
 from quyche.events import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent / "examples"
@@ -394,21 +396,22 @@ WORKED = _worked_examples()
 
 
 @pytest.mark.parametrize("part", [p for _, p in WORKED], ids=[t for t, _ in WORKED])
-def test_worked_example(part: str) -> None:
-    """A worked example of docs/events.md gives the records it shows (open duties left out)."""
+def test_worked_example(part: str, tmp_path: Path) -> None:
+    """A worked example of docs/events.md: its command, run on its events, prints what it
+    shows (the `grep -v` leaving out open duties)."""
     blocks = re.findall(r"```(\w+)\n(.*?)```", part, re.S)
     kinds = [kind for kind, _ in blocks]
     assert kinds in (["json", "sh", "json"], ["json", "yaml", "sh", "json"]), kinds
-    events = [json.loads(line) for line in blocks[0][1].splitlines()]
-    sites = yaml.safe_load(blocks[1][1]) if kinds[1] == "yaml" else None
-    words = blocks[-2][1].replace("\\\n", " ").split()
-    report = quyche.evaluate(words[2], events, as_of=words[words.index("--as-of") + 1],
-                             since=words[words.index("--since") + 1], sites=sites)
-    records = [{"record": record, **item.model_dump(mode="json")}
-               for record, items in (("violation", report.violations),
-                                     ("obligation", report.obligations),
-                                     ("rejected", report.rejected))
-               for item in items]
-    records.append({"record": "summary", **report.summary.model_dump(mode="json")})
+    (tmp_path / "worked.jsonl").write_text(blocks[0][1], encoding="utf-8")
+    if kinds[1] == "yaml":
+        (tmp_path / "sites.yaml").write_text(blocks[1][1], encoding="utf-8")
+    command, _, grep = blocks[-2][1].replace("\\\n", " ").partition("|")
+    words = command.split()
+    assert words[:2] == ["quyche", "check"] and "grep -v '\"status\":\"open\"'" in grep
+    args = [str(tmp_path / w) if w in ("worked.jsonl", "sites.yaml") else w for w in words[2:]]
+    result = CliRunner().invoke(app, ["check", *args])
+    assert result.exit_code == 0, result.output
+    printed = [json.loads(line) for line in result.stdout.splitlines()
+               if '"status":"open"' not in line]
     shown = [json.loads(line) for line in blocks[-1][1].splitlines()]
-    assert [r for r in records if r.get("status") != "open"] == shown
+    assert printed == shown

@@ -27,7 +27,7 @@ from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .events import read_jsonl
 from .loader import load, read_data, rule_sets
-from .render import cite
+from .render import cite, report_records
 from .report import Report
 
 __all__ = ["app", "main"]
@@ -60,6 +60,7 @@ class ReportFormat(str, Enum):
 class FailOn(str, Enum):
     never = "never"
     violations = "violations"
+    rejected = "rejected"  # violations or rejected events
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -184,7 +185,9 @@ def check(
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
-    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="exit 1 when violations"),
+    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
+                                   help="exit 1 on violations, or on violations or rejected "
+                                   "events"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
     engine: str = typer.Option("native", help="native or durable"),
@@ -206,17 +209,12 @@ def check(
         sys.stdout.buffer.write(orjson.dumps(report.model_dump(mode="json"),
                                              option=orjson.OPT_INDENT_2) + b"\n")
     elif fmt is ReportFormat.jsonl:
-        for record, items in (("violation", report.violations),
-                              ("obligation", report.obligations),
-                              ("rejected", report.rejected)):
-            for item in items:
-                sys.stdout.buffer.write(orjson.dumps({"record": record,
-                                                      **item.model_dump(mode="json")}) + b"\n")
-        sys.stdout.buffer.write(orjson.dumps({"record": "summary",
-                                              **report.summary.model_dump(mode="json")}) + b"\n")
+        for record in report_records(report):
+            sys.stdout.buffer.write(orjson.dumps(record) + b"\n")
     else:
         _print_report(report, limit, english)
-    if fail_on is FailOn.violations and report.violations:
+    if (fail_on is FailOn.violations and report.violations) or (
+            fail_on is FailOn.rejected and (report.violations or report.rejected)):
         raise typer.Exit(1)
 
 

@@ -222,3 +222,20 @@ def _plain(text: str) -> Any:
     from rich.text import Text
 
     return Text(text)
+
+
+def report_records(report: Any) -> list[dict[str, Any]]:
+    """A report as the records of `quyche check --format jsonl`, in that order.
+
+    Violations, obligations and rejected events, one record each; a record per warning;
+    then the summary, which also names the rule set and the window.
+    """
+    records: list[dict[str, Any]] = []
+    for record, items in (("violation", report.violations), ("obligation", report.obligations),
+                          ("rejected", report.rejected)):
+        records.extend({"record": record, **item.model_dump(mode="json")} for item in items)
+    records.extend({"record": "warning", "message": w} for w in report.warnings)
+    records.append({"record": "summary", "rule_set": report.rule_set,
+                    "as_of": report.as_of.isoformat(), "since": report.since.isoformat(),
+                    **report.summary.model_dump(mode="json")})
+    return records
