@@ -321,6 +321,20 @@ class TestAnswers:
         assert ("s1: submission of kind 'media_product' by 'bdbp_tinh' is addressed to "
                 "'so_tai_chinh', not to so_tttt; it discharges nothing") in r.warnings
 
+    def test_an_id_used_twice_is_pointed_out(self):
+        r = run([INCIDENT, INCIDENT | {"at": "2024-03-04T11:00:00+07:00"},
+                 {"id": "k1", "type": "backup", "site": "bg1", "at": T.format("01:00")},
+                 {"id": "k1", "type": "backup", "site": "pb1", "at": T.format("02:00")},
+                 {"id": "k2", "type": "backup", "site": "bg1", "at": T.format("01:00")}])
+        reused = [w.split(":")[0] for w in r.warnings if "the id of more than one event" in w]
+        assert reused == ["i1", "k1"]
+
+    def test_a_reused_backup_id_gives_the_same_report_in_any_order(self):
+        events = [{"id": "k1", "type": "backup", "site": "bg1", "at": T.format("01:00")},
+                  {"id": "k1", "type": "backup", "site": "pb1", "at": T.format("02:00")},
+                  {"id": "d1", "type": "backup_deleted", "backup": "k1", "at": T.format("03:00")}]
+        assert run(events).model_dump() == run(events[::-1]).model_dump()
+
     def test_duty_owed_to_oneself_is_no_duty(self):
         """The operator that is also the recipient owes itself nothing."""
         r = run([self.INCIDENT | {"site": "pb1"}],

@@ -417,6 +417,8 @@ class Ledger:
     discharges: dict[tuple[str, str, str], list[tuple[float, str, str, str]]] = field(
         default_factory=dict)
     findings: list[Violation] = field(default_factory=list)
+    # ids that named two different backups (the later one is kept under the id)
+    duplicate_ids: set[str] = field(default_factory=set)
 
     def merge(self, other: Ledger) -> Ledger:
         out = Ledger(
@@ -425,10 +427,14 @@ class Ledger:
             rejected=self.rejected + other.rejected,
             emergencies=self.emergencies + other.emergencies,
             submissions=self.submissions + other.submissions,
-            backups={**self.backups, **other.backups},
+            backups={k: _first_backup(*(d[k] for d in (self.backups, other.backups) if k in d))
+                     for k in self.backups.keys() | other.backups.keys()},
             deletions=self.deletions + other.deletions,
             triggers=self.triggers + other.triggers,
             findings=self.findings + other.findings,
+            duplicate_ids=self.duplicate_ids | other.duplicate_ids | {
+                k for k in self.backups.keys() & other.backups.keys()
+                if self.backups[k] != other.backups[k]},
         )
         for key in set(self.coverage) | set(other.coverage):
             out.coverage[key] = _union(self.coverage.get(key, ()), other.coverage.get(key, ()))
@@ -441,6 +447,12 @@ class Ledger:
         for key in set(self.discharges) | set(other.discharges):
             out.discharges[key] = self.discharges.get(key, []) + other.discharges.get(key, [])
         return out
+
+
+def _first_backup(*backups: tuple[float, str | None, str | None]
+                  ) -> tuple[float, str | None, str | None]:
+    """Of backups sharing an id, the earliest: the same whatever the events' order."""
+    return min(backups, key=lambda b: (b[0], b[1] or "", b[2] or ""))
 
 
 class _Reject(Exception):
@@ -770,7 +782,11 @@ class Reader:
         self._check_site(ev.site)
         # Without an id, a backup is known by what it is, the same in any partition.
         key = ev.id or f"#backup@{ev.at.isoformat()}/{ev.site or ''}/{ev.actor or ''}"
-        self.ledger.backups[key] = (ts, ev.site, ev.actor)
+        backup, seen = (ts, ev.site, ev.actor), self.ledger.backups.get(key)
+        if seen is not None and seen != backup:
+            self.ledger.duplicate_ids.add(key)
+            backup = _first_backup(seen, backup)
+        self.ledger.backups[key] = backup
 
     def _on_backup_deleted(self, ev: Any) -> None:
         ts = self._at(ev.at)
@@ -916,6 +932,13 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
                                 "and no event of that id raised a duty; it discharges nothing")
 
+    instants: dict[str, set[float]] = defaultdict(set)
+    for _rule, trigger_id, trigger_ts, *_ in ledger.triggers:
+        instants[trigger_id].add(trigger_ts)
+    reused = ledger.duplicate_ids | {i for i, ts in instants.items() if len(ts) > 1}
+    for ident in sorted(reused):
+        warnings.append(f"{ident}: the id of more than one event; events that name it "
+                        "(answers, deletions) cannot say which one they mean")
     warnings.extend(_succession_warnings(rs, obligations))
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
