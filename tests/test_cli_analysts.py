@@ -214,6 +214,14 @@ class TestSchedule:
         assert "4 recurring duties" in result.stdout
         assert "quarterly_media_products" in result.stdout
 
+    def test_before_in_force_and_not_in_force_are_notes(self) -> None:
+        code, out, err = run("schedule", "kontum", "--year", "2023")
+        assert code == 0 and "0 recurring duties" in out
+        assert "kontum is in force from 2024-01-15: nothing falls due before" in err
+        code, out, err = run("schedule", "tuyenquang", "--year", "2027", "--format", "json")
+        assert code == 0 and json.loads(out)
+        assert "status is 'draft'; the duties are listed as if it were in force" in err
+
     @pytest.mark.parametrize("args", [
         ["schedule", "laichau"],
         ["schedule", "laichau", "--year", "2025", "--start", "2025-01-01"],

@@ -54,6 +54,12 @@ class TestRealRuleSets:
         assert {d.rule_id for d in duties} == {"quarterly_media_products"}
         assert len(duties) == 4
 
+    def test_a_window_before_in_force_is_empty_not_an_error(self) -> None:
+        assert schedule("kontum", *window(2023)) == []
+        assert schedule("kontum", *window(2023), actor="so_tttt") == []
+        with pytest.raises(EvaluationError):
+            schedule("kontum", *window(2023), actor="nobody_at_all")
+
     def test_nothing_due_before_in_force(self) -> None:
         """A rule set in force from 1/7 owes nothing due before then."""
         in_force = quyche.load("laichau").instrument.date_of("in_force")

@@ -377,6 +377,10 @@ def schedule_(
         duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
+    if rs.instrument.status != "in_force":
+        err.print(f"[yellow]note:[/yellow] {rs.id}: the instrument's status is "
+                  f"{rs.instrument.status!r}; the duties are listed as if it were in force",
+                  highlight=False)
     if fmt is ScheduleFormat.json:
         _write_json([d.model_dump(mode="json") for d in duties])
     elif fmt is ScheduleFormat.ics:
@@ -393,7 +397,13 @@ def schedule_(
             table.add_row(when, d.rule_id, d.actor, d.period, ", ".join(d.owed_to),
                           _cite(d.source))
         out.print(table)
-        if not duties:
+        in_force = rs.instrument.date_of("in_force")
+        before = in_force is not None and (  # the window ends before the rule set is in force
+            year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
+        if not duties and before:
+            err.print(f"[yellow]note:[/yellow] {rs.id} is in force from "
+                      f"{in_force.isoformat()}: nothing falls due before", highlight=False)
+        elif not duties:
             err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
                       "the actors known (groups count only declared members; the operator "
                       "role needs --sites)", highlight=False)

@@ -109,10 +109,17 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
     if lo >= hi:
         raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
+    in_force = rs.instrument.date_of("in_force")
+    if in_force is not None and hi <= dt.datetime(in_force.year, in_force.month, in_force.day,
+                                                  tzinfo=LOCAL):
+        # The whole window is before the rule set is in force: nothing falls due in it.
+        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors)
+        if actor is not None:
+            _check_actor(rs, ctx, actor)
+        return []
     ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors)
     if actor is not None:
         _check_actor(rs, ctx, actor)
-    in_force = rs.instrument.date_of("in_force")
     floor = lo
     if in_force is not None:
         floor = max(lo, dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL))
