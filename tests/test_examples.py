@@ -324,6 +324,18 @@ def test_summary(name: str) -> None:
     assert summary.violations_by_kind == by_kind
 
 
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_warnings_counted_in_readme(name: str) -> None:
+    """The README's summary says how many warnings the run gives."""
+    text = (ROOT / name / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"violations\*\*; (\w+) warnings?", text)
+    assert said, "the summary line names the warnings"
+    assert _COUNTS[said[1]] == len(_report(name).warnings), _report(name).warnings
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_rejected(name: str) -> None:
     """Exactly the two deliberately invalid lines are refused, with a reason naming why."""

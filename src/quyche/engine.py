@@ -417,8 +417,10 @@ class Ledger:
     discharges: dict[tuple[str, str, str], list[tuple[float, str, str, str]]] = field(
         default_factory=dict)
     findings: list[Violation] = field(default_factory=list)
-    # ids that named two different backups (the later one is kept under the id)
+    # ids that named two different backups (the earliest is kept under the id)
     duplicate_ids: set[str] = field(default_factory=set)
+    # ids of the events of types that can raise a duty, for answers that name them
+    trigger_ids: set[str] = field(default_factory=set)
 
     def merge(self, other: Ledger) -> Ledger:
         out = Ledger(
@@ -432,6 +434,7 @@ class Ledger:
             deletions=self.deletions + other.deletions,
             triggers=self.triggers + other.triggers,
             findings=self.findings + other.findings,
+            trigger_ids=self.trigger_ids | other.trigger_ids,
             duplicate_ids=self.duplicate_ids | other.duplicate_ids | {
                 k for k in self.backups.keys() & other.backups.keys()
                 if self.backups[k] != other.backups[k]},
@@ -813,6 +816,8 @@ class Reader:
         rules = self.triggered.get(ev.type)
         if not rules:
             return
+        if ev.id:
+            self.ledger.trigger_ids.add(ev.id)
         data = ev.model_dump()
         ident = ev.id or f"#{ev.type}@{ev.at.isoformat()}"  # the same in any partition
         for ob, condition, exceptions in rules:
@@ -919,18 +924,27 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                             f"it names no actor; reported as {UNNAMED!r}")
         for owner in owners:
             if owed_to == (owner,):
-                warnings.append(f"{trigger_id}: {rule_id} would be owed by {owner} to itself; "
-                                "no duty")
-                continue
+                continue  # the body the duty is owed to found the trigger itself: no duty
             by, at = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
                              ledger.discharges.get(key, ()), warnings)
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
                                        violations, list(owed_to), exception))
+    answered_by: dict[str, set[str]] = defaultdict(set)
+    for event_type, _field, ref in answered:
+        answered_by[ref].add(event_type)
     for (event_type, ref_field, ref), hits in ledger.discharges.items():
-        if (event_type, ref_field, ref) not in answered:
-            for _ts, ident, _actor, _to in hits:
-                warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
-                                "and no event of that id raised a duty; it discharges nothing")
+        if (event_type, ref_field, ref) in answered:
+            continue
+        if ref in answered_by:
+            why = (f"whose duties {event_type} does not discharge (they take "
+                   f"{', '.join(sorted(answered_by[ref]))})")
+        elif ref in ledger.trigger_ids:
+            continue  # it answers an event that raised no duty: nothing to discharge
+        else:
+            why = "which no event of the stream has as its id"
+        for _ts, ident, _actor, _to in hits:
+            warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
+                            f"{why}; it discharges nothing")
 
     instants: dict[str, set[float]] = defaultdict(set)
     for _rule, trigger_id, trigger_ts, *_ in ledger.triggers:
