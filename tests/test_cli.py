@@ -15,6 +15,11 @@ def invoke(*args, input=None):
     return runner.invoke(app, list(args), input=input)
 
 
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output.startswith("quyche 0.")
+
+
 def test_list_shows_bundled():
     result = invoke("list")
     assert result.exit_code == 0

@@ -43,8 +43,19 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"quyche {version('quyche')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _setup() -> None:
+def _setup(
+    _show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit"),
+) -> None:
     """Vietnamese provincial regulations on public electronic information, as code."""
     # Piped output (a log, a file) gets wide tables rather than rich's 80-column default.
     piped = not out.is_terminal and not os.environ.get("COLUMNS")

@@ -184,7 +184,8 @@ class Context:
             if in_force is None:
                 raise EvaluationError(
                     f"{rs.id}: the text gives no in-force date "
-                    f"({rs.instrument.in_force.note or 'none recorded'}); pass since=..."
+                    f"({rs.instrument.in_force.note or 'none recorded'}); give the start of the "
+                    "window: since=... (on the command line, --since)"
                 )
             self.since = dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
         else:

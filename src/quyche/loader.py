@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import importlib.resources
+import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -362,7 +363,8 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
             continue
         if _jsonish(actual) != _jsonish(interp.value):
             out.append((f"interpretations[{i}].value",
-                        f"the value at {interp.path} is {actual!r}, not {interp.value!r}"))
+                        f"the value at {interp.path} is {_as_yaml(actual)}, not "
+                        f"{_as_yaml(interp.value)}"))
     return out
 
 
@@ -435,6 +437,11 @@ def _validate(data: Any, marks: dict, filename: str, problems: list[Problem]) ->
             located.append(Problem(filename, line, col, path, message))
         raise RuleSetError(located)
     return rs
+
+
+def _as_yaml(value: Any) -> str:
+    """A value as a rule-set author would write it: null, true, "13:30", [a, b]."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def read_data(text: str, filename: str = "<string>") -> Any:
