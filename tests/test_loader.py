@@ -96,6 +96,33 @@ class TestCrossReferences:
         assert any("obligations[0].data_period" in p and "reporting.period" in p
                    for p in found)
 
+    def test_schema_errors_do_not_hide_cross_references(self):
+        """One run reports a broken item and an unknown actor elsewhere, in file numbering."""
+        text = (TEXT.replace("    deadline: {working_days: 7}", "    deadline: {working_days: -7}")
+                .replace("  - id: activity_info\n", "  - id: activity_info\n    bogus: 1\n")
+                .replace("owed_by: [departments, bdbp_tinh]", "owed_by: [departments, nobody]"))
+        found = problems(text)
+        assert any("obligations[4].deadline.working_days" in p for p in found), found
+        assert any("obligations[5]" in p and "unknown key 'bogus'" in p for p in found), found
+        assert any("obligations[0].owed_by[1]" in p and "unknown actor 'nobody'" in p
+                   for p in found), found
+        assert len(found) == 3, found
+
+    def test_paths_after_a_set_aside_item_keep_the_file_numbering(self):
+        text = (TEXT.replace("    deadline: {working_days: 7}", "    deadline: {working_days: -7}")
+                .replace("    owed_to: [ban_bien_tap]\n    trigger: {event: activity_ended}",
+                         "    owed_to: [nobody]\n    trigger: {event: activity_ended}"))
+        found = problems(text)
+        assert any("obligations[5].owed_to[0]" in p and "unknown actor 'nobody'" in p
+                   for p in found), found
+
+    def test_interpretation_of_a_broken_item_is_not_reported_twice(self):
+        text = TEXT.replace("      parts:\n", "      parts:\n", 1).replace(
+            "    - id: daily_minimum\n", "    - id: daily_minimum\n      colour: red\n", 1)
+        found = problems(text)
+        assert any("unknown key 'colour'" in p for p in found), found
+        assert not any("morning_ends" in p or "interpretations[" in p for p in found), found
+
     def test_unknown_site_kind_and_kind(self):
         text = TEXT.replace("site_kinds: [public_board]\n      day_kinds",
                             "site_kinds: [harbour]\n      day_kinds").replace(

@@ -426,17 +426,72 @@ def _validate(data: Any, marks: dict, filename: str, problems: list[Problem]) ->
     try:
         rs = RuleSet.model_validate(data)
     except ValidationError as exc:
-        raise RuleSetError(problems + _validation_problems(exc, data, marks, filename)) from None
+        found = _validation_problems(exc, data, marks, filename)
+        rest = _references_of_the_rest(data, exc)
+        raise RuleSetError(problems + found + _located(rest, marks, filename)) from None
+    problems = problems + _located(_cross_references(rs), marks, filename)
     if problems:
         raise RuleSetError(problems)
-    refs = _cross_references(rs)
-    if refs:
-        located = []
-        for path, message in refs:
-            line, col = _locate(path, marks)
-            located.append(Problem(filename, line, col, path, message))
-        raise RuleSetError(located)
     return rs
+
+
+def _located(refs: list[tuple[str, str]], marks: dict, filename: str) -> list[Problem]:
+    out = []
+    for path, message in refs:
+        line, col = _locate(path, marks)
+        out.append(Problem(filename, line, col, path, message))
+    return out
+
+
+_INDEXED = re.compile(r"^([A-Za-z_.]+)\[(\d+)\]")
+
+
+def _references_of_the_rest(data: dict, exc: ValidationError) -> list[tuple[str, str]]:
+    """Cross-reference problems of the items the schema accepted, so that one run reports
+    both kinds: each list item with a schema error is set aside (up to three rounds), the
+    rest validated and checked, and the paths given back in the file's numbering."""
+    pruned = copy.deepcopy(data)
+    kept: dict[str, list[int]] = {}  # list path -> original index of each remaining item
+    dropped_ids: set[str] = set()
+    for _round in range(3):
+        cuts: dict[tuple, set[int]] = {}
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            at = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+            if at is None:
+                return []  # a problem outside any list item: nothing to set aside
+            cuts.setdefault(tuple(loc[:at]), set()).add(loc[at])
+        for where, indices in cuts.items():
+            container = pruned
+            for key in where:
+                container = container[key]
+            prefix = ".".join(str(k) for k in where)
+            original = kept.setdefault(prefix, list(range(len(container))))
+            for index in sorted(indices, reverse=True):
+                item = container.pop(index)
+                original.pop(index)
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    dropped_ids.add(f"{prefix}.{item['id']}")
+        try:
+            rs = RuleSet.model_validate(pruned)
+            break
+        except ValidationError as again:
+            exc = again
+    else:
+        return []
+    out = []
+    interpretation = re.compile(r"^interpretations\[(\d+)\]")
+    for path, message in _cross_references(rs):
+        about = interpretation.match(path)
+        if about and any(rs.interpretations[int(about[1])].path.startswith(f"{d}.")
+                         for d in dropped_ids):
+            continue  # it reads an item set aside, whose own problem is reported
+        match = _INDEXED.match(path)
+        if match and match[1] in kept:
+            original = kept[match[1]][int(match[2])]
+            path = f"{match[1]}[{original}]{path[match.end():]}"
+        out.append((path, message))
+    return out
 
 
 def _as_yaml(value: Any) -> str:
