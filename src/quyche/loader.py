@@ -464,7 +464,9 @@ def _references_of_the_rest(data: dict, exc: ValidationError) -> list[tuple[str,
         for where, indices in cuts.items():
             container = pruned
             for key in where:
-                container = container[key]
+                container = container.get(key) if isinstance(container, dict) else None
+            if not isinstance(container, list) or max(indices) >= len(container):
+                return []  # not a list of the file (a tag, a key): best effort ends here
             prefix = ".".join(str(k) for k in where)
             original = kept.setdefault(prefix, list(range(len(container))))
             for index in sorted(indices, reverse=True):
