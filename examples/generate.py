@@ -491,11 +491,20 @@ class Generator:
                                       "type": "broadcast", "site": site.id,
                                       "start": at(day, lo).isoformat(),
                                       "end": at(day, hi).isoformat(),
-                                      "category": rng.choice(pool_cat),
+                                      "category": self.counted(rng.choice(pool_cat), pool_cat),
                                       "language": rng.choice(pool_lang)})
                     if note and n == 1:
                         event["meta"] = {"note": note}
         self.wrong_language_segment()
+
+    def counted(self, category: str, pool: list[str]) -> str:
+        """The planned blocks are the propaganda the minimum counts: a category the rule
+        set does not count (advertising) becomes the pool's first counted one, without a
+        further draw, so the rest of the year stays as seeded."""
+        uncounted = self.rs.broadcast.uncounted_categories
+        if category not in uncounted:
+            return category
+        return next((c for c in pool if c not in uncounted), category)
 
     def pools(self, site: Site) -> tuple[list[str], list[str]]:
         """Categories (weighted to the site kind's priorities) and languages for a site."""
@@ -762,7 +771,10 @@ class Generator:
                 moment = office(rng, rng.choice(choices[-4:]))
             if moment > self.as_of:
                 continue  # not yet done: the duty stays open
-            owed_to = by_key[key][0].owed_to
+            # One duty per recipient (owed to each operator): one delivery addressed to no
+            # one in particular reaches them all.
+            owed = {tuple(o.owed_to) for o in by_key[key]}
+            owed_to = list(owed.pop()) if len(owed) == 1 else []
             event = {"id": f"sub-{kind}-{actor}-{period}", "type": "submission", "actor": actor,
                      "kind": kind, "at": moment.isoformat(), "period": period}
             to = next((t for t in owed_to if self.rs.actor(t) is not None
@@ -820,7 +832,9 @@ class Generator:
     def answer(self, rule_id: str, trigger: str, moment: dt.datetime, actor: str,
                owed_to: list[str], late: bool) -> dict[str, Any]:
         discharge = self.rs.obligation(rule_id).discharged_by
-        event: dict[str, Any] = {"id": f"re-{trigger}", "type": discharge.event,
+        ident = f"re-{trigger}"  # a second duty of the same trigger answers with its rule id
+        ident = f"{ident}-{rule_id}" if ident in self.ids else ident
+        event: dict[str, Any] = {"id": ident, "type": discharge.event,
                                  "at": moment.isoformat(), discharge.ref_field: trigger}
         fields = _fields(discharge.event)
         if "actor" in fields:

@@ -284,7 +284,8 @@ def _reporting_source(rep: Any, key: str) -> Source | None:
 def _broadcast_semantic(bc: Any) -> dict[str, Any]:
     return {"emergency_override": bc.emergency_override is not None,
             "advertising": bc.advertising is not None,
-            "swapped_weekend_days": bc.swapped_weekend_days}
+            "swapped_weekend_days": bc.swapped_weekend_days,
+            "uncounted_categories": sorted(bc.uncounted_categories)}
 
 
 def _broadcast_source(bc: Any, key: str) -> Source | None:

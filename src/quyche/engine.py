@@ -498,7 +498,10 @@ class Reader:
         language, a segment across midnight, a value that needs a clear error) takes the
         general path and gets exactly the same treatment as before.
         """
-        ledger, sites, categories = self.ledger, self.ctx.sites, self.ctx.categories
+        ledger, sites = self.ledger, self.ctx.sites
+        # Categories whose time counts: a segment of another category takes the general path.
+        categories = {c: v for c, v in self.ctx.categories.items()
+                      if c not in self.ctx.rule_set.broadcast.uncounted_categories}
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
         as_of_ts, since_ts, keys = self.ctx.as_of_ts, self.ctx.since_ts, _BROADCAST_KEYS
         first_ts, tag_ok, instants = self.ctx.first_day_ts, self._tag_ok, _INSTANTS
@@ -646,19 +649,20 @@ class Reader:
         ledger = self.ledger
         if e <= self.ctx.first_day_ts:
             return  # entirely before the first checked day
+        counted = category not in self.ctx.rule_set.broadcast.uncounted_categories
         s_checked = max(s, self.ctx.first_day_ts)
         day, last = _day_of(s_checked), _day_of(e - 1e-6)
         while True:
             lo = max(s_checked, (day * _DAY) - _OFFSET)
             hi = min(e, (day + 1) * _DAY - _OFFSET)
             key = (site, day)
-            intervals = ledger.coverage.get(key)
-            if intervals is None:
-                ledger.coverage[key] = [[lo, hi]]
-                ledger.segment_count[key] = 1
-            else:
-                _add_interval(intervals, lo, hi)
-                ledger.segment_count[key] += 1
+            ledger.segment_count[key] = ledger.segment_count.get(key, 0) + 1
+            if counted:
+                intervals = ledger.coverage.get(key)
+                if intervals is None:
+                    ledger.coverage[key] = [[lo, hi]]
+                else:
+                    _add_interval(intervals, lo, hi)
             if ident is not None:
                 _note_segment(ledger.segment_ids.setdefault(key, []), lo, ident)
             if day >= last:
@@ -1236,11 +1240,13 @@ def _day_findings(ctx: Context, rule: Any, site: SiteInfo, date: dt.date, day_ki
                                when=when, message=vi, message_en=en, source=citation,
                                events=list(ids)))
 
-    if not covered:
+    if not covered and not count:
         if rule.must_broadcast:
             add("no_broadcast", f"Không ghi nhận đăng phát nào trong {_DAY_KIND_VI[day_kind]}",
                 f"No broadcast recorded on this {day_kind.replace('_', ' ')}")
         return found
+    if not covered and not rule.must_broadcast:
+        return found  # only uncounted content, on a day the site need not broadcast
     hours = _covered(covered, start, start + _DAY) / 3600
     note = f"{hours:.2f} h, {count} segment(s)"
     if rule.min_hours is not None and hours + 1e-9 < rule.min_hours:

@@ -329,6 +329,9 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
                 out.append((f"broadcast.rules[{i}].sites[{j}]", f"unknown site {s!r}"))
         if r.owed_by is not None:
             actor_ref(r.owed_by, f"broadcast.rules[{i}].owed_by")
+    for j, cat in enumerate(rs.broadcast.uncounted_categories):
+        if cat not in categories:
+            out.append((f"broadcast.uncounted_categories[{j}]", f"unknown category {cat!r}"))
     for i, o in enumerate(rs.obligations):
         base = f"obligations[{i}]"
         for j, ref in enumerate(o.owed_by):

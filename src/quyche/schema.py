@@ -422,6 +422,11 @@ class BroadcastPolicy(Model):
         None, description="present when the text lets authorities set time and duration"
     )
     advertising: Note | None = None
+    uncounted_categories: list[Id] = Field(
+        [], description="content categories whose segments do not count towards the hours, "
+        "parts and windows of the broadcast rules (e.g. advertising, when the minimum is of "
+        "propaganda)"
+    )
     swapped_weekend_days: Literal["working_day", "weekend"] = Field(
         "working_day",
         description="how a Saturday or Sunday made a working day by a swap counts for the "
