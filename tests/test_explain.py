@@ -39,6 +39,30 @@ def test_override_changes_the_example() -> None:
     assert e.example.last_day == dt.date(2025, 12, 20)
 
 
+def test_an_override_is_shown_as_one_with_the_texts_reading() -> None:
+    """After an override, explain says so, and the policy's basis is the text's reading's."""
+    plain = quyche.explain("laichau", "annual_summary_report", today="2025-01-01")
+    assert not any(i.overridden for i in plain.interpretations)
+    inclusive = quyche.load("laichau", interpretations={"before_date_exclusive": "inclusive"})
+    e = quyche.explain(inclusive, "annual_summary_report", today="2025-01-01")
+    interp = next(i for i in e.interpretations if i.id == "before_date_exclusive")
+    assert (interp.value, interp.overridden, interp.text_value) == (
+        "inclusive", True, "exclusive")
+    (policy,) = [p for p in e.policies if p.name == "before_date"]
+    assert policy.basis.startswith("overridden by the caller (interpretation "
+                                   "before_date_exclusive); the rule set reads \"exclusive\"")
+
+
+def test_overrides_remember_the_texts_reading() -> None:
+    once = quyche.load("laichau", interpretations={"before_date_exclusive": "inclusive"})
+    twice = quyche.loader.override(once, {"morning_ends": "11:00"})
+    by_id = {i.id: i for i in twice.interpretations}
+    assert by_id["before_date_exclusive"].text_value == "exclusive"
+    assert by_id["morning_ends"].overridden and by_id["morning_ends"].text_value == "12:00"
+    assert not by_id["afternoon_ends"].overridden
+    assert "text_value" not in twice.model_dump_json()
+
+
 def test_quarterly_example_is_the_next_due() -> None:
     """The example is the next period due after the day given."""
     e = quyche.explain("kontum", "quarterly_media_products", today="2025-03-01")

@@ -436,7 +436,10 @@ def _explain_markdown(e: Any) -> str:
     if e.interpretations:
         lines += ["", "## Interpretations it relies on", ""]
         for i in e.interpretations:
-            lines += [f"- `{i.id}` (`{i.path}` = `{json.dumps(i.value, ensure_ascii=False)}`): "
+            said = (f", overridden; the rule set reads "
+                    f"`{json.dumps(i.text_value, ensure_ascii=False)}`" if i.overridden else "")
+            lines += [f"- `{i.id}` (`{i.path}` = `{json.dumps(i.value, ensure_ascii=False)}`"
+                      f"{said}): "
                       f"{i.question} — {i.reading}",
                       f"  alternatives: `{json.dumps(i.alternatives, ensure_ascii=False)}`; "
                       f"override: `{i.override_cli}` or `{i.override_python}`"]
@@ -486,7 +489,9 @@ def explain(
     if e.interpretations:
         say("interpretations it relies on:", style="bold")
     for i in e.interpretations:
-        say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}")
+        said = (f" (overridden; the rule set reads "
+                f"{json.dumps(i.text_value, ensure_ascii=False)})" if i.overridden else "")
+        say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}{said}")
         say(f"  {i.question}")
         say(f"  reading: {i.reading}")
         say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")

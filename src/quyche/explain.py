@@ -250,6 +250,8 @@ class InterpretationUse(_Out):
     reading: str
     alternatives: list[Any] = []
     source: Citation | None = None
+    overridden: bool = Field(False, description="the caller chose another reading")
+    text_value: Any = Field(None, description="the rule set's own reading, when overridden")
     override_cli: str = Field(..., description="the command line that reads it otherwise")
     override_python: str = Field(..., description="the Python call that reads it otherwise")
 
@@ -438,7 +440,9 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
         out.append(InterpretationUse(
             id=interp.id, path=interp.path, value=interp.value, question=interp.question,
             reading=interp.reading, alternatives=list(interp.alternatives),
-            source=cite(rs, interp.source), override_cli=cli, override_python=python))
+            source=cite(rs, interp.source), overridden=interp.overridden,
+            text_value=interp.text_value if interp.overridden else None,
+            override_cli=cli, override_python=python))
     return out
 
 
@@ -459,7 +463,13 @@ def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
     out = []
     for name, why in used:
         policy = getattr(rs.policies, name)
-        out.append(PolicyUse(name=name, value=policy.value, basis=policy.basis, why=why,
+        basis = policy.basis
+        pinned = next((i for i in rs.interpretations
+                       if i.path == f"policies.{name}.value" and i.overridden), None)
+        if pinned is not None:  # the basis argues for the text's reading, not the caller's
+            basis = (f"overridden by the caller (interpretation {pinned.id}); the rule set "
+                     f"reads {json.dumps(pinned.text_value)}, on this basis: {basis}")
+        out.append(PolicyUse(name=name, value=policy.value, basis=basis, why=why,
                              source=cite(rs, policy.source)))
     return out
 

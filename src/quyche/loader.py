@@ -582,9 +582,15 @@ def override(rule_set: RuleSet, interpretations: Mapping[str, Any]) -> RuleSet:
             if item["id"] == key:
                 item["value"] = value
     try:
-        return _validate(data, {}, f"{rule_set.id} (with overrides)", [])
+        changed = _validate(data, {}, f"{rule_set.id} (with overrides)", [])
     except RuleSetError as exc:
         raise InterpretationError(f"override not accepted:\n{exc}") from None
+    for interp in changed.interpretations:
+        before = by_id[interp.id]
+        if interp.id in interpretations or before.overridden:
+            # remember the text's own reading, across successive overrides
+            interp._text_value, interp._overridden = before.text_value, True
+    return changed
 
 
 def dump(rule_set: RuleSet) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import matcher
 
@@ -770,6 +770,20 @@ class Interpretation(Model):
     reading: str
     alternatives: list[Any] = []
     source: Source | None = None
+
+    #: The rule set's own value when a caller overrode this reading (`override`); unset
+    #: otherwise. Private: not part of the schema, never written back to YAML.
+    _text_value: Any = PrivateAttr(default=None)
+    _overridden: bool = PrivateAttr(default=False)
+
+    @property
+    def overridden(self) -> bool:
+        return self._overridden
+
+    @property
+    def text_value(self) -> Any:
+        """The value of the rule set's own reading (the current one unless overridden)."""
+        return self._text_value if self._overridden else self.value
 
 
 class Provision(Model):
