@@ -327,3 +327,12 @@ def test_dates_in_instrument_are_iso() -> None:
     f = d.find("instrument", "instrument").fields[0]
     assert (f.a, f.b) == ("2024-01-15", "2024-02-01")
     assert dt.date.fromisoformat(f.b)
+
+
+def test_readings_of_paired_duties_pair_too():
+    """Kon Tum's incident_report pairs with Lai Châu's incident_report_to_operator, and so do
+    the readings of their deadlines; the pairing is the same both ways."""
+    d = quyche.diff("kontum", "laichau")
+    c = d.find("interpretations", "incident_report_promptly")
+    assert (c.b_id, c.paired_by) == ("incident_report_to_operator_deadline", "concept")
+    assert d.swapped() == quyche.diff("laichau", "kontum")

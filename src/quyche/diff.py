@@ -601,9 +601,14 @@ class _Walker:
 # --------------------------------------------------------------------------- pairing
 
 
-def _pairs(spec: _Section, a_items: list[tuple[str, Any]], b_items: list[tuple[str, Any]]
+def _pairs(spec: _Section, a_items: list[tuple[str, Any]], b_items: list[tuple[str, Any]],
+           a_bucket: Callable[[Any], Any] | None = None
            ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
-    """(a_id, b_id, how) pairs, then A's and B's ids left alone; symmetric in A and B."""
+    """(a_id, b_id, how) pairs, then A's and B's ids left alone; symmetric in A and B.
+
+    `a_bucket` reads A's items in B's terms (an interpretation of A's `incident_report`
+    is bucketed as one of the B obligation it was paired with).
+    """
     a_ids = [i for i, _ in a_items]
     b_ids = [i for i, _ in b_items]
     shared = sorted(set(a_ids) & set(b_ids))
@@ -616,7 +621,7 @@ def _pairs(spec: _Section, a_items: list[tuple[str, Any]], b_items: list[tuple[s
         for ia in left_a:
             for ib in left_b:
                 xa, xb = a_map[ia], b_map[ib]
-                if spec.bucket(xa) != spec.bucket(xb):
+                if (a_bucket or spec.bucket)(xa) != spec.bucket(xb):
                     continue
                 score = spec.score(xa, xb)
                 if score is None:
@@ -655,11 +660,24 @@ def _without_id(data: Any) -> Any:
     return {k: v for k, v in data.items() if k != "id"} if isinstance(data, dict) else data
 
 
-def _section_changes(spec: _Section, a_rs: RuleSet, b_rs: RuleSet) -> list[ConceptChange]:
+def _section_changes(spec: _Section, a_rs: RuleSet, b_rs: RuleSet,
+                     renamed: dict[str, str] | None = None) -> list[ConceptChange]:
+    """The changes of one section; `renamed` maps A's item paths ("obligations.x") to the
+    B items they were paired with, so that readings of paired items pair too."""
     a_items, b_items = spec.items(a_rs), spec.items(b_rs)
     a_map, b_map = dict(a_items), dict(b_items)
     a_cite, b_cite = _citer(a_rs), _citer(b_rs)
-    pairs, only_a, only_b = _pairs(spec, a_items, b_items)
+    a_bucket = None
+    if renamed and spec.name == "interpretations":
+        def a_bucket(item: Any) -> Any:
+            for old, new in renamed.items():
+                if item.path == old or item.path.startswith(old + "."):
+                    return new + item.path[len(old):]
+            return item.path
+    pairs, only_a, only_b = _pairs(spec, a_items, b_items, a_bucket)
+    if renamed is not None:
+        renamed.update({f"{spec.name}.{ia}": f"{spec.name}.{ib}"
+                        for ia, ib, how in pairs if ia != ib})
     out: list[ConceptChange] = []
     for ia, ib, how in pairs:
         xa, xb = a_map[ia], b_map[ib]
@@ -693,8 +711,9 @@ def diff(a: RuleSet | str | Path, b: RuleSet | str | Path) -> Diff:
     a_rs = a if isinstance(a, RuleSet) else load(a)
     b_rs = b if isinstance(b, RuleSet) else load(b)
     changes: list[ConceptChange] = []
-    for spec in SECTIONS:
-        changes.extend(_section_changes(spec, a_rs, b_rs))
+    renamed: dict[str, str] = {}
+    for spec in SECTIONS:  # interpretations come last: they pair through the items they read
+        changes.extend(_section_changes(spec, a_rs, b_rs, renamed))
     return Diff(a=RuleSetRef.of(a_rs), b=RuleSetRef.of(b_rs), changes=sorted(changes, key=_order))
 
 
