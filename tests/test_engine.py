@@ -208,8 +208,8 @@ class TestDuties:
 
     def test_operator_role_from_sites(self):
         r = run([], as_of="2024-12-31T00:00:00+07:00", since="2024-01-15T00:00:00+07:00")
-        assert {o.actor for o in r.obligations_for("annual_report")} == {"bdbp_tinh",
-                                                                          "so_tttt"}
+        # pb1's operator is so_tttt, the body the report is owed to: it owes itself nothing
+        assert {o.actor for o in r.obligations_for("annual_report")} == {"bdbp_tinh"}
         due = r.obligations_for("annual_report")[0].due.isoformat()
         assert due == "2024-12-15T00:00:00+07:00"
 
@@ -323,6 +323,27 @@ class TestAnswers:
         assert ("r9: incident_reported names incident 'nope', which no event of the stream "
                 "has as its id; it discharges nothing") in r.warnings
 
+    def test_submissions_at_the_same_instant_give_one_report_in_any_order(self):
+        """Ties in time are broken by the submission itself, never by the input's order."""
+        events = [{"type": "submission", "actor": "bdbp_tinh", "kind": "media_product",
+                   "to": "so_tttt", "at": "2024-03-04T09:00:00+07:00"},
+                  {"type": "submission", "actor": "bdbp_tinh", "kind": "media_product",
+                   "at": "2024-03-04T09:00:00+07:00", "period": "2024-Q2"}]
+        kw = {"since": "2024-01-15T00:00:00+07:00", "as_of": "2024-07-01T00:00:00+07:00"}
+        assert run(events, **kw).model_dump() == run(events[::-1], **kw).model_dump()
+
+    def test_an_answer_naming_nothing_is_reported(self):
+        schema = RS.model_copy(update={"obligations": [
+            ob.model_copy(update={"discharged_by": ob.discharged_by.model_copy(
+                update={"event": "feedback_forwarded", "ref_field": "feedback"})})
+            if ob.id == "incident_report" else ob for ob in RS.obligations]})
+        r = quyche.evaluate(schema, [INCIDENT, {"id": "f9", "type": "feedback_forwarded",
+                                                "actor": "bdbp_tinh", "at": T.format("12:00")}],
+                            as_of="2024-03-05T00:00:00+07:00",
+                            since="2024-03-04T00:00:00+07:00", sites=SITES)
+        assert ("f9: feedback_forwarded names no feedback, so it answers nothing and "
+                "discharges nothing") in r.warnings
+
     def test_submission_to_another_body_says_so(self):
         r = run([{"id": "s1", "type": "submission", "actor": "bdbp_tinh", "kind": "media_product",
                   "to": "so_tai_chinh", "at": "2024-03-04T09:00:00+07:00"}],
@@ -339,6 +360,20 @@ class TestAnswers:
                  {"id": "k2", "type": "backup", "site": "bg1", "at": T.format("01:00")}])
         reused = [w.split(":")[0] for w in r.warnings if "the id of more than one event" in w]
         assert reused == ["i1", "k1"]
+
+    def test_an_id_used_twice_at_the_same_instant_or_by_a_backup(self):
+        r = run([INCIDENT, INCIDENT | {"actor": "so_x"},
+                 {"id": "k9", "type": "backup", "site": "bg1", "at": T.format("01:00")},
+                 {"id": "k9", "type": "incident", "site": "bg1", "category": "power",
+                  "at": T.format("02:00")}])
+        reused = [w.split(":")[0] for w in r.warnings if "the id of more than one event" in w]
+        assert reused == ["i1", "k9"]
+
+    def test_an_id_used_in_two_partitions_is_pointed_out_after_merging(self):
+        whole = run([INCIDENT, INCIDENT | {"at": "2024-03-04T11:00:00+07:00"}])
+        merged = run([INCIDENT]).merge(run([INCIDENT | {"at": "2024-03-04T11:00:00+07:00"}]))
+        assert merged.warnings == whole.warnings
+        assert any(w.startswith("i1: the id of more than one event") for w in merged.warnings)
 
     def test_a_reused_backup_id_gives_the_same_report_in_any_order(self):
         events = [{"id": "k1", "type": "backup", "site": "bg1", "at": T.format("01:00")},

@@ -436,7 +436,8 @@ class Ledger:
             triggers=self.triggers + other.triggers,
             findings=self.findings + other.findings,
             trigger_ids=self.trigger_ids | other.trigger_ids,
-            duplicate_ids=self.duplicate_ids | other.duplicate_ids | {
+            duplicate_ids=self.duplicate_ids | other.duplicate_ids
+            | (self.trigger_ids & other.trigger_ids) | {
                 k for k in self.backups.keys() & other.backups.keys()
                 if self.backups[k] != other.backups[k]},
         )
@@ -807,11 +808,11 @@ class Reader:
         self._trigger(ev)
         for event_type, ref_field in self.ctx.discharge_refs:
             if event_type == ev.type:
-                ref = getattr(ev, ref_field, None)
-                if ref:
-                    self.ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
-                        (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
-                         getattr(ev, "to", None) or ""))
+                # An answer naming nothing is kept under "" and reported at the end.
+                ref = getattr(ev, ref_field, None) or ""
+                self.ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
+                    (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
+                     getattr(ev, "to", None) or ""))
 
     _on_incident = _on_incident_reported = _on_feedback_received = _generic
     _on_feedback_forwarded = _on_activity_ended = _on_document_signed = _generic
@@ -822,6 +823,8 @@ class Reader:
         if not rules:
             return
         if ev.id:
+            if ev.id in self.ledger.trigger_ids:
+                self.ledger.duplicate_ids.add(ev.id)
             self.ledger.trigger_ids.add(ev.id)
         data = ev.model_dump()
         ident = ev.id or f"#{ev.type}@{ev.at.isoformat()}"  # the same in any partition
@@ -903,6 +906,8 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 continue
             for owner in owners:
                 for to in recipients:
+                    if to == [owner]:
+                        continue  # owed to itself (an operator that is also the owing body)
                     slot = {"ob": ob, "owner": owner, "period": period, "to": to, "by": None,
                             "at": None}
                     slots.append(slot)
@@ -915,8 +920,11 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         obligations.append(_status(ctx, ob, slot["owner"], period.label, period.due, None,
                                    slot["by"], slot["at"], violations, slot["to"]))
 
-    # Triggered duties.
+    # Triggered duties. An answer that discharges no duty of its trigger says why, once per
+    # duty it was offered to; one that discharges some duty of the trigger says nothing.
     answered: set[tuple[str, str, str]] = set()
+    used: set[tuple] = set()
+    refused: dict[tuple, list[str]] = defaultdict(list)
     for rule_id, trigger_id, trigger_ts, owners, due_ts, owed_to, exception in ledger.triggers:
         ob = rs.obligation(rule_id)
         key = (ob.discharged_by.event, ob.discharged_by.ref_field or "", trigger_id)
@@ -930,15 +938,26 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         for owner in owners:
             if owed_to == (owner,):
                 continue  # the body the duty is owed to found the trigger itself: no duty
-            by, at = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
-                             ledger.discharges.get(key, ()), warnings)
+            hit = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
+                          ledger.discharges.get(key, ()), refused)
+            if hit is not None:
+                used.add((trigger_id, *hit))
+            by, at = (hit[1] or None, _local(hit[0])) if hit else (None, None)
             obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
                                        violations, list(owed_to), exception))
+    for hit, reasons in refused.items():
+        if hit not in used:
+            warnings.extend(dict.fromkeys(reasons))
     answered_by: dict[str, set[str]] = defaultdict(set)
     for event_type, _field, ref in answered:
         answered_by[ref].add(event_type)
     for (event_type, ref_field, ref), hits in ledger.discharges.items():
         if (event_type, ref_field, ref) in answered:
+            continue
+        if not ref:
+            for _ts, ident, _actor, _to in hits:
+                warnings.append(f"{ident or 'an event'}: {event_type} names no {ref_field}, so "
+                                "it answers nothing and discharges nothing")
             continue
         if ref in answered_by:
             why = (f"whose duties {event_type} does not discharge (they take "
@@ -951,10 +970,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
             warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} {ref!r}, "
                             f"{why}; it discharges nothing")
 
-    instants: dict[str, set[float]] = defaultdict(set)
-    for _rule, trigger_id, trigger_ts, *_ in ledger.triggers:
-        instants[trigger_id].add(trigger_ts)
-    reused = ledger.duplicate_ids | {i for i, ts in instants.items() if len(ts) > 1}
+    reused = ledger.duplicate_ids | (ledger.trigger_ids & ledger.backups.keys())
     for ident in sorted(reused):
         warnings.append(f"{ident}: the id of more than one event; events that name it "
                         "(answers, deletions) cannot say which one they mean")
@@ -1030,14 +1046,15 @@ def _succession_warnings(rs: RuleSet, obligations: Sequence[ObligationStatus]) -
 
 def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
             trigger_ts: float, hits: Iterable[tuple[float, str, str, str]],
-            warnings: list[str]) -> tuple[str | None, dt.datetime | None]:
-    """The first event that answers a triggered duty for `owner`: (its id, its instant).
+            refused: dict[tuple, list[str]]) -> tuple[float, str, str, str] | None:
+    """The first event that answers a triggered duty for `owner`, or None.
 
     Like a submission, an answer counts only when it comes from the owing body (or names
     no body), is addressed to a body the duty is owed to (or to no one), and is not dated
-    before the event it answers; every answer that fails one of these says why.
+    before the event it answers; for each answer that fails, `refused` gets why.
     """
-    for ts, ident, actor, to in sorted(hits):
+    for hit in sorted(hits):
+        ts, ident, actor, to = hit
         name = ident or f"a {ob.discharged_by.event} event"
         if ts < trigger_ts:
             why = f"is dated {_local(ts).isoformat()}, before {trigger_id}"
@@ -1046,10 +1063,10 @@ def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], tr
         elif not ctx.accepts_recipient(owed_to, to or None):
             why = f"is addressed to {to}, not to {', '.join(owed_to)}"
         else:
-            return ident or None, _local(ts)
-        warnings.append(f"{name}: answers {trigger_id} but {why}; it does not discharge "
-                        f"{owner}'s {ob.id}")
-    return None, None
+            return hit
+        refused[(trigger_id, *hit)].append(
+            f"{name}: answers {trigger_id} but {why}; it does not discharge {owner}'s {ob.id}")
+    return None
 
 
 def _allocate_submissions(ctx: Context, ledger: Ledger,
@@ -1064,29 +1081,40 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
     by_key: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for sub in ledger.submissions:
         by_key[(sub[0], sub[1])].append(sub)
+    roles = {a.id for a in ctx.rule_set.actors if a.kind == "role"}
     warnings = []
     for key, subs in sorted(by_key.items()):
         candidates = sorted(open_slots.get(key, []),
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label,
                                            s["to"]))
         unused = []
-        for _actor, _kind, ts, ident, period, to in sorted(subs, key=lambda s: (s[2], s[3])):
+        # A total order: submissions at the same instant never keep the input's order.
+        for _actor, _kind, ts, ident, period, to in sorted(
+                subs, key=lambda s: (s[2], s[3], s[4] or "", s[5] or "")):
+            to = None if to in roles else to  # addressed to the role: to every operator
+
+            def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period) -> bool:
+                return slot["at"] is None and (
+                    (period is None and slot["period"].begins.timestamp() <= ts)
+                    or (period is not None and slot["period"].label == period))
+
             refused: list[str] = []
             for slot in candidates:
-                if slot["at"] is not None:
-                    continue
-                if not ((period is None and slot["period"].begins.timestamp() <= ts) or (
-                        period is not None and slot["period"].label == period)):
+                if not fits(slot):
                     continue
                 if not ctx.accepts_recipient(slot["to"], to):
                     refused.extend(r for r in slot["to"] if r not in refused)
                     continue
                 slot["by"], slot["at"] = ident or None, _local(ts)
-                if to is None:  # addressed to no one in particular: delivered to every recipient
-                    for sibling in candidates:
-                        if (sibling["at"] is None and sibling["ob"] is slot["ob"]
-                                and sibling["period"].label == slot["period"].label):
-                            sibling["by"], sibling["at"] = slot["by"], slot["at"]
+                if to is None:
+                    # Addressed to no one in particular: it reaches every recipient of the
+                    # duty, each taking it for its own oldest open period (or the one named).
+                    reached = {tuple(slot["to"])}
+                    for other in candidates:
+                        if (other["ob"] is slot["ob"] and tuple(other["to"]) not in reached
+                                and fits(other)):
+                            other["by"], other["at"] = slot["by"], slot["at"]
+                            reached.add(tuple(other["to"]))
                 break
             else:
                 if refused:

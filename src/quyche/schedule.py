@@ -151,7 +151,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
                     period_start=p.start, period_end=p.end, due=p.due,
                     last_day=last_day(p.due), all_day=local.time() == dt.time(0),
                     source=source, recipient=to[0] if to != list(ob.owed_to) else None)
-                    for to in recipients)
+                    for to in recipients if to != [owner])  # no duty owed to oneself
     out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
     return out
 
