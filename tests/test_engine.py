@@ -108,6 +108,26 @@ class TestBroadcast:
         assert any(w.startswith("1 emergency event(s) [e]: the text of sample has no emergency "
                                 "clause") for w in r.warnings)
 
+    def test_uncounted_content_is_counted_as_a_segment_not_as_time(self):
+        """An uncounted segment (first, on the general path) and counted ones after it (on
+        the fast path): 3 h counted, 3 segments, in any order and on either path."""
+        from quyche.events import validate_event
+
+        rs = RS.model_copy(update={"broadcast": RS.broadcast.model_copy(
+            update={"uncounted_categories": ["policy"]})})
+        events = [seg("ad", "bg1", "06:00", "07:00", category="policy"),
+                  seg("a", "bg1", "07:00", "09:00"), seg("b", "bg1", "13:00", "14:00")]
+
+        def report(evs):
+            return quyche.evaluate(rs, evs, as_of="2024-03-05T00:00:00+07:00",
+                                   since="2024-03-04T00:00:00+07:00", sites=SITES)
+
+        r = report(events)
+        [short] = [v for v in r.violations if v.kind == "broadcast_hours" and v.site == "bg1"]
+        assert "3.00 h, 3 segment(s)" in short.message_en
+        assert report(events[::-1]).model_dump() == r.model_dump()
+        assert report([validate_event(e) for e in events]).model_dump() == r.model_dump()
+
     def test_interpretation_override_changes_finding(self):
         """Morning read as ending at 11:00: 11:00-12:00 no longer counts for the morning."""
         events = [seg("a", "bg1", "09:00", "12:00"), seg("b", "bg1", "13:00", "16:00")]

@@ -533,7 +533,8 @@ class Reader:
                             intervals = coverage.get(key)
                             if intervals is None:
                                 coverage[key] = [[st, et]]
-                                counts[key] = 1
+                                # an uncounted segment may have come first: it has no coverage
+                                counts[key] = counts.get(key, 0) + 1
                             else:
                                 last = intervals[-1]
                                 if st > last[1]:
