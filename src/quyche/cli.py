@@ -177,8 +177,8 @@ def _read_registry(path: Path | None, what: str) -> Any:
         fail(f"{path}: the sites file is a list of sites (- {{id: ..., kind: ..., operator: "
              f"...}}), not {_yaml_kind(data)}")
     if what == "actors" and not isinstance(data, dict):
-        fail(f"{path}: the actors file maps each actor id to its groups (ubnd_huyen_x: "
-             f"[ubnd_huyen]), not {_yaml_kind(data)}")
+        fail(f"{path}: the actors file maps each actor id to its groups (actor_id: "
+             f"[group_id, ...]), not {_yaml_kind(data)}")
     return data
 
 
