@@ -355,6 +355,11 @@ class Context:
         """Whether a delivery addressed `to` someone can discharge a duty owed to `owed_to`."""
         if to is None or not owed_to or to in owed_to:
             return True
+        addressed = self.rule_set.actor(to)
+        if addressed is not None and addressed.kind == "role":
+            # addressed to the role itself: it reaches a recipient who holds the role
+            operators = {s.operator for s in self.sites.values() if s.operator}
+            return any(r == to or r in operators for r in owed_to)
         for ref in owed_to:
             declared = self.rule_set.actor(ref)
             if declared is None:
