@@ -66,6 +66,7 @@ class ReportFormat(str, Enum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
+    html = "html"  # one self-contained page: heatmap, timeline, tables (quyche.report_html)
 
 
 class FailOn(str, Enum):
@@ -203,7 +204,8 @@ def check(
                                              help="override a reading: ID=VALUE"),
     engine: str = typer.Option("native", help="native or durable"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
-    english: bool = typer.Option(False, "--en", help="messages in English"),
+    english: bool = typer.Option(False, "--en", help="messages in English (html: the page "
+                                 "opens in English)"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
     rs = _load(rules, interpretation)
@@ -222,6 +224,10 @@ def check(
     elif fmt is ReportFormat.jsonl:
         for record in report_records(report):
             sys.stdout.buffer.write(orjson.dumps(record) + b"\n")
+    elif fmt is ReportFormat.html:
+        from .report_html import render_report_html
+
+        sys.stdout.buffer.write(render_report_html(report, "en" if english else "vi").encode())
     else:
         _print_report(report, limit, english)
     if (fail_on is FailOn.violations and report.violations) or (

@@ -790,12 +790,13 @@ def tables(d: Diff) -> tuple[str, str, list[Table]]:
                              f.direction or "", cite_quote(f.a_source) or a_cite,
                              cite_quote(f.b_source) or b_cite])
             for row in rows[first + 1:]:
-                # The concept and its citations are named once, on its first row.
-                row[0] = "〃"
+                # The concept is named on every row (a sorted or filtered table keeps it);
+                # its citations once, on its first row.
                 if row[5] == a_cite:
                     row[5] = ""
                 if row[6] == b_cite:
                     row[6] = ""
         if rows:
-            out.append(Table(title=spec.label, columns=columns, rows=rows))
+            out.append(Table(title=spec.label, columns=columns, rows=rows,
+                             filters=["concept", "B vs A"]))
     return title, intro, out

@@ -41,6 +41,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
     intro: str = ""
+    filters: list[str] = field(default_factory=list)  # columns an HTML page filters by
 
 
 _ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám",
@@ -142,57 +143,39 @@ def render_markdown(title: str, tables: Sequence[Table], intro: str = "") -> str
 
 # --------------------------------------------------------------------------- HTML
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem;
-       color: #1d2330; line-height: 1.4; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9rem; }
-th, td { border: 1px solid #c9d0dc; padding: .35rem .5rem; vertical-align: top; text-align: left; }
-th { background: #eef2f8; }
-tr:nth-child(even) td { background: #f8fafc; }
-.intro { white-space: pre-wrap; }
-td.stricter { color: #a11d1d; font-weight: 600; } td.looser { color: #1d6a2f; font-weight: 600; }
-td.incomparable { color: #7a5b00; }
-"""
+_VERDICTS = "B vs A:stricter,looser,incomparable"
 
 
-def _html_cell(text: str) -> str:
-    escaped = html.escape(text)
-    css = f' class="{escaped}"' if text in ("stricter", "looser", "incomparable") else ""
-    return f"<td{css}>" + "<br>".join(escaped.splitlines()) + "</td>"
+def _html_table(table: Table) -> str:
+    """A plain table (readable with scripts off) that the page's script makes interactive."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join("<td>" + "<br>".join(html.escape(c).splitlines()) + "</td>"
+                         for c in row) + "</tr>"
+        for row in table.rows)
+    attrs = {"data-grid": "table", "data-name": table.title,
+             "data-filters": "|".join(table.filters), "data-classes": _VERDICTS}
+    opening = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
+    return (f"<div {opening}><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")
 
 
-def render_html(title: str, tables: Sequence[Table], intro: str = "") -> str:
-    """One self-contained HTML page (inline CSS, no scripts, every text escaped)."""
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="vi">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{html.escape(title)}</h1>",
-    ]
+def render_html(title: str, tables: Sequence[Table], intro: str = "", lang: str = "en") -> str:
+    """One self-contained HTML page: every text escaped; tables sortable, filterable, CSV.
+
+    `lang` is the language the page's own words are in (the quotes it cites stay Vietnamese).
+    """
+    from .htmlpage import page
+
+    out = [f"<h1>{html.escape(title)}</h1>"]
     if intro:
         out.append(f'<p class="intro">{html.escape(intro.strip())}</p>')
     for table in tables:
         out.append(f"<h2>{html.escape(table.title)}</h2>")
         if table.intro:
             out.append(f'<p class="intro">{html.escape(table.intro.strip())}</p>')
-        if not table.rows:
-            out.append("<p>(no differences)</p>")
-            continue
-        out.append("<table>")
-        out.append("<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-                   + "</tr></thead>")
-        out.append("<tbody>")
-        for row in table.rows:
-            out.append("<tr>" + "".join(_html_cell(c) for c in row) + "</tr>")
-        out.append("</tbody></table>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+        out.append(_html_table(table) if table.rows else "<p>(no differences)</p>")
+    return page(title, "\n".join(out), lang=lang)
 
 
 # --------------------------------------------------------------------------- terminal
