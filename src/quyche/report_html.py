@@ -333,12 +333,13 @@ function timeline() {
   cv.setAttribute("role", "img"); cv.setAttribute("aria-label", t("timeline"));
   const g = cv.getContext("2d"); g.scale(dpr, dpr);
   g.font = "10px system-ui, sans-serif";
-  for (let d = new Date(lo); d.getTime() < hi; d.setUTCMonth(d.getUTCMonth() + 1, 1)) {
+  const monthPx = x(lo + 30.4 * DAY) - x(lo), every = Math.max(1, Math.ceil(40 / monthPx));
+  for (let d = new Date(lo), n = 0; d.getTime() < hi; d.setUTCMonth(d.getUTCMonth() + 1, 1)) {
     const px = x(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
     if (px < LEFT) continue;
     g.fillStyle = "#e4e8ef"; g.fillRect(px, TOP - 4, 1, H - TOP);
     g.fillStyle = "#5a6478";
-    g.fillText(String(d.getUTCMonth() + 1).padStart(2, "0") + "/" + String(d.getUTCFullYear()).slice(2), px + 2, 10);
+    if (n++ % every === 0) g.fillText(String(d.getUTCMonth() + 1).padStart(2, "0") + "/" + String(d.getUTCFullYear()).slice(2), px + 2, 10);
   }
   const asOf = x(Date.parse(R.as_of));
   g.fillStyle = "#1d2330"; g.fillRect(asOf, TOP - 4, 1.5, H - TOP);
