@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test hunt bench lint docs schema comparison clean
+.PHONY: demo test browser-test hunt bench lint docs schema comparison clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+
+## browser-test: the HTML pages in headless Debian chromium (installs it), screenshots in build/
+browser-test: $(BIN)/.installed
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m pytest -q tests/test_browser.py -rs
+	@echo "screenshots: build/screenshots/"
 
 ## hunt: the property tests with many random examples, to find new failures (not a gate)
 hunt: $(BIN)/.installed

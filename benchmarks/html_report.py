@@ -83,7 +83,8 @@ def main() -> None:
     path.write_text(text, encoding="utf-8")
     print(f"sites={args.sites} violations={len(report.violations)} "
           f"obligations={len(report.obligations)}")
-    print(f"evaluate_s={t1 - t0:.2f} render_s={t2 - t1:.3f} page_kib={len(text.encode()) / 1024:.0f}")
+    print(f"evaluate_s={t1 - t0:.2f} render_s={t2 - t1:.3f} "
+          f"page_kib={len(text.encode()) / 1024:.0f}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-quic"])

@@ -173,7 +173,8 @@ def test_report_page_of_a_year_of_forty_sites(browser: Any, tmp_path: Path) -> N
 @pytest.mark.parametrize("which", ["compare", "diff"])
 def test_analyst_pages(browser: Any, which: str, tmp_path: Path) -> None:
     if which == "compare":
-        from quyche.compare import compare, tables as compare_tables
+        from quyche.compare import compare
+        from quyche.compare import tables as compare_tables
 
         title, intro, grids = compare_tables(compare([quyche.load(n) for n in
                                                       quyche.rule_sets()]))

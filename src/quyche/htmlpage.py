@@ -98,11 +98,14 @@ function grid(host, spec) {
   const search = document.createElement("input");
   search.type = "search"; search.className = "grid-search";
   search.placeholder = gridText(lang(), "search", "search");
-  search.addEventListener("input", () => { state.text = search.value.toLowerCase(); state.page = 0; draw(); });
+  search.addEventListener("input", () => {
+    state.text = search.value.toLowerCase(); state.page = 0; draw();
+  });
   controls.appendChild(search);
   const csv = document.createElement("button"); csv.type = "button"; csv.className = "grid-csv";
   csv.textContent = "CSV";
-  csv.addEventListener("click", () => downloadCsv((spec.name || "table") + ".csv", cols, visible()));
+  csv.addEventListener("click",
+    () => downloadCsv((spec.name || "table") + ".csv", cols, visible()));
   controls.appendChild(csv);
   controls.appendChild(count);
   const head = thead.insertRow();

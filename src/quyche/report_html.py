@@ -252,6 +252,9 @@ function summary() {
   document.getElementById("window").textContent = t("window") + ": " + t("since") + " " +
     R.since + " " + t("as_of") + " " + R.as_of;
 }
+function monthLabel(d) {
+  return String(d.getUTCMonth() + 1).padStart(2, "0") + "/" + String(d.getUTCFullYear()).slice(2);
+}
 function dayColour(h, min, flags) {
   if (min == null) return h > 0 ? COLOURS.no_minimum : COLOURS.rest;
   if (h + 1e-9 < min) {
@@ -291,7 +294,7 @@ function heatmap() {
       const date = new Date(first + i * DAY);
       if (date.getUTCMonth() !== month && (i === 0 || date.getUTCDate() <= 7)) {
         month = date.getUTCMonth(); g.fillStyle = "#5a6478";
-        g.fillText(String(month + 1).padStart(2, "0") + "/" + String(date.getUTCFullYear()).slice(2), x, 9);
+        g.fillText(monthLabel(date), x, 9);
       }
       g.fillStyle = dayColour(s.hours[i], s.min[i], s.flags[i]);
       g.fillRect(x, y, C, C);
@@ -339,7 +342,7 @@ function timeline() {
     if (px < LEFT) continue;
     g.fillStyle = "#e4e8ef"; g.fillRect(px, TOP - 4, 1, H - TOP);
     g.fillStyle = "#5a6478";
-    if (n++ % every === 0) g.fillText(String(d.getUTCMonth() + 1).padStart(2, "0") + "/" + String(d.getUTCFullYear()).slice(2), px + 2, 10);
+    if (n++ % every === 0) g.fillText(monthLabel(d), px + 2, 10);
   }
   const asOf = x(Date.parse(R.as_of));
   g.fillStyle = "#1d2330"; g.fillRect(asOf, TOP - 4, 1.5, H - TOP);
@@ -349,7 +352,8 @@ function timeline() {
   });
   const hits = [];
   for (const m of R.timeline) {
-    const r = rules.indexOf(m.rule), cy = TOP + r * ROW + 7, cx = x(Date.parse(m.due + "T00:00:00Z"));
+    const r = rules.indexOf(m.rule), cy = TOP + r * ROW + 7;
+    const cx = x(Date.parse(m.due + "T00:00:00Z"));
     const c = m.counts;
     const status = c.missed ? "missed" : c.late ? "late" : c.open ? "open" : "met";
     if (m.done) {

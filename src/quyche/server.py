@@ -1,0 +1,359 @@
+"""`quyche serve`: the library over HTTP, for systems that are not written in Python.
+
+A screen-management system, a document-management system or a portal CMS posts
+its log and gets the report back, as JSON or as the HTML page. Built on FastAPI
+(which writes the OpenAPI document) and served by uvicorn, both in the
+`quyche[server]` extra. Only the bundled rule sets are served: a path in a URL is
+never read as a file.
+
+Limits protect the process: the body is read in chunks and refused with 413 as
+soon as it passes `max_body_bytes` or `max_events` (naming the line it reached);
+a body that is not JSON, a bad argument or, unless `strict=false`, an event the
+evaluation rejects is a 422 naming the line and the field. Every error is JSON
+`{"error": ..., ...}`; a traceback is never sent. Evaluations run one at a time
+in a worker thread (the GIL would serialise them anyway), so the event loop keeps
+answering `/health` while a year of playback is evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+try:
+    from fastapi import FastAPI, Query, Request
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse, Response
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
+    from .errors import BackendUnavailable
+
+    raise BackendUnavailable("quyche serve needs the server extra: "
+                             "pip install 'quyche[server]'") from exc
+
+from .errors import QuycheError, RuleSetNotFound
+
+__all__ = ["Limits", "create_app"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may carry."""
+
+    max_body_bytes: int = 64 * 1024 * 1024
+    max_events: int = 1_000_000
+
+
+class ApiError(Exception):
+    """An answer other than 200: its status, message and any details (e.g. problems)."""
+
+    def __init__(self, status: int, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def _error(status: int, message: str, **details: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **details}, status_code=status)
+
+
+def _rule_set(rule_set_id: str, interpretations: dict[str, Any] | None = None) -> Any:
+    from .loader import load, rule_sets
+
+    if rule_set_id not in rule_sets():
+        raise ApiError(404, f"no bundled rule set {rule_set_id!r}; GET /v1/rule-sets lists them")
+    return load(rule_set_id, interpretations=interpretations or None)
+
+
+def _interpretations(items: list[str]) -> dict[str, Any]:
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ApiError(422, f"interpretation {item!r}: expected ID=VALUE")
+        try:
+            out[key] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise ApiError(422, f"interpretation {item!r}: the value is not YAML") from None
+    return out
+
+
+def _json_arg(text: str | None, name: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(422, f"{name}: not JSON (column {exc.colno}: {exc.msg})") from None
+
+
+# --------------------------------------------------------------------------- the body
+
+
+@dataclass
+class Body:
+    """An evaluation request's events (lines as read) and any arguments the body carried."""
+
+    lines: list[bytes]  # every line of the body, blank ones included
+    line_numbers: list[int]  # the body line of each event, by event index
+    arguments: dict[str, Any]
+
+
+async def _read_body(request: Request, limits: Limits) -> Body:
+    """Read JSON lines, a JSON array of events, or {"events": [...], ...}, within the limits.
+
+    The body is JSON (an array or an object) when its content type says so; anything else
+    (application/x-ndjson, text/plain, curl's default form type) is read as JSON lines.
+    """
+    kind = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}; "
+                       "split the log, or start the server with a larger --max-body-mb")
+    chunks: list[bytes] = []
+    size, pending, line = 0, b"", 0
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    jsonl = not (kind == "application/json" or kind.endswith("+json"))
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.max_body_bytes:
+            where = f" (at line {line + 1})" if jsonl else ""
+            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes"
+                           f"{where}; split the log, or start the server with a larger "
+                           "--max-body-mb")
+        if not jsonl:
+            chunks.append(chunk)
+            continue
+        parts = (pending + chunk).split(b"\n")
+        pending = parts.pop()
+        for part in parts:
+            line += 1
+            _take(part, line, lines, numbers, limits)
+    if jsonl:
+        if pending:
+            _take(pending, line + 1, lines, numbers, limits)
+        return Body(lines, numbers, {})
+    return _json_body(b"".join(chunks), limits)
+
+
+def _take(part: bytes, number: int, lines: list[bytes], numbers: list[int],
+          limits: Limits) -> None:
+    lines.append(part)  # blank lines too, so that the reader's line numbers are the body's
+    if not part.strip():
+        return  # a blank line carries no event (as in the CLI)
+    if len(numbers) >= limits.max_events:
+        raise ApiError(413, f"line {number}: more than {limits.max_events} events in one "
+                       "request; split the log, or start the server with a larger --max-events")
+    numbers.append(number)
+
+
+def _json_body(data: bytes, limits: Limits) -> Body:
+    try:
+        value = orjson.loads(data) if data.strip() else []
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
+                       f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
+    arguments: dict[str, Any] = {}
+    if isinstance(value, dict):
+        unknown = set(value) - {"events", "as_of", "since", "sites", "actors"}
+        if unknown:
+            raise ApiError(422, f"unknown field(s) in the body: {', '.join(sorted(unknown))} "
+                           "(expected events, as_of, since, sites, actors)")
+        arguments = {k: v for k, v in value.items() if k != "events"}
+        value = value.get("events", [])
+    if not isinstance(value, list):
+        raise ApiError(422, f"events: expected a JSON array, got {type(value).__name__}")
+    if len(value) > limits.max_events:
+        raise ApiError(413, f"item {limits.max_events + 1}: more than {limits.max_events} "
+                       "events in one request")
+    lines = [orjson.dumps(item) for item in value]
+    return Body(lines, list(range(1, len(lines) + 1)), arguments)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(limits: Limits | None = None) -> FastAPI:
+    """The HTTP API as an ASGI app (uvicorn serves it; tests may mount it elsewhere)."""
+    from importlib.metadata import version
+
+    limits = limits or Limits()
+    lock = threading.Lock()
+    app = FastAPI(title="quyche", version=version("quyche"),
+                  description="Vietnamese provincial regulations on public electronic "
+                  "information, as code: rule sets, evaluation, diff, schedule, explain.",
+                  docs_url=None, redoc_url=None)  # their pages load scripts from a CDN
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.message, **exc.details)
+
+    @app.exception_handler(QuycheError)
+    async def _quyche_error(_request: Request, exc: QuycheError) -> JSONResponse:
+        status = 404 if isinstance(exc, RuleSetNotFound) else 422
+        return _error(status, str(exc).replace("\n", " "))
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return _error(422, "; ".join(problems), problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, f"internal error ({type(exc).__name__}); the server's log has "
+                      "the details")
+
+    def locked(function: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return function(*args, **kwargs)
+
+    @app.get("/health", summary="Liveness: the server answers and knows its rule sets")
+    async def health() -> dict[str, Any]:
+        from .loader import rule_sets
+
+        return {"status": "ok", "version": app.version, "rule_sets": len(rule_sets())}
+
+    @app.get("/v1/rule-sets", summary="The bundled rule sets with their instruments")
+    async def list_rule_sets() -> list[dict[str, Any]]:
+        from .loader import load, rule_sets
+
+        out = []
+        for name in rule_sets():
+            rs = load(name)
+            inst = rs.instrument
+            in_force = inst.date_of("in_force")
+            out.append({"id": name, "province": rs.province, "instrument": inst.number.value,
+                        "in_force": in_force.isoformat() if in_force else None,
+                        "status": inst.status, "rules": len(rs.rule_ids())})
+        return out
+
+    @app.get("/v1/rule-sets/{rule_set_id}",
+             summary="One rule set as data, with the JSON Schema it follows")
+    async def get_rule_set(rule_set_id: str) -> dict[str, Any]:
+        from .jsonschema import rule_set_schema
+
+        rs = _rule_set(rule_set_id)
+        return {"rule_set": rs.model_dump(mode="json"), "schema": rule_set_schema()}
+
+    @app.post("/v1/evaluate", summary="Evaluate a log of events: the report as JSON or HTML",
+              description="The body is JSON lines (application/x-ndjson), a JSON array of "
+              "events, or an object {events, as_of, since, sites, actors} "
+              "(application/json). With `Accept: text/html` the answer is the report page. "
+              "`strict` (default true) answers 422 when the evaluation rejects an event, "
+              "naming its line; `strict=false` returns the report with the rejected events "
+              "listed, as `quyche check` does.",
+              responses={200: {"content": {"application/json": {}, "text/html": {}}},
+                         413: {"description": "body or event count over the limit"},
+                         422: {"description": "bad argument or rejected event"}})
+    async def evaluate_log(
+        request: Request,
+        rule_set: str = Query(..., description="a bundled rule-set id"),
+        as_of: str | None = Query(None, description="evaluate as of this instant (with offset)"),
+        since: str | None = Query(None, description="start of the window"),
+        sites: str | None = Query(None, description="the site registry as JSON"),
+        actors: str | None = Query(None, description="actor groups as JSON"),
+        interpretation: list[str] = Query([], description="override a reading: ID=VALUE"),
+        engine: str = Query("native", pattern="^(native|durable)$"),
+        strict: bool = Query(True, description="422 on any rejected event"),
+        lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
+    ) -> Response:
+        from .engine import evaluate
+        from .events import read_jsonl
+
+        rs = _rule_set(rule_set, _interpretations(interpretation))
+        body = await _read_body(request, limits)
+        given = {"as_of": as_of, "since": since, "sites": _json_arg(sites, "sites"),
+                 "actors": _json_arg(actors, "actors")}
+        for key, value in body.arguments.items():
+            if given[key] is not None:
+                raise ApiError(422, f"{key}: given both in the query and in the body")
+            given[key] = value
+        if given["as_of"] is None:
+            raise ApiError(422, "as_of: required (a query parameter or a body field), an "
+                           "instant with its UTC offset")
+        registry = given["sites"]
+        if isinstance(registry, dict) and "sites" in registry:
+            registry = registry["sites"]
+        report = await run_in_threadpool(
+            locked, evaluate, rs, read_jsonl(body.lines), as_of=given["as_of"],
+            since=given["since"], sites=registry, actors=given["actors"], engine=engine)
+        if strict and report.rejected:
+            problems = [{"line": body.line_numbers[r.index] if r.index < len(
+                body.line_numbers) else None, "id": r.id, "reason": r.reason}
+                for r in report.rejected[:20]]
+            first = problems[0]
+            raise ApiError(422, f"line {first['line']}: {first['reason']}"
+                           + (f" (and {len(report.rejected) - 1} more rejected events)"
+                              if len(report.rejected) > 1 else ""),
+                           rejected=len(report.rejected), problems=problems)
+        if "text/html" in request.headers.get("accept", ""):
+            from .report_html import render_report_html
+
+            return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
+        return Response(orjson.dumps(report.model_dump(mode="json")),
+                        media_type="application/json")
+
+    @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
+             responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+    async def diff_rule_sets(request: Request, a: str, b: str) -> Response:
+        from .diff import diff, tables
+        from .render import render_html
+
+        result = diff(_rule_set(a), _rule_set(b))
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(render_html(*_ordered(tables(result))))
+        return Response(orjson.dumps(result.model_dump(mode="json")),
+                        media_type="application/json")
+
+    @app.get("/v1/schedule/{rule_set_id}.ics", summary="Recurring duties as iCalendar",
+             response_class=Response,
+             responses={200: {"content": {"text/calendar": {}}}})
+    async def schedule_ics(rule_set_id: str,
+                           year: int = Query(..., ge=1976, le=2200),
+                           actor: str | None = Query(None, description="only this actor")
+                           ) -> Response:
+        from .schedule import schedule, to_ics, window
+
+        rs = _rule_set(rule_set_id)
+        duties = schedule(rs, *window(year), actor=actor)
+        name = f"{rs.id} {year}" + (f" {actor}" if actor else "")
+        return Response(to_ics(duties, name=name), media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{rs.id}-{year}.ics"'})
+
+    @app.get("/v1/explain/{rule_set_id}/{rule_id}",
+             summary="One rule in words (vi, en), its article and quote, its readings")
+    async def explain_rule(rule_set_id: str, rule_id: str,
+                           today: dt.date | None = Query(None)) -> Response:
+        from .explain import explain
+
+        e = explain(_rule_set(rule_set_id), rule_id, today=today, ref=rule_set_id)
+        return Response(orjson.dumps(e.model_dump(mode="json")), media_type="application/json")
+
+    return app
+
+
+def _ordered(parts: tuple[str, str, list[Any]]) -> Iterator[Any]:
+    """(title, intro, tables) as render_html takes them: (title, tables, intro)."""
+    title, intro, tables = parts
+    yield from (title, tables, intro)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None) -> None:
+    """Run the server until interrupted (uvicorn, one process)."""
+    import uvicorn
+
+    uvicorn.run(create_app(limits), host=host, port=port, log_level="info",
+                server_header=False, access_log=True)
