@@ -23,8 +23,10 @@ from .errors import (
     RuleSetError,
     RuleSetNotFound,
 )
+from .daily import daily_hours
 from .explain import explain
 from .loader import dump, load, override, rule_sets
+from .report_html import render_report_html
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
 from .schema import RuleSet
@@ -53,12 +55,14 @@ __all__ = [
     "__version__",
     "calendar",
     "compare",
+    "daily_hours",
     "diff",
     "dump",
     "evaluate",
     "explain",
     "load",
     "override",
+    "render_report_html",
     "rule_sets",
     "schedule",
 ]
