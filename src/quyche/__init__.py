@@ -10,6 +10,7 @@ See README.md and docs/ for the rule-set format, the event vocabulary and the re
 """
 
 from .compare import compare
+from .daily import daily_hours
 from .diff import diff
 from .engine import evaluate
 from .errors import (
@@ -23,11 +24,10 @@ from .errors import (
     RuleSetError,
     RuleSetNotFound,
 )
-from .daily import daily_hours
 from .explain import explain
 from .loader import dump, load, override, rule_sets
-from .report_html import render_report_html
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .report_html import render_report_html
 from .schedule import schedule
 from .schema import RuleSet
 from .workdays import VietnamCalendar, calendar
