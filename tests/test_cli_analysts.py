@@ -144,6 +144,13 @@ class TestCompare:
         code, out, _ = run("compare", "kontum", "laichau", "--format", fmt)
         assert code == 0 and "Minimum hours" in out
 
+    def test_names_beside_ids(self) -> None:
+        """Who owes a duty to whom reads as names, each with its id beside it."""
+        code, out, _ = run("compare", "kontum", "--format", "markdown")
+        assert code == 0
+        assert ("monthly_content_provision (Department of Information and Communications "
+                "(so_tttt) → ") in out
+
 
 @pytest.mark.parametrize(("page", "args"), [
     ("docs/comparison.md", ["compare", "--format", "markdown"]),

@@ -72,8 +72,9 @@ def _e(rs: RuleSet, text: str, source: Any, value: Any = None) -> Entry:
 
 
 def _owers(rs: RuleSet, ob: Obligation) -> str:
-    text = ", ".join(ob.owed_by)
-    return text + (f" → {', '.join(ob.owed_to)}" if ob.owed_to else "")
+    """Who owes it to whom, by name with the id beside it (`Sở TT&TT (so_tttt)`)."""
+    text = actor_names(rs, ob.owed_by)
+    return text + (f" → {actor_names(rs, ob.owed_to)}" if ob.owed_to else "")
 
 
 def _instrument(rs: RuleSet) -> list[Entry]:
