@@ -43,6 +43,7 @@ tr:nth-child(even) td { background: var(--zebra); }
 td.stricter { color: #a11d1d; font-weight: 600; } td.looser { color: #1d6a2f; font-weight: 600; }
 td.incomparable { color: #7a5b00; } td.missed, td.late { color: #a11d1d; font-weight: 600; }
 td.cont { color: #98a2b3; }
+.grid-scroll { overflow-x: auto; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
 .controls select, .controls input, .controls button { font: inherit; font-size: .85rem;
        padding: .15rem .35rem; }
@@ -163,7 +164,9 @@ function grid(host, spec) {
       at.textContent = (state.page + 1) + " / " + pages; pager.appendChild(at);
     }
   }
-  host.replaceChildren(controls, table, pager);
+  const scroll = document.createElement("div"); scroll.className = "grid-scroll";
+  scroll.appendChild(table);
+  host.replaceChildren(controls, scroll, pager);
   host.gridVisible = visible;
   draw();
 }

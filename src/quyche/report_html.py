@@ -37,7 +37,7 @@ LABELS = {
         "hằng ngày theo điểm", "heatmap_note": "Mỗi ô là một ngày; màu so với thời lượng "
         "tối thiểu của ngày đó.", "timeline": "Tiến độ thực hiện nghĩa vụ",
         "timeline_note": "Mỗi dấu là một hạn; màu theo tình trạng; vạch cam nối hạn với ngày "
-        "thực hiện muộn.", "met": "đúng hạn", "late": "muộn", "missed": "quá hạn chưa thực "
+        "thực hiện muộn; hạn xa hơn một quý sau thời điểm tính nằm ở mép phải (▸).", "met": "đúng hạn", "late": "muộn", "missed": "quá hạn chưa thực "
         "hiện", "open": "chưa đến hạn", "below": "dưới mức tối thiểu", "at_least":
         "đạt mức tối thiểu", "well_above": "vượt 25% trở lên", "no_minimum": "ngày không có "
         "mức tối thiểu", "window_short": "đạt giờ nhưng thiếu khung giờ/buổi",
@@ -53,7 +53,8 @@ LABELS = {
         "col_clause": "điều khoản", "col_quote": "trích dẫn", "col_due": "hạn",
         "col_title": "nghĩa vụ", "col_period": "kỳ / sự kiện", "col_status": "tình trạng",
         "col_fulfilled": "thực hiện lúc", "col_owed_to": "gửi đến", "col_index": "dòng",
-        "col_id": "mã", "col_reason": "lý do",
+        "col_id": "mã", "col_reason": "lý do", "weekdays": "T2,,T4,,T6,,CN",
+
     },
     "en": {
         "title": "Compliance report", "summary": "Summary", "events": "Events",
@@ -61,7 +62,8 @@ LABELS = {
         "obligations": "Obligations", "violations": "Violations", "heatmap": "Daily broadcast "
         "hours by site", "heatmap_note": "One cell a day, coloured against that day's minimum.",
         "timeline": "Duties over time", "timeline_note": "One mark per due date, coloured by "
-        "status; an orange bar joins a due date to a late fulfilment.", "met": "met",
+        "status; an orange bar joins a due date to a late fulfilment; dues more than a quarter "
+        "after the as-of date sit at the right edge (▸).", "met": "met",
         "late": "late", "missed": "missed", "open": "open", "below": "below the minimum",
         "at_least": "at least the minimum", "well_above": "25% or more above",
         "no_minimum": "a day with no minimum", "window_short": "hours met, a window or part "
@@ -75,7 +77,8 @@ LABELS = {
         "col_clause": "clause", "col_quote": "quote", "col_due": "due", "col_title": "duty",
         "col_period": "period / trigger", "col_status": "status",
         "col_fulfilled": "fulfilled at", "col_owed_to": "owed to", "col_index": "line",
-        "col_id": "id", "col_reason": "reason",
+        "col_id": "id", "col_reason": "reason", "weekdays": "Mon,,Wed,,Fri,,Sun",
+
     },
 }
 
@@ -269,7 +272,7 @@ function heatmap() {
   const host = document.getElementById("heatmap");
   legend(document.getElementById("legend"),
     ["below", "at_least", "well_above", "window_short", "no_minimum", "rest", "emergency"]);
-  const C = 11, G = 2, TOP = 14, LEFT = 22;
+  const C = 11, G = 2, TOP = 14, LEFT = 27;
   const parts = [];
   for (const s of R.sites) {
     const first = Date.parse(s.first + "T00:00:00Z");
@@ -286,15 +289,15 @@ function heatmap() {
     cv.dataset.short = String(short);
     const g = cv.getContext("2d"); g.scale(dpr, dpr);
     g.font = "9px system-ui, sans-serif"; g.fillStyle = "#5a6478";
-    ["T2", "", "T4", "", "T6", "", "CN"].forEach((d, i) => g.fillText(d, 0, TOP + i * (C + G) + 9));
+    t("weekdays").split(",").forEach((d, i) => g.fillText(d, 0, TOP + i * (C + G) + 9));
     const emergency = new Set(s.emergency);
-    let month = -1;
+    let month = -1, labelled = -99;
     for (let i = 0; i < s.hours.length; i++) {
       const x = LEFT + Math.floor((i + shift) / 7) * (C + G), y = TOP + ((i + shift) % 7) * (C + G);
       const date = new Date(first + i * DAY);
       if (date.getUTCMonth() !== month && (i === 0 || date.getUTCDate() <= 7)) {
         month = date.getUTCMonth(); g.fillStyle = "#5a6478";
-        g.fillText(monthLabel(date), x, 9);
+        if (x - labelled >= 32) { g.fillText(monthLabel(date), x, 9); labelled = x; }
       }
       g.fillStyle = dayColour(s.hours[i], s.min[i], s.flags[i]);
       g.fillRect(x, y, C, C);
@@ -326,8 +329,10 @@ function timeline() {
   if (!R.timeline.length) { host.replaceChildren(); return; }
   const rules = Array.from(new Set(R.timeline.map(m => m.rule))).sort();
   const dues = R.timeline.map(m => Date.parse(m.due + "T00:00:00Z"));
+  // The window, and a quarter after it for what falls due next; later dues sit at the edge.
+  const asOfDay = Date.parse(R.as_of.slice(0, 10) + "T00:00:00Z");
   const lo = Math.min(Date.parse(R.since.slice(0, 10) + "T00:00:00Z"), ...dues);
-  const hi = Math.max(Date.parse(R.as_of.slice(0, 10) + "T00:00:00Z"), ...dues) + DAY;
+  const hi = Math.min(Math.max(asOfDay, ...dues), asOfDay + 92 * DAY) + DAY;
   const LEFT = 230, ROW = 18, TOP = 18, W = Math.max(700, Math.min(1400, host.clientWidth || 1000));
   const x = ms => LEFT + (W - LEFT - 10) * (ms - lo) / (hi - lo);
   const cv = document.createElement("canvas"), dpr = window.devicePixelRatio || 1;
@@ -353,14 +358,17 @@ function timeline() {
   const hits = [];
   for (const m of R.timeline) {
     const r = rules.indexOf(m.rule), cy = TOP + r * ROW + 7;
-    const cx = x(Date.parse(m.due + "T00:00:00Z"));
+    const due = Date.parse(m.due + "T00:00:00Z"), later = due >= hi;
+    const cx = later ? W - 8 : x(due);
     const c = m.counts;
     const status = c.missed ? "missed" : c.late ? "late" : c.open ? "open" : "met";
     if (m.done) {
       g.fillStyle = COLOURS.late; g.fillRect(cx, cy - 1.5, Math.max(2, x(m.done * 1000) - cx), 3);
     }
     g.fillStyle = COLOURS[status]; g.beginPath();
-    if (status === "missed") { g.rect(cx - 4, cy - 4, 8, 8); } else { g.arc(cx, cy, 4, 0, 7); }
+    if (later) { g.moveTo(cx - 4, cy - 5); g.lineTo(cx + 4, cy); g.lineTo(cx - 4, cy + 5); }
+    else if (status === "missed") { g.rect(cx - 4, cy - 4, 8, 8); }
+    else { g.arc(cx, cy, 4, 0, 7); }
     g.fill();
     hits.push({cx, cy, m});
   }
