@@ -294,7 +294,10 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 body.line_numbers) else None, "id": r.id, "reason": r.reason}
                 for r in report.rejected[:20]]
             first = problems[0]
-            raise ApiError(422, f"line {first['line']}: {first['reason']}"
+            where = f"line {first['line']}"
+            said = first["reason"] if first["reason"].startswith(where) else (
+                f"{where}: {first['reason']}")
+            raise ApiError(422, said
                            + (f" (and {len(report.rejected) - 1} more rejected events)"
                               if len(report.rejected) > 1 else ""),
                            rejected=len(report.rejected), problems=problems)
