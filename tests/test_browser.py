@@ -210,3 +210,18 @@ def test_analyst_pages(browser: Any, which: str, tmp_path: Path) -> None:
     assert len(exported) - 1 == before and exported[0][0] in ("parameter", "concept")
     page.shot(f"{which}.png")
     page.close()
+
+
+def test_report_page_without_daily_hours(browser: Any, kontum: quyche.Report,
+                                         tmp_path: Path) -> None:
+    """No broadcast rule, or a report read back from JSON: a note instead of a heatmap."""
+    plain = quyche.evaluate("tuyenquang", [], as_of="2025-12-31T23:59:59+07:00",
+                            since="2025-01-01T00:00:00+07:00")
+    copy = quyche.Report.model_validate_json(kontum.model_dump_json())
+    for report, note in ((plain, "sets no daily broadcast hours"), (copy, "has no ledger")):
+        page = Page(browser, render_report_html(report, "en"), tmp_path / "plain.html")
+        page.page.wait_for_selector("body[data-ready='1']")
+        assert note in page.page.inner_text("#heatmap")
+        assert page.page.locator("#heatmap canvas").count() == 0
+        assert page.page.locator("#timeline canvas").count() == 1  # duties are still drawn
+        page.close()

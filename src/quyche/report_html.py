@@ -31,54 +31,138 @@ _DAY_FINDINGS = ("no_broadcast", "broadcast_hours", "broadcast_part", "broadcast
 
 LABELS = {
     "vi": {
-        "title": "Báo cáo tuân thủ", "summary": "Tóm tắt", "events": "Sự kiện",
-        "read": "đã đọc", "applied": "đã áp dụng", "rejected": "bị từ chối",
-        "obligations": "Nghĩa vụ", "violations": "Vi phạm", "heatmap": "Thời lượng đăng phát "
-        "hằng ngày theo điểm", "heatmap_note": "Mỗi ô là một ngày; màu so với thời lượng "
-        "tối thiểu của ngày đó.", "timeline": "Tiến độ thực hiện nghĩa vụ",
-        "timeline_note": "Mỗi dấu là một hạn; màu theo tình trạng; vạch cam nối hạn với ngày "
-        "thực hiện muộn; hạn xa hơn một quý sau thời điểm tính nằm ở mép phải (▸).", "met": "đúng hạn", "late": "muộn", "missed": "quá hạn chưa thực "
-        "hiện", "open": "chưa đến hạn", "below": "dưới mức tối thiểu", "at_least":
-        "đạt mức tối thiểu", "well_above": "vượt 25% trở lên", "no_minimum": "ngày không có "
-        "mức tối thiểu", "window_short": "đạt giờ nhưng thiếu khung giờ/buổi",
-        "emergency": "có phát khẩn cấp", "rest": "không phát, không bắt buộc",
-        "search": "tìm", "rejected_events": "Sự kiện bị từ chối", "warnings": "Lưu ý",
-        "none": "Không có vi phạm.", "hours": "giờ", "minimum": "tối thiểu",
-        "window": "Cửa sổ đánh giá", "as_of": "tính đến", "since": "từ",
-        "w": "ngày làm việc", "e": "ngày nghỉ cuối tuần", "h": "ngày lễ, nghỉ bù",
+        "title": "Báo cáo tuân thủ",
+        "summary": "Tóm tắt",
+        "events": "Sự kiện",
+        "read": "đã đọc",
+        "applied": "đã áp dụng",
+        "rejected": "bị từ chối",
+        "obligations": "Nghĩa vụ",
+        "violations": "Vi phạm",
+        "heatmap": "Thời lượng đăng phát hằng ngày theo điểm",
+        "heatmap_note": "Mỗi ô là một ngày; màu so với thời lượng tối thiểu của ngày đó.",
+        "timeline": "Tiến độ thực hiện nghĩa vụ",
+        "timeline_note": (
+            "Mỗi dấu là một hạn; màu theo tình trạng; vạch cam nối hạn với ngày "
+            "thực hiện muộn; hạn xa hơn một quý sau thời điểm tính nằm ở mép phải "
+            "(▸)."
+        ),
+        "met": "đúng hạn",
+        "late": "muộn",
+        "missed": "quá hạn chưa thực hiện",
+        "open": "chưa đến hạn",
+        "below": "dưới mức tối thiểu",
+        "at_least": "đạt mức tối thiểu",
+        "well_above": "vượt 25% trở lên",
+        "no_minimum": "ngày không có mức tối thiểu",
+        "window_short": "đạt giờ nhưng thiếu khung giờ/buổi",
+        "emergency": "có phát khẩn cấp",
+        "rest": "không phát, không bắt buộc",
+        "search": "tìm",
+        "rejected_events": "Sự kiện bị từ chối",
+        "warnings": "Lưu ý",
+        "none": "Không có vi phạm.",
+        "hours": "giờ",
+        "minimum": "tối thiểu",
+        "window": "Cửa sổ đánh giá",
+        "as_of": "tính đến",
+        "since": "từ",
+        "w": "ngày làm việc",
+        "e": "ngày nghỉ cuối tuần",
+        "h": "ngày lễ, nghỉ bù",
         "obligations_table": "Nghĩa vụ chưa thực hiện đúng hạn",
         "lang": "English",
-        "col_when": "thời điểm", "col_month": "tháng", "col_site": "điểm", "col_rule": "quy tắc",
-        "col_kind": "loại", "col_actor": "chủ thể", "col_message": "nội dung",
-        "col_clause": "điều khoản", "col_quote": "trích dẫn", "col_due": "hạn",
-        "col_title": "nghĩa vụ", "col_period": "kỳ / sự kiện", "col_status": "tình trạng",
-        "col_fulfilled": "thực hiện lúc", "col_owed_to": "gửi đến", "col_index": "dòng",
-        "col_id": "mã", "col_reason": "lý do", "weekdays": "T2,,T4,,T6,,CN",
-
+        "col_when": "thời điểm",
+        "col_month": "tháng",
+        "col_site": "điểm",
+        "col_rule": "quy tắc",
+        "col_kind": "loại",
+        "col_actor": "chủ thể",
+        "col_message": "nội dung",
+        "col_clause": "điều khoản",
+        "col_quote": "trích dẫn",
+        "col_due": "hạn",
+        "col_title": "nghĩa vụ",
+        "col_period": "kỳ / sự kiện",
+        "col_status": "tình trạng",
+        "col_fulfilled": "thực hiện lúc",
+        "col_owed_to": "gửi đến",
+        "col_index": "dòng",
+        "col_id": "mã",
+        "col_reason": "lý do",
+        "no_sites": (
+            "Quy chế không quy định thời lượng đăng phát hằng ngày cho điểm nào "
+            "đã đăng ký."
+        ),
+        "no_ledger": "Báo cáo này không kèm sổ ghi (đọc lại từ JSON): không có số giờ theo ngày.",
+        "weekdays": "T2,,T4,,T6,,CN",
     },
     "en": {
-        "title": "Compliance report", "summary": "Summary", "events": "Events",
-        "read": "read", "applied": "applied", "rejected": "rejected",
-        "obligations": "Obligations", "violations": "Violations", "heatmap": "Daily broadcast "
-        "hours by site", "heatmap_note": "One cell a day, coloured against that day's minimum.",
-        "timeline": "Duties over time", "timeline_note": "One mark per due date, coloured by "
-        "status; an orange bar joins a due date to a late fulfilment; dues more than a quarter "
-        "after the as-of date sit at the right edge (▸).", "met": "met",
-        "late": "late", "missed": "missed", "open": "open", "below": "below the minimum",
-        "at_least": "at least the minimum", "well_above": "25% or more above",
-        "no_minimum": "a day with no minimum", "window_short": "hours met, a window or part "
-        "short", "emergency": "emergency broadcast", "rest": "no broadcast, none required",
-        "search": "search", "rejected_events": "Rejected events", "warnings": "Warnings",
-        "none": "No violations.", "hours": "h", "minimum": "minimum", "window": "Window",
-        "as_of": "as of", "since": "since", "w": "working day", "e": "weekend",
-        "h": "holiday", "obligations_table": "Obligations not met on time", "lang": "Tiếng Việt",
-        "col_when": "when", "col_month": "month", "col_site": "site", "col_rule": "rule",
-        "col_kind": "kind", "col_actor": "actor", "col_message": "message",
-        "col_clause": "clause", "col_quote": "quote", "col_due": "due", "col_title": "duty",
-        "col_period": "period / trigger", "col_status": "status",
-        "col_fulfilled": "fulfilled at", "col_owed_to": "owed to", "col_index": "line",
-        "col_id": "id", "col_reason": "reason", "weekdays": "Mon,,Wed,,Fri,,Sun",
-
+        "title": "Compliance report",
+        "summary": "Summary",
+        "events": "Events",
+        "read": "read",
+        "applied": "applied",
+        "rejected": "rejected",
+        "obligations": "Obligations",
+        "violations": "Violations",
+        "heatmap": "Daily broadcast hours by site",
+        "heatmap_note": "One cell a day, coloured against that day's minimum.",
+        "timeline": "Duties over time",
+        "timeline_note": (
+            "One mark per due date, coloured by status; an orange bar joins a due "
+            "date to a late fulfilment; dues more than a quarter after the as-of "
+            "date sit at the right edge (▸)."
+        ),
+        "met": "met",
+        "late": "late",
+        "missed": "missed",
+        "open": "open",
+        "below": "below the minimum",
+        "at_least": "at least the minimum",
+        "well_above": "25% or more above",
+        "no_minimum": "a day with no minimum",
+        "window_short": "hours met, a window or part short",
+        "emergency": "emergency broadcast",
+        "rest": "no broadcast, none required",
+        "search": "search",
+        "rejected_events": "Rejected events",
+        "warnings": "Warnings",
+        "none": "No violations.",
+        "hours": "h",
+        "minimum": "minimum",
+        "window": "Window",
+        "as_of": "as of",
+        "since": "since",
+        "w": "working day",
+        "e": "weekend",
+        "h": "holiday",
+        "obligations_table": "Obligations not met on time",
+        "lang": "Tiếng Việt",
+        "col_when": "when",
+        "col_month": "month",
+        "col_site": "site",
+        "col_rule": "rule",
+        "col_kind": "kind",
+        "col_actor": "actor",
+        "col_message": "message",
+        "col_clause": "clause",
+        "col_quote": "quote",
+        "col_due": "due",
+        "col_title": "duty",
+        "col_period": "period / trigger",
+        "col_status": "status",
+        "col_fulfilled": "fulfilled at",
+        "col_owed_to": "owed to",
+        "col_index": "line",
+        "col_id": "id",
+        "col_reason": "reason",
+        "no_sites": "The rule set sets no daily broadcast hours for any registered site.",
+        "no_ledger": (
+            "This report has no ledger (it was read back from JSON): no daily "
+            "hours to draw."
+        ),
+        "weekdays": "Mon,,Wed,,Fri,,Sun",
     },
 }
 
@@ -110,9 +194,9 @@ def report_data(report: Any) -> dict[str, Any]:
                            v.message, v.message_en, cite_of(v.source)])
     sites = []
     try:
-        days = daily_hours(report)
+        days, has_days = daily_hours(report), True
     except EvaluationError:  # a report without its ledger: the page still shows the findings
-        days = []
+        days, has_days = [], False
     for d in days:
         dates = [(d.first + dt.timedelta(days=i)).isoformat() for i in range(len(d.hours))]
         sites.append({
@@ -146,7 +230,8 @@ def report_data(report: Any) -> dict[str, Any]:
     return {
         "rule_set": report.rule_set, "as_of": report.as_of.isoformat(),
         "since": report.since.isoformat(), "summary": s.model_dump(mode="json"),
-        "sites": sites, "timeline": timeline, "titles": titles, "cites": cites,
+        "sites": sites, "has_days": has_days, "timeline": timeline, "titles": titles,
+        "cites": cites,
         "violations": violations, "obligations": obligations,
         "rejected": [[str(r.index), r.id or "", r.reason] for r in report.rejected],
         "warnings": list(report.warnings),
@@ -270,6 +355,11 @@ function dayColour(h, min, flags) {
 }
 function heatmap() {
   const host = document.getElementById("heatmap");
+  if (!R.sites.length) {  // no broadcast rule, or a report without its ledger
+    document.getElementById("legend").replaceChildren();
+    host.replaceChildren(el("p", "muted", t(R.has_days ? "no_sites" : "no_ledger")));
+    return;
+  }
   legend(document.getElementById("legend"),
     ["below", "at_least", "well_above", "window_short", "no_minimum", "rest", "emergency"]);
   const C = 11, G = 2, TOP = 14, LEFT = 27;
@@ -347,7 +437,7 @@ function timeline() {
     if (px < LEFT) continue;
     g.fillStyle = "#e4e8ef"; g.fillRect(px, TOP - 4, 1, H - TOP);
     g.fillStyle = "#5a6478";
-    if (n++ % every === 0) g.fillText(monthLabel(d), px + 2, 10);
+    if (n++ % every === 0 && px < W - 30) g.fillText(monthLabel(d), px + 2, 10);
   }
   const asOf = x(Date.parse(R.as_of));
   g.fillStyle = "#1d2330"; g.fillRect(asOf, TOP - 4, 1.5, H - TOP);
