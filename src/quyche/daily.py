@@ -30,6 +30,7 @@ class SiteDays:
     minimum: list[float | None] = field(default_factory=list)  # None: no minimum that day
     day_kind: list[str] = field(default_factory=list)
     emergency: list[bool] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the broadcast rules that apply to it
 
 
 def daily_hours(report: Any) -> list[SiteDays]:
@@ -60,7 +61,7 @@ def daily_hours(report: Any) -> list[SiteDays]:
                 and (r.sites is None or site.id in r.sites)]
         if not mine:
             continue
-        days = SiteDays(site.id, site.kind, _date_of_day(first))
+        days = SiteDays(site.id, site.kind, _date_of_day(first), rules=[r.id for r in mine])
         urgent_all = [(s, e) for s, e, sites, _ in ledger.emergencies
                       if sites is None or site.id in sites]
         for day in range(first, last + 1):

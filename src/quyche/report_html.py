@@ -40,7 +40,11 @@ LABELS = {
         "obligations": "Nghĩa vụ",
         "violations": "Vi phạm",
         "heatmap": "Thời lượng đăng phát hằng ngày theo điểm",
-        "heatmap_note": "Mỗi ô là một ngày; màu so với thời lượng tối thiểu của ngày đó.",
+        "heatmap_note": (
+            "Mỗi ô là một ngày; màu so với thời lượng tối thiểu của ngày đó. Bên cạnh tên "
+            "điểm: quy tắc áp dụng [w ngày làm việc, e cuối tuần, h ngày lễ], mức tối "
+            "thiểu, các buổi và khung giờ phải phát."
+        ),
         "timeline": "Tiến độ thực hiện nghĩa vụ",
         "timeline_note": (
             "Mỗi dấu là một hạn; màu theo tình trạng; vạch cam nối hạn với ngày "
@@ -107,7 +111,11 @@ LABELS = {
         "obligations": "Obligations",
         "violations": "Violations",
         "heatmap": "Daily broadcast hours by site",
-        "heatmap_note": "One cell a day, coloured against that day's minimum.",
+        "heatmap_note": (
+            "One cell a day, coloured against that day's minimum. Beside each site: the "
+            "rules that apply [w working day, e weekend, h holiday], the minimum, the parts "
+            "of the day and the windows it must broadcast in."
+        ),
         "timeline": "Duties over time",
         "timeline_note": (
             "One mark per due date, coloured by status; an orange bar joins a due "
@@ -182,6 +190,19 @@ def _citations() -> tuple[list[list[str]], Any]:
     return table, of
 
 
+def _requirements(rule: Any) -> str:
+    """A broadcast rule in figures: `≥ 6 h · morning 00:00–12:00 ≥ 3 h · 07:00–11:00`."""
+    days = "/".join(_DAY_KIND_CODE[k] for k in rule.day_kinds)
+    out = [f"{rule.id} [{days}]"]
+    if rule.min_hours is not None:
+        out.append(f"≥ {rule.min_hours:g} h")
+    if rule.max_hours is not None:
+        out.append(f"≤ {rule.max_hours:g} h")
+    out += [f"{p.id} {p.window.start}–{p.window.end} ≥ {p.min_hours:g} h" for p in rule.parts]
+    out += [f"{w.start}–{w.end}" for w in rule.required_windows]
+    return " · ".join(out)
+
+
 def report_data(report: Any) -> dict[str, Any]:
     """What the page draws, aggregated: daily hours, duty marks, table rows."""
     cites, cite_of = _citations()
@@ -197,10 +218,13 @@ def report_data(report: Any) -> dict[str, Any]:
         days, has_days = daily_hours(report), True
     except EvaluationError:  # a report without its ledger: the page still shows the findings
         days, has_days = [], False
+    context = getattr(report, "_context", None)
+    rules = {r.id: r for r in context.rule_set.broadcast.rules} if context else {}
     for d in days:
         dates = [(d.first + dt.timedelta(days=i)).isoformat() for i in range(len(d.hours))]
         sites.append({
             "site": d.site, "kind": d.kind, "first": d.first.isoformat(), "hours": d.hours,
+            "needs": [_requirements(rules[r]) for r in d.rules if r in rules],
             "min": d.minimum,
             "days": "".join(_DAY_KIND_CODE[k] for k in d.day_kind),
             "emergency": [i for i, e in enumerate(d.emergency) if e],
@@ -369,7 +393,8 @@ function heatmap() {
     const shift = (new Date(first).getUTCDay() + 6) % 7;  // Monday first
     const weeks = Math.ceil((s.hours.length + shift) / 7);
     const box = el("div", "site"); box.dataset.site = s.site;
-    const h3 = el("h3", null, s.site + " "); h3.append(el("span", null, s.kind));
+    const h3 = el("h3", null, s.site + " ");
+    h3.append(el("span", null, s.kind + (s.needs.length ? " · " + s.needs.join("; ") : "")));
     const cv = document.createElement("canvas");
     const w = LEFT + weeks * (C + G), h = TOP + 7 * (C + G), dpr = window.devicePixelRatio || 1;
     cv.width = w * dpr; cv.height = h * dpr; cv.style.width = w + "px"; cv.style.height = h + "px";

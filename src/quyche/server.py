@@ -10,14 +10,19 @@ Limits protect the process: the body is read in chunks and refused with 413 as
 soon as it passes `max_body_bytes` or `max_events` (naming the line it reached);
 a body that is not JSON, a bad argument or, unless `strict=false`, an event the
 evaluation rejects is a 422 naming the line and the field. Every error is JSON
-`{"error": ..., ...}`; a traceback is never sent. Evaluations run one at a time
-in a worker thread (the GIL would serialise them anyway), so the event loop keeps
-answering `/health` while a year of playback is evaluated.
+`{"error": ..., ...}`; a traceback is never sent.
+
+JSON lines are kept as the bytes that came (no object per line) and read one line
+at a time by the evaluation. Evaluations run one at a time in a worker thread (the
+GIL would serialise them anyway, and the shared working-day calendar may be
+extended by one), each once its body is complete, so a slow upload never holds up
+another request's evaluation, and the event loop keeps answering `/health`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
                              "pip install 'quyche[server]'") from exc
 
 from .errors import QuycheError, RuleSetNotFound
+from .events import read_jsonl
 
 __all__ = ["Limits", "create_app"]
 
@@ -99,11 +105,34 @@ def _json_arg(text: str | None, name: str) -> Any:
 
 @dataclass
 class Body:
-    """An evaluation request's events (lines as read) and any arguments the body carried."""
+    """An evaluation request's events and any arguments the body carried.
 
-    lines: list[bytes]  # every line of the body, blank ones included
-    line_numbers: list[int]  # the body line of each event, by event index
+    JSON lines stay the bytes they came as (memory: the body's size) and are read one
+    line at a time by the evaluation; a JSON array or object is parsed whole.
+    """
+
+    jsonl: bytes | None
+    items: list[Any]
     arguments: dict[str, Any]
+
+    def events(self) -> Iterator[Any]:
+        if self.jsonl is None:
+            return iter(self.items)
+        return read_jsonl(io.BytesIO(self.jsonl))
+
+    def line_of(self, indexes: list[int]) -> dict[int, int]:
+        """The body line (or array item) of each event index, blank lines skipped."""
+        if self.jsonl is None:
+            return {i: i + 1 for i in indexes}
+        wanted, found, index = set(indexes), {}, -1
+        for number, line in enumerate(io.BytesIO(self.jsonl), 1):
+            if line.strip():
+                index += 1
+                if index in wanted:
+                    found[index] = number
+                    if len(found) == len(wanted):
+                        break
+        return found
 
 
 async def _read_body(request: Request, limits: Limits) -> Body:
@@ -111,48 +140,44 @@ async def _read_body(request: Request, limits: Limits) -> Body:
 
     The body is JSON (an array or an object) when its content type says so; anything else
     (application/x-ndjson, text/plain, curl's default form type) is read as JSON lines.
+    It is read a chunk at a time and refused as soon as it passes a limit.
     """
     kind = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip()
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_body_bytes:
         raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}; "
                        "split the log, or start the server with a larger --max-body-mb")
-    chunks: list[bytes] = []
-    size, pending, line = 0, b"", 0
-    lines: list[bytes] = []
-    numbers: list[int] = []
     jsonl = not (kind == "application/json" or kind.endswith("+json"))
+    chunks: list[bytes] = []
+    size, lines, events, pending = 0, 0, 0, b""
     async for chunk in request.stream():
         size += len(chunk)
         if size > limits.max_body_bytes:
-            where = f" (at line {line + 1})" if jsonl else ""
+            where = f" (at line {lines + 1})" if jsonl else ""
             raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes"
                            f"{where}; split the log, or start the server with a larger "
                            "--max-body-mb")
-        if not jsonl:
-            chunks.append(chunk)
-            continue
-        parts = (pending + chunk).split(b"\n")
-        pending = parts.pop()
-        for part in parts:
-            line += 1
-            _take(part, line, lines, numbers, limits)
-    if jsonl:
-        if pending:
-            _take(pending, line + 1, lines, numbers, limits)
-        return Body(lines, numbers, {})
-    return _json_body(b"".join(chunks), limits)
+        chunks.append(chunk)
+        if jsonl:
+            *complete, pending = (pending + chunk).split(b"\n")
+            for line in complete:
+                lines += 1
+                events += _count(line, lines, events, limits)
+    if not jsonl:
+        return _json_body(b"".join(chunks), limits)
+    if pending:
+        _count(pending, lines + 1, events, limits)
+    return Body(b"".join(chunks), [], {})
 
 
-def _take(part: bytes, number: int, lines: list[bytes], numbers: list[int],
-          limits: Limits) -> None:
-    lines.append(part)  # blank lines too, so that the reader's line numbers are the body's
-    if not part.strip():
-        return  # a blank line carries no event (as in the CLI)
-    if len(numbers) >= limits.max_events:
+def _count(line: bytes, number: int, events: int, limits: Limits) -> int:
+    """1 for a line that holds an event (blank lines hold none, as in the CLI), else 0."""
+    if not line.strip():
+        return 0
+    if events >= limits.max_events:
         raise ApiError(413, f"line {number}: more than {limits.max_events} events in one "
                        "request; split the log, or start the server with a larger --max-events")
-    numbers.append(number)
+    return 1
 
 
 def _json_body(data: bytes, limits: Limits) -> Body:
@@ -174,8 +199,7 @@ def _json_body(data: bytes, limits: Limits) -> Body:
     if len(value) > limits.max_events:
         raise ApiError(413, f"item {limits.max_events + 1}: more than {limits.max_events} "
                        "events in one request")
-    lines = [orjson.dumps(item) for item in value]
-    return Body(lines, list(range(1, len(lines) + 1)), arguments)
+    return Body(None, value, arguments)
 
 
 # --------------------------------------------------------------------------- the app
@@ -270,7 +294,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
         from .engine import evaluate
-        from .events import read_jsonl
 
         rs = _rule_set(rule_set, _interpretations(interpretation))
         body = await _read_body(request, limits)
@@ -287,12 +310,13 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         if isinstance(registry, dict) and "sites" in registry:
             registry = registry["sites"]
         report = await run_in_threadpool(
-            locked, evaluate, rs, read_jsonl(body.lines), as_of=given["as_of"],
-            since=given["since"], sites=registry, actors=given["actors"], engine=engine)
+            locked, evaluate, rs, body.events(), as_of=given["as_of"], since=given["since"],
+            sites=registry, actors=given["actors"], engine=engine)
         if strict and report.rejected:
-            problems = [{"line": body.line_numbers[r.index] if r.index < len(
-                body.line_numbers) else None, "id": r.id, "reason": r.reason}
-                for r in report.rejected[:20]]
+            shown = report.rejected[:20]
+            lines = body.line_of([r.index for r in shown])
+            problems = [{"line": lines.get(r.index), "id": r.id, "reason": r.reason}
+                        for r in shown]
             first = problems[0]
             where = f"line {first['line']}"
             said = first["reason"] if first["reason"].startswith(where) else (
