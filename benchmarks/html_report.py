@@ -95,7 +95,9 @@ def main() -> None:
             page.wait_for_selector("body[data-ready='1']")
             opened = time.perf_counter() - start
             script_ms = page.evaluate("performance.now()")
-            print(f"run={run} open_s={opened:.3f} page_clock_ms={script_ms:.0f}")
+            draw_ms = page.get_attribute("body", "data-draw-ms")
+            print(f"run={run} open_s={opened:.3f} page_clock_ms={script_ms:.0f} "
+                  f"draw_ms={draw_ms}")
             page.close()
         browser.close()
 

@@ -539,6 +539,8 @@ function draw() {
 document.getElementById("lang").addEventListener("click", () => {
   lang = lang === "vi" ? "en" : "vi"; draw();
 });
+const started = performance.now();
 draw();
+document.body.dataset.drawMs = String(Math.round(performance.now() - started));
 document.body.dataset.ready = "1";
 """
