@@ -1,6 +1,6 @@
 """Deadline arithmetic: from a rule's deadline or recurrence to the instant a duty expires.
 
-Semantics (DESIGN.md, Bộ luật Dân sự 2015 Điều 147-148), each switchable by the
+Semantics (docs/contract.md, Bộ luật Dân sự 2015 Điều 147-148), each switchable by the
 rule set's `policies`:
 - a period in days starts the day after the trigger; its last day, if a weekend
   or holiday, moves to the next working day (`roll_forward_periods`);
