@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pendulum
 
@@ -37,7 +38,9 @@ __all__ = [
     "triggered_due",
 ]
 
-LOCAL = pendulum.timezone(TIMEZONE)
+#: The zone of every instant quyche writes: the standard library's, so that callers compare
+#: and serialise report datetimes without pendulum (used below only for calendar months).
+LOCAL = ZoneInfo(TIMEZONE)
 _UNIT_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 

@@ -389,8 +389,9 @@ class Context:
 
 
 def _instant_arg(value: Any, name: str) -> dt.datetime:
+    """An argument instant, in local time: the report's window reads like its findings."""
     try:
-        return parse_instant(value)
+        return parse_instant(value).astimezone(LOCAL)
     except ValueError as exc:
         raise EvaluationError(f"{name}: {exc}") from None
 
