@@ -225,3 +225,16 @@ def test_report_page_without_daily_hours(browser: Any, kontum: quyche.Report,
         assert page.page.locator("#heatmap canvas").count() == 0
         assert page.page.locator("#timeline canvas").count() == 1  # duties are still drawn
         page.close()
+
+
+def test_csv_cells_are_never_formulas(browser: Any, tmp_path: Path) -> None:
+    """An event id a spreadsheet would run (`=HYPERLINK(…)`) is exported as text."""
+    hostile = '=HYPERLINK("http://127.0.0.1/x","click")'
+    report = quyche.evaluate("kontum", [{"id": hostile, "type": "broadcast"},
+                                        {"id": "-1", "type": "broadcast"}],
+                             as_of="2024-12-31T23:59:59+07:00")
+    page = Page(browser, render_report_html(report, "en"), tmp_path / "csv.html")
+    page.page.wait_for_selector("body[data-ready='1']")
+    exported = page.csv("#rejected")
+    assert [row[1] for row in exported[1:]] == ["'" + hostile, "-1"]
+    page.close()

@@ -8,7 +8,8 @@ it, and scripts write it with `textContent`, never as markup.
 
 The tables (`data-grid`) are sorted by a click on a column, filtered by a
 select per chosen column and a free-text box, paged (so tens of thousands of
-rows stay quick) and exported to CSV, the filtered rows only. A grid reads its
+rows stay quick) and exported to CSV, the filtered rows only (a cell that a
+spreadsheet would run as a formula is written as text). A grid reads its
 rows either from a JSON block (the report) or from the plain `<table>` written
 in the page (compare, diff: readable even where scripts are off).
 """
@@ -60,7 +61,9 @@ function gridText(lang, key, fallback) {
   return t[key] || fallback;
 }
 function csvCell(v) {
-  const s = String(v == null ? "" : v);
+  let s = String(v == null ? "" : v);
+  // A cell a spreadsheet would run as a formula is written as text (CSV injection).
+  if (/^[=+\-@\t\r]/.test(s) && isNaN(Number(s))) s = "'" + s;
   return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 function downloadCsv(name, columns, rows) {
