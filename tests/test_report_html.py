@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import quyche
 from quyche.cli import app
 from quyche.daily import daily_hours
+from quyche.deadlines import LOCAL
 from quyche.report import Report
 from quyche.report_html import render_report_html, report_data
+from quyche.testing import event_streams
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = "+07:00"
@@ -60,8 +65,6 @@ def test_daily_hours_agree_with_the_findings(week: Report) -> None:
     short = {(d.site, (d.first.toordinal() + i)) for d in daily_hours(week)
              for i, (h, m) in enumerate(zip(d.hours, d.minimum, strict=True))
              if m is not None and h + 1e-9 < m}
-    import datetime as dt
-
     found = {(v.site, dt.date.fromisoformat(v.when).toordinal()) for v in week.violations
              if v.kind == "no_broadcast" or (v.kind == "broadcast_hours" and "dưới" in v.message)}
     assert short == found and len(found) == 2
@@ -114,3 +117,35 @@ def test_cli_html(tmp_path: Path) -> None:
     out = result.stdout
     assert out.startswith("<!DOCTYPE html>") and '<html lang="en">' in out
     assert "<link" not in out and "src=" not in out and "https://" not in out
+
+
+def _short_days(report: Report) -> set[tuple[str, str]]:
+    return {(d.site, (d.first + dt.timedelta(days=i)).isoformat()) for d in daily_hours(report)
+            for i, (h, m) in enumerate(zip(d.hours, d.minimum, strict=True))
+            if m is not None and h + 1e-9 < m}
+
+
+def _found_short(report: Report) -> set[tuple[str, str]]:
+    return {(v.site, v.when) for v in report.violations if v.kind == "no_broadcast"
+            or (v.kind == "broadcast_hours" and "below the minimum" in v.message_en)}
+
+
+RULE_SETS = {name: quyche.load(name) for name in quyche.rule_sets()}
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_short_days_are_the_days_found_short(data: st.DataObject) -> None:
+    """Over random playback and emergencies: below the minimum exactly where a finding says."""
+    name = data.draw(st.sampled_from(sorted(RULE_SETS)), label="rule set")
+    rs = RULE_SETS[name]
+    day = rs.instrument.date_of("in_force") or dt.date(2025, 1, 1)
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=LOCAL)
+    stream = data.draw(event_streams(rs, start, start + dt.timedelta(days=10),
+                                     types=["broadcast", "emergency"], max_size=60))
+    report = stream.evaluate()
+    assert _short_days(report) == _found_short(report)
+    # And the daily hours of a merge are those of the whole.
+    half = len(stream.events) // 2
+    merged = stream.evaluate(stream.events[:half]).merge(stream.evaluate(stream.events[half:]))
+    assert [vars(d) for d in daily_hours(merged)] == [vars(d) for d in daily_hours(report)]

@@ -27,7 +27,8 @@ class SiteDays:
     kind: str
     first: dt.date
     hours: list[float] = field(default_factory=list)
-    minimum: list[float | None] = field(default_factory=list)  # None: no minimum that day
+    # None: no minimum that day (none set, or a silent day on which the site need not broadcast)
+    minimum: list[float | None] = field(default_factory=list)
     day_kind: list[str] = field(default_factory=list)
     emergency: list[bool] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # the broadcast rules that apply to it
@@ -55,6 +56,11 @@ def daily_hours(report: Any) -> list[SiteDays]:
                 and ctx.rule_set.broadcast.swapped_weekend_days == "weekend"):
             kind = "weekend"  # a swapped Saturday is read as the Saturday it is
         kinds[day] = kind
+    # Emergencies by the days they touch (within the window), so a day looks at its own only.
+    urgent_by_day: dict[int, list[tuple[float, float, Any]]] = {}
+    for s, e, sites, _ in ledger.emergencies:
+        for day in range(max(first, _day_of(s)), min(last, _day_of(e - 1e-6)) + 1):
+            urgent_by_day.setdefault(day, []).append((s, e, sites))
     out: list[SiteDays] = []
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         mine = [r for r in rules if site.kind in r.site_kinds
@@ -62,16 +68,17 @@ def daily_hours(report: Any) -> list[SiteDays]:
         if not mine:
             continue
         days = SiteDays(site.id, site.kind, _date_of_day(first), rules=[r.id for r in mine])
-        urgent_all = [(s, e) for s, e, sites, _ in ledger.emergencies
-                      if sites is None or site.id in sites]
         for day in range(first, last + 1):
             start = day * _DAY - _OFFSET
-            urgent = [[max(s, start), min(e, start + _DAY)] for s, e in urgent_all
-                      if s < start + _DAY and e > start]
+            urgent = [[max(s, start), min(e, start + _DAY)]
+                      for s, e, sites in urgent_by_day.get(day, ())
+                      if sites is None or site.id in sites]
             played = ledger.coverage.get((site.id, day), [])
             covered = _union(played, urgent) if urgent else played
+            # As in the evaluation: a rule that need not broadcast asks nothing of a silent day.
             minimums = [r.min_hours for r in mine
-                        if kinds[day] in r.day_kinds and r.min_hours is not None]
+                        if kinds[day] in r.day_kinds and r.min_hours is not None
+                        and (covered or r.must_broadcast)]
             days.hours.append(round(_covered(covered, start, start + _DAY) / 3600, 2))
             days.minimum.append(max(minimums) if minimums else None)
             days.day_kind.append(kinds[day])
