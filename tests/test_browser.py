@@ -10,6 +10,7 @@ browser-test` installs chromium and runs these.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import shutil
@@ -141,6 +142,18 @@ def test_report_page(browser: Any, kontum: quyche.Report, tmp_path: Path) -> Non
     assert [r[:5] for r in exported[1:]] == [r[:5] for r in rows]
     assert all(r[8] and r[7].startswith("Điều") for r in exported[1:])  # clause and quote
     page.shot("report-kontum-violations.png", "#violations")
+    # A click on a day with findings in a site's calendar shows that day's violations.
+    p.select_option("#violations select[data-column='tháng']", "")
+    short = next(v for v in kontum.violations if v.kind == "no_broadcast")
+    box = next(d for d in days if d.site == short.site)
+    index = (dt.date.fromisoformat(short.when) - box.first).days
+    shift = box.first.weekday()
+    x = 27 + ((index + shift) // 7) * 13 + 5
+    y = 14 + ((index + shift) % 7) * 13 + 5
+    p.locator(f"#heatmap .site[data-site='{short.site}'] canvas").click(position={"x": x, "y": y})
+    clicked = page.rows("#violations")
+    assert clicked and all(r[2] == short.site and r[0].startswith(short.when) for r in clicked)
+    p.fill("#violations input.grid-search", "")
     # Sorting by a column orders the rows.
     p.select_option("#violations select[data-column='điểm']", "")
     p.click("#violations th:nth-child(5)")

@@ -418,13 +418,18 @@ function heatmap() {
       g.fillRect(x, y, C, C);
       if (emergency.has(i)) { g.fillStyle = "#1d2330"; g.fillRect(x + 3, y + 3, C - 6, C - 6); }
     }
-    cv.addEventListener("mousemove", e => {
+    const dayAt = e => {  // the index of the day under the pointer, or -1
       const r = cv.getBoundingClientRect();
       const col = Math.floor((e.clientX - r.left - LEFT) / (C + G));
       const row = Math.floor((e.clientY - r.top - TOP) / (C + G));
       const i = col * 7 + row - shift;
-      if (col < 0 || row < 0 || row > 6 || i < 0 || i >= s.hours.length) return hideTip();
-      const date = new Date(first + i * DAY).toISOString().slice(0, 10);
+      return col < 0 || row < 0 || row > 6 || i < 0 || i >= s.hours.length ? -1 : i;
+    };
+    const dateOf = i => new Date(first + i * DAY).toISOString().slice(0, 10);
+    cv.addEventListener("mousemove", e => {
+      const i = dayAt(e);
+      if (i < 0) return hideTip();
+      const date = dateOf(i);
       const lines = [s.site + " · " + date + " (" + t(s.days[i]) + ")",
         s.hours[i].toFixed(2) + " " + t("hours") +
         (s.min[i] == null ? "" : " / " + t("minimum") + " " + s.min[i] + " " + t("hours"))];
@@ -433,7 +438,10 @@ function heatmap() {
       showTip(e, lines.join("\n"));
     });
     cv.addEventListener("mouseleave", hideTip);
-    cv.addEventListener("click", () => filterViolations(s.site));
+    cv.addEventListener("click", e => {
+      const i = dayAt(e);
+      filterViolations(s.site, i >= 0 && s.flags[i] ? dateOf(i) : "");
+    });
     box.append(h3, cv); parts.push(box);
   }
   host.replaceChildren(...parts);
@@ -523,10 +531,13 @@ function tables() {
     rows: R.rejected, name: "rejected-" + R.rule_set});
   document.getElementById("warnings").replaceChildren(...R.warnings.map(w => el("li", null, w)));
 }
-function filterViolations(site) {
+function filterViolations(site, date) {
+  // A click on a site's calendar: its violations; on a day with findings, that day's.
   const sel = document.querySelector("#violations select[data-column='" + t("col_site") + "']");
   if (!sel || !Array.from(sel.options).some(o => o.value === site)) return;
   sel.value = site; sel.dispatchEvent(new Event("change"));
+  const search = document.querySelector("#violations input.grid-search");
+  search.value = date; search.dispatchEvent(new Event("input"));
   document.getElementById("violations").scrollIntoView({behavior: "smooth"});
 }
 function draw() {
