@@ -216,6 +216,10 @@ def test_diff_schedule_explain(server: Server) -> None:
     mine = server.client.get("/v1/schedule/kontum.ics", params={"year": 2025, "actor": "so_tttt"})
     assert 0 < mine.text.count("BEGIN:VEVENT") < ics.text.count("BEGIN:VEVENT")
     assert server.client.get("/v1/schedule/kontum.ics", params={"year": 1900}).status_code == 422
+    operators = server.client.get("/v1/schedule/kontum.ics", params={
+        "year": 2025, "actor": "bdbp_tinh", "sites": json.dumps(SITES)})
+    assert operators.text.count("BEGIN:VEVENT") == len(
+        schedule("kontum", *window(2025), actor="bdbp_tinh", sites=SITES)) > 0
     explained = server.client.get("/v1/explain/kontum/daily_minimum",
                                   params={"today": "2025-01-01"})
     assert explained.json() == json.loads(orjson.dumps(quyche.explain(

@@ -349,12 +349,19 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              responses={200: {"content": {"text/calendar": {}}}})
     async def schedule_ics(rule_set_id: str,
                            year: int = Query(..., ge=1976, le=2200),
-                           actor: str | None = Query(None, description="only this actor")
+                           actor: str | None = Query(None, description="only this actor"),
+                           sites: str | None = Query(None, description="the site registry "
+                                                     "as JSON (for the operator role)"),
+                           actors: str | None = Query(None, description="actor groups as JSON")
                            ) -> Response:
         from .schedule import schedule, to_ics, window
 
         rs = _rule_set(rule_set_id)
-        duties = schedule(rs, *window(year), actor=actor)
+        registry = _json_arg(sites, "sites")
+        if isinstance(registry, dict) and "sites" in registry:
+            registry = registry["sites"]
+        duties = schedule(rs, *window(year), actor=actor, sites=registry,
+                          actors=_json_arg(actors, "actors"))
         name = f"{rs.id} {year}" + (f" {actor}" if actor else "")
         return Response(to_ics(duties, name=name), media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition":
