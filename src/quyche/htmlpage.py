@@ -43,7 +43,7 @@ th.desc::after { content: " \\2193"; color: var(--ink); }
 tr:nth-child(even) td { background: var(--zebra); }
 td.stricter { color: #a11d1d; font-weight: 600; } td.looser { color: #1d6a2f; font-weight: 600; }
 td.incomparable { color: #7a5b00; } td.missed, td.late { color: #a11d1d; font-weight: 600; }
-td.cont { color: #98a2b3; }
+td.wide { min-width: 16rem; }
 .grid-scroll { overflow-x: auto; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
 .controls select, .controls input, .controls button { font: inherit; font-size: .85rem;
@@ -51,8 +51,9 @@ td.cont { color: #98a2b3; }
 .controls .count { color: #5a6478; font-size: .85rem; }
 """
 
-# The interactive table. `grid(el, spec)` with spec = {columns, rows, filters, classes,
-# labels}: rows are arrays of strings; filters name the columns that get a select.
+# The interactive table. `grid(el, spec)` with spec = {columns, rows, filters, classes, wide,
+# name}: rows are arrays of strings; filters name the columns that get a select; classes map
+# a column to the values that become a cell's class; wide lists the columns of prose.
 GRID_JS = r"""
 "use strict";
 const GRID_PAGE = 200;
@@ -75,7 +76,7 @@ function downloadCsv(name, columns, rows) {
 }
 function grid(host, spec) {
   const state = {sort: null, desc: false, page: 0, filters: {}, text: ""};
-  const cols = spec.columns;
+  const cols = spec.columns, wide = new Set(spec.wide || []);  // wide: columns of prose
   const controls = document.createElement("div"); controls.className = "controls";
   const table = document.createElement("table");
   const thead = table.createTHead(), tbody = table.createTBody();
@@ -149,6 +150,7 @@ function grid(host, spec) {
         const td = document.createElement("td"); td.textContent = c;
         const cls = (spec.classes || {})[i];
         if (cls && cls.indexOf(c) >= 0) td.className = c;
+        if (wide.has(i)) td.classList.add("wide");
         tr.appendChild(td);
       });
       frag.appendChild(tr);

@@ -521,12 +521,12 @@ function tables() {
   const vHost = document.getElementById("violations");
   if (!v.length) vHost.replaceChildren(el("p", null, t("none")));
   else grid(vHost, {columns: cols(["when", "month", "site", "rule", "kind", "actor", "message",
-    "clause", "quote"]), rows: v, filters: cols(["site", "rule", "kind", "month"]),
+    "clause", "quote"]), rows: v, filters: cols(["site", "rule", "kind", "month"]), wide: [6, 8],
     name: "violations-" + R.rule_set});
   grid(document.getElementById("obligations"), {columns: cols(["due", "rule", "title",
     "actor", "owed_to", "period", "status", "fulfilled", "clause", "quote"]),
     rows: withCites(R.obligations, 8), filters: cols(["rule", "actor", "status"]),
-    classes: {6: ["late", "missed"]}, name: "obligations-" + R.rule_set});
+    classes: {6: ["late", "missed"]}, wide: [2, 9], name: "obligations-" + R.rule_set});
   grid(document.getElementById("rejected"), {columns: cols(["index", "id", "reason"]),
     rows: R.rejected, name: "rejected-" + R.rule_set});
   document.getElementById("warnings").replaceChildren(...R.warnings.map(w => el("li", null, w)));
