@@ -150,7 +150,11 @@ def test_report_page(browser: Any, kontum: quyche.Report, tmp_path: Path) -> Non
     shift = box.first.weekday()
     x = 27 + ((index + shift) // 7) * 13 + 5
     y = 14 + ((index + shift) % 7) * 13 + 5
-    p.locator(f"#heatmap .site[data-site='{short.site}'] canvas").click(position={"x": x, "y": y})
+    cell = p.locator(f"#heatmap .site[data-site='{short.site}'] canvas")
+    cell.hover(position={"x": x, "y": y})
+    tip = p.inner_text("#tip")
+    assert f"{short.site} · {short.when}" in tip and "0.00 giờ / tối thiểu 6" in tip, tip
+    cell.click(position={"x": x, "y": y})
     clicked = page.rows("#violations")
     assert clicked and all(r[2] == short.site and r[0].startswith(short.when) for r in clicked)
     p.fill("#violations input.grid-search", "")
