@@ -235,3 +235,10 @@ def test_openapi_documents_every_endpoint(server: Server) -> None:
         "/v1/diff/{a}/{b}", "/v1/schedule/{rule_set_id}.ics",
         "/v1/explain/{rule_set_id}/{rule_id}"}
     assert server.client.get("/docs").status_code == 404  # its page would load a CDN
+    evaluate = spec["paths"]["/v1/evaluate"]["post"]["responses"]
+    assert evaluate["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Report"}
+    assert {"413", "422"} <= set(evaluate)
+    assert "Violation" in spec["components"]["schemas"]
+    assert spec["paths"]["/v1/explain/{rule_set_id}/{rule_id}"]["get"]["responses"]["200"][
+        "content"]["application/json"]["schema"]["$ref"].endswith("/Explanation")

@@ -42,8 +42,13 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
     raise BackendUnavailable("quyche serve needs the server extra: "
                              "pip install 'quyche[server]'") from exc
 
+from pydantic import BaseModel
+
+from .diff import Diff
 from .errors import QuycheError, RuleSetNotFound
 from .events import read_jsonl
+from .explain import Explanation
+from .report import Report
 
 __all__ = ["Limits", "create_app"]
 
@@ -54,6 +59,24 @@ class Limits:
 
     max_body_bytes: int = 64 * 1024 * 1024
     max_events: int = 1_000_000
+
+
+class ErrorBody(BaseModel):
+    """Every answer other than 200: what went wrong, and where when it is known."""
+
+    error: str
+    line: int | None = None
+    column: int | None = None
+    rejected: int | None = None
+    problems: list[Any] | None = None
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": what} for code, what in (
+        (404, "no such rule set (or path)"),
+        (413, "the body or its event count is over the limit"),
+        (422, "a bad argument, a body that is not JSON, or a rejected event"),
+        (500, "an unexpected failure (no traceback is sent)"))}
 
 
 class ApiError(Exception):
@@ -264,7 +287,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return out
 
     @app.get("/v1/rule-sets/{rule_set_id}",
-             summary="One rule set as data, with the JSON Schema it follows")
+             summary="One rule set as data, with the JSON Schema it follows",
+             responses=_ERRORS)
     async def get_rule_set(rule_set_id: str) -> dict[str, Any]:
         from .jsonschema import rule_set_schema
 
@@ -278,9 +302,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
               "`strict` (default true) answers 422 when the evaluation rejects an event, "
               "naming its line; `strict=false` returns the report with the rejected events "
               "listed, as `quyche check` does.",
-              responses={200: {"content": {"application/json": {}, "text/html": {}}},
-                         413: {"description": "body or event count over the limit"},
-                         422: {"description": "bad argument or rejected event"}})
+              responses={200: {"model": Report, "content": {"text/html": {}}}, **_ERRORS})
     async def evaluate_log(
         request: Request,
         rule_set: str = Query(..., description="a bundled rule-set id"),
@@ -333,7 +355,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                         media_type="application/json")
 
     @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
-             responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+             responses={200: {"model": Diff, "content": {"text/html": {}}}, **_ERRORS})
     async def diff_rule_sets(request: Request, a: str, b: str) -> Response:
         from .diff import diff, tables
         from .render import render_html
@@ -346,7 +368,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     @app.get("/v1/schedule/{rule_set_id}.ics", summary="Recurring duties as iCalendar",
              response_class=Response,
-             responses={200: {"content": {"text/calendar": {}}}})
+             responses={200: {"content": {"text/calendar": {}}}, **_ERRORS})
     async def schedule_ics(rule_set_id: str,
                            year: int = Query(..., ge=1976, le=2200),
                            actor: str | None = Query(None, description="only this actor"),
@@ -368,7 +390,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                                  f'attachment; filename="{rs.id}-{year}.ics"'})
 
     @app.get("/v1/explain/{rule_set_id}/{rule_id}",
-             summary="One rule in words (vi, en), its article and quote, its readings")
+             summary="One rule in words (vi, en), its article and quote, its readings",
+             responses={200: {"model": Explanation}, **_ERRORS})
     async def explain_rule(rule_set_id: str, rule_id: str,
                            today: dt.date | None = Query(None)) -> Response:
         from .explain import explain
