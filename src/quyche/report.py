@@ -71,6 +71,10 @@ class Rejection(_Out):
     index: int
     id: str | None
     reason: str
+    partition: str | None = Field(
+        None, description="in a merged report: the partition the event came from")
+    partition_index: int | None = Field(
+        None, description="in a merged report: the event's index within its partition")
 
 
 class Summary(_Out):
@@ -95,12 +99,30 @@ class Report(_Out):
 
     _ledger: Any = PrivateAttr(None)
     _context: Any = PrivateAttr(None)
+    _partial: Any = PrivateAttr(None)  # the evaluation state of an unpickled report
 
     def merge(self, other: Report) -> Report:
         """The report of the union of both reports' events (same rule set and arguments)."""
-        from .engine import merge_reports
+        from .partial import merge
 
-        return merge_reports(self, other)
+        return merge([self, other])
+
+    def partial(self) -> Any:
+        """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
+        from .partial import partial_of
+
+        return partial_of(self)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # The context holds compiled matchers that do not pickle: carry the partial instead,
+        # from which a merge rebuilds the context.
+        state = super().__getstate__()
+        private = dict(state.get("__pydantic_private__") or {})
+        if private.get("_context") is not None:
+            private["_partial"] = self.partial()
+            private["_context"] = private["_ledger"] = None
+        state["__pydantic_private__"] = private
+        return state
 
     def obligations_for(self, rule_id: str) -> list[ObligationStatus]:
         return [o for o in self.obligations if o.rule_id == rule_id]
