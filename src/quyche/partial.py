@@ -284,6 +284,9 @@ def _resolve(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
     for rs in candidates:
         if _digest(rs) == reference["digest"]:
             return rs
+    if given is not None and candidates[0].id != reference["id"]:
+        raise MergeError(f"the partials were made with rule set {reference['id']!r}, not "
+                         f"{candidates[0].id!r}")
     if given is None and not candidates:
         raise MergeError(f"the partials name rule set {reference['id']!r}, which is not "
                          "bundled: pass the rule set they were made with (rule_set=...)")
