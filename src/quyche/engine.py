@@ -437,12 +437,10 @@ class Ledger:
 
         The result shares no mutable part with its inputs (a monitor keeps adding to its own).
         """
-        ledgers = list(ledgers)
         out = Ledger()
         seen_triggers: set[str] = set()
         backups: dict[str, set[tuple[float, str | None, str | None]]] = defaultdict(set)
-        segment_ids: dict[tuple[str, int], set[tuple[float, str]]] = defaultdict(set)
-        coverage: dict[tuple[str, int], list[list[list[float]]]] = defaultdict(list)
+        coverage, segment_ids, counts = out.coverage, out.segment_ids, out.segment_count
         for ledger in ledgers:
             out.read += ledger.read
             out.applied += ledger.applied
@@ -459,11 +457,16 @@ class Ledger:
             for key, backup in ledger.backups.items():
                 backups[key].add(backup)
             for key, intervals in ledger.coverage.items():
-                coverage[key].append(intervals)
+                mine = coverage.get(key)
+                coverage[key] = ([[s, e] for s, e in intervals] if mine is None
+                                 else _union(mine, intervals))
             for key, ids in ledger.segment_ids.items():
-                segment_ids[key].update(ids)
+                mine = segment_ids.get(key)
+                # the day's first segments, in the order of their (start, id)
+                segment_ids[key] = (list(ids) if mine is None
+                                    else sorted(set(mine) | set(ids))[:_MAX_IDS_PER_DAY])
             for key, n in ledger.segment_count.items():
-                out.segment_count[key] = out.segment_count.get(key, 0) + n
+                counts[key] = counts.get(key, 0) + n
             for key, hits in ledger.discharges.items():
                 out.discharges.setdefault(key, []).extend(hits)
         out.trigger_ids = seen_triggers
@@ -471,11 +474,6 @@ class Ledger:
             out.backups[key] = _first_backup(*found)
             if len(found) > 1:
                 out.duplicate_ids.add(key)
-        for key, lists in coverage.items():
-            out.coverage[key] = (_union(*lists) if len(lists) > 1
-                                 else [[s, e] for s, e in lists[0]])
-        for key, ids in segment_ids.items():
-            out.segment_ids[key] = sorted(ids)[:_MAX_IDS_PER_DAY]  # the day's first segments
         return out
 
     def to_data(self) -> dict[str, Any]:

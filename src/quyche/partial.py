@@ -131,8 +131,9 @@ class Partial:
     """The mergeable state of an evaluation of some events, without its findings.
 
     Made by `quyche.partial` (or `Report.partial()`); merged by `quyche.merge`. It
-    pickles (with its rule set) and writes itself as JSON (`to_json`), which names its
-    rule set by id, interpretations and digest (see docs/partials.md).
+    pickles as it is, with its rule set (nothing in it is compiled), and writes itself
+    as JSON (`to_json`), which names its rule set by id, interpretations and digest
+    (see docs/partials.md).
     """
 
     def __init__(self, rule_set: RuleSet | None, reference: Mapping[str, Any], since: str,
@@ -209,14 +210,6 @@ class Partial:
         except orjson.JSONDecodeError as exc:
             raise MergeError(f"{source}: not JSON ({exc})") from None
         return cls.from_data(data, source)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"data": self.to_data(), "rule_set": self.rule_set}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = Partial.from_data(state["data"])
-        self.__dict__.update(other.__dict__)
-        self.rule_set = state["rule_set"]
 
 
 def _rule_set(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
