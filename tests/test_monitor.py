@@ -12,15 +12,9 @@ from quyche import EvaluationError, MergeError, Monitor
 from quyche.deadlines import LOCAL
 from quyche.testing import event_streams
 from rule_sets import RULE_SETS, SAMPLE
-from test_partial import AS_OF, EVENTS, SITES
+from test_partial import AS_OF, EVENTS, SITES, _window
 
 FEWER = settings(max_examples=max(5, settings.default.max_examples // 3))
-
-
-def _window(rs):
-    day = rs.instrument.date_of("in_force") or dt.date(2025, 1, 1)
-    start = dt.datetime(day.year, day.month, day.day, tzinfo=LOCAL)
-    return start, start + dt.timedelta(days=120)
 
 
 def _chunks(events, cuts):
@@ -73,6 +67,22 @@ class TestMonitor:
         back = Monitor.restore(tmp_path / "m.json", rule_set=SAMPLE)
         assert back.watermark == monitor.watermark
         assert back.report(AS_OF).model_dump() == monitor.report(AS_OF).model_dump()
+
+    def test_pending_models_and_datetimes_survive_a_checkpoint(self, tmp_path):
+        """Events not yet settled are saved as JSON: datetimes and models included."""
+        from quyche.events import validate_event
+
+        late = validate_event(EVENTS[6])
+        naive_free = {**EVENTS[0], "start": dt.datetime(2024, 3, 8, 7, tzinfo=LOCAL),
+                      "end": dt.datetime(2024, 3, 8, 9, tzinfo=LOCAL)}
+        monitor = Monitor(SAMPLE, sites=SITES)
+        monitor.report(AS_OF)
+        monitor.add([late, naive_free])
+        monitor.save(tmp_path / "m.json")
+        back = Monitor.restore(tmp_path / "m.json", rule_set=SAMPLE)
+        later = "2024-03-09T00:00:00+07:00"
+        assert back.report(later).model_dump() == monitor.report(later).model_dump()
+        assert back.report(later).summary.events_applied == 2
 
     def test_restore_refuses_what_is_not_a_checkpoint(self, tmp_path):
         path = tmp_path / "m.json"
