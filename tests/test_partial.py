@@ -136,8 +136,18 @@ class TestMerge:
     def test_report_read_from_json_says_what_to_do(self):
         report = quyche.Report.model_validate_json(
             quyche.evaluate(SAMPLE, EVENTS, **KW).model_dump_json())
-        with pytest.raises(MergeError, match="state-out"):
+        with pytest.raises(MergeError, match="with_state"):
             report.merge(report)
+
+    def test_report_with_state_merges_after_json(self):
+        """A report written with its state reads back from JSON and merges into the whole."""
+        def through_json(report):
+            return quyche.Report.model_validate_json(report.with_state().model_dump_json())
+
+        a, b = (through_json(quyche.evaluate(SAMPLE, EVENTS[i::2], **KW)) for i in range(2))
+        whole = quyche.evaluate(SAMPLE, EVENTS, **KW)
+        assert _without_numbering(a.merge(b, rule_set=SAMPLE)) == _without_numbering(whole)
+        assert "state" not in whole.model_dump() and "state" in a.model_dump()
 
 
 class TestOpenAsOf:

@@ -249,11 +249,14 @@ def partial_of(item: Partial | Report) -> Partial:
     if isinstance(item, Report):
         if item._partial is not None:
             return item._partial
+        if item.state is not None:
+            return Partial.from_data(item.state, "report state")
         if item._context is not None and item._ledger is not None:
             return Partial.of(item._context, item._ledger)
-        raise MergeError("this report carries no evaluation state (it was read from JSON or "
-                         "built by hand): merge partials instead (quyche.partial, "
-                         "Report.partial(), or `quyche check --state-out`)")
+        raise MergeError("this report carries no evaluation state (it was read from JSON "
+                         "written without it, or built by hand): write reports with "
+                         "Report.with_state(), or merge partials (quyche.partial, "
+                         "Report.partial(), `quyche check --state-out`)")
     raise MergeError(f"cannot merge a {type(item).__name__}: expected partials or reports")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
 
 __all__ = ["Citation", "ObligationStatus", "Rejection", "Report", "Summary", "Violation"]
 
@@ -96,16 +96,33 @@ class Report(_Out):
     rejected: list[Rejection]
     warnings: list[str] = Field([], description="things worth a look that are not findings")
     summary: Summary
+    state: dict[str, Any] | None = Field(
+        None, description="the evaluation's partial (docs/partials.md), only in a report made "
+        "by with_state(): a report read back from that JSON still merges")
 
     _ledger: Any = PrivateAttr(None)
     _context: Any = PrivateAttr(None)
     _partial: Any = PrivateAttr(None)  # the evaluation state of an unpickled report
 
-    def merge(self, other: Report) -> Report:
-        """The report of the union of both reports' events (same rule set and arguments)."""
+    def merge(self, other: Report, rule_set: Any = None) -> Report:
+        """The report of the union of both reports' events (same rule set and arguments).
+
+        `rule_set` only for reports read from JSON whose rule set is not bundled.
+        """
         from .partial import merge
 
-        return merge([self, other])
+        return merge([self, other], rule_set=rule_set)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_state(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("state", 0) is None:
+            del data["state"]  # reports without state dump exactly as they always did
+        return data
+
+    def with_state(self) -> Report:
+        """This report with its partial in `state`, so that its JSON can be merged later."""
+        return self.model_copy(update={"state": self.partial().to_data()})
 
     def partial(self) -> Any:
         """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
