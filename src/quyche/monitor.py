@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .engine import Context, Ledger, Reader, finalize
 from .errors import EvaluationError, MergeError
 from .events import parse_instant
-from .partial import OPEN_AS_OF, Partial, _resolve, _rule_set, as_of_instant
+from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
 from .report import ObligationStatus, Report
 from .schema import RuleSet
 
@@ -46,7 +46,7 @@ class Monitor:
                  sites: Iterable[Mapping[str, Any]] | None = None,
                  actors: Mapping[str, Iterable[str]] | None = None,
                  interpretations: Mapping[str, Any] | None = None) -> None:
-        rs = _rule_set(rule_set, interpretations)
+        rs = rule_set_of(rule_set, interpretations)
         self._ctx = Context(rs, OPEN_AS_OF, since, sites, actors)
         self._reader = Reader(self._ctx)
         self._state = Partial.of(self._ctx, self._reader.ledger, open_as_of=True)
@@ -161,7 +161,7 @@ class Monitor:
             raise MergeError(f"{source}: checkpoint version {data.get('version')!r}; this "
                              f"quyche reads version {VERSION}")
         state = Partial.from_data(data.get("state"), source)
-        rs = _resolve([state], rule_set)
+        rs = resolve_rule_set([state], rule_set)
         monitor = cls(rs, state.since, state.sites, state.actors)
         monitor._reader.ledger = monitor._state.ledger = state.ledger
         try:

@@ -212,7 +212,8 @@ class Partial:
         return cls.from_data(data, source)
 
 
-def _rule_set(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
+def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
+    """A rule set by id, path or object, with its readings overridden."""
     from .loader import load, override
 
     rs = load(name) if isinstance(name, str) else name
@@ -229,7 +230,7 @@ def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any = None,
     `as_of=None` leaves it open: it merges at any as_of at or after its latest event.
     `partition` names it in the rejections of a merged report (default: its position).
     """
-    rs = _rule_set(rule_set, interpretations)
+    rs = rule_set_of(rule_set, interpretations)
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
         raise EvaluationError("events: expected an iterable of events (dicts or models), "
                               f"got {type(events).__name__}")
@@ -260,7 +261,7 @@ def partial_of(item: Partial | Report) -> Partial:
     raise MergeError(f"cannot merge a {type(item).__name__}: expected partials or reports")
 
 
-def _resolve(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
+def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
     """The rule set the partials were made with: given, carried, or the bundled one by id."""
     from .loader import load, override
 
@@ -337,7 +338,7 @@ def merge(items: Iterable[Partial | Report], as_of: Any = None,
         raise MergeError(f"as_of {when.isoformat()} is before events of open partials "
                          f"(up to {latest.text()}), which evaluate would refuse: merge at a "
                          "later as_of, or make the partials with as_of fixed")
-    rs = _resolve(parts, rule_set)
+    rs = resolve_rule_set(parts, rule_set)
     ctx = Context(rs, when, parts[0].since, parts[0].sites, parts[0].actors)
     return finalize(ctx, Ledger.merge_all(_numbered(parts)))
 
