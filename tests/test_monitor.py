@@ -84,6 +84,13 @@ class TestMonitor:
         assert back.report(later).model_dump() == monitor.report(later).model_dump()
         assert back.report(later).summary.events_applied == 2
 
+    def test_an_event_json_cannot_carry_is_a_clear_error(self, tmp_path):
+        monitor = Monitor(SAMPLE, sites=SITES)
+        monitor.add([{**EVENTS[4], "meta": {"tags": {"a"}}}])  # pending: no report yet
+        with pytest.raises(EvaluationError, match="cannot save the monitor"):
+            monitor.save(tmp_path / "m.json")
+        assert not (tmp_path / "m.json").exists()
+
     def test_restore_refuses_what_is_not_a_checkpoint(self, tmp_path):
         path = tmp_path / "m.json"
         path.write_text("{}")

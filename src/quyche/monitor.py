@@ -142,9 +142,13 @@ class Monitor:
             "count": self._count,
             "pending": [[index, _jsonable(raw)] for index, raw in self._pending],
         }
+        try:
+            text = orjson.dumps(data)
+        except TypeError as exc:  # an event not yet settled holds a value JSON cannot carry
+            raise EvaluationError(f"cannot save the monitor: {exc}") from None
         target = Path(path)
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(orjson.dumps(data))
+        temporary.write_bytes(text)
         os.replace(temporary, target)
 
     @classmethod
