@@ -5,11 +5,11 @@ import quyche
 EXPECTED = {
     # operations
     "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
-    "override", "calendar",
+    "override", "calendar", "partial", "merge",
     "daily_hours", "render_report_html",  # the figures behind the heatmap; the report page
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
-    "VietnamCalendar",
+    "VietnamCalendar", "Partial", "Monitor",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
