@@ -232,7 +232,7 @@ def test_openapi_documents_every_endpoint(server: Server) -> None:
     spec = server.client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
         "/health", "/v1/rule-sets", "/v1/rule-sets/{rule_set_id}", "/v1/evaluate",
-        "/v1/diff/{a}/{b}", "/v1/schedule/{rule_set_id}.ics",
+        "/v1/partial", "/v1/merge", "/v1/diff/{a}/{b}", "/v1/schedule/{rule_set_id}.ics",
         "/v1/explain/{rule_set_id}/{rule_id}"}
     assert server.client.get("/docs").status_code == 404  # its page would load a CDN
     evaluate = spec["paths"]["/v1/evaluate"]["post"]["responses"]
@@ -242,3 +242,43 @@ def test_openapi_documents_every_endpoint(server: Server) -> None:
     assert "Violation" in spec["components"]["schemas"]
     assert spec["paths"]["/v1/explain/{rule_set_id}/{rule_id}"]["get"]["responses"]["200"][
         "content"]["application/json"]["schema"]["$ref"].endswith("/Explanation")
+
+
+def test_partials_merge_into_the_report_of_the_whole(server: Server) -> None:
+    lines = EVENTS.splitlines()
+    parts = [b"\n".join(lines[i::3]) for i in range(3)]
+    states = []
+    for n, part in enumerate(parts):
+        params = {"rule_set": "kontum", "sites": json.dumps(SITES), "strict": "false",
+                  "partition": f"part-{n}"}
+        if n:  # the first is left open: it merges at the as_of the others fixed
+            params["as_of"] = AS_OF
+        answer = server.client.post("/v1/partial", params=params, content=part)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["format"] == "quyche.partial"
+        states.append(answer.json())
+    merged = server.client.post("/v1/merge", json=states)
+    assert merged.status_code == 200, merged.text
+    whole = _expected()
+    got = merged.json()
+    # Rejected events keep their partition and index within it; all else is the whole's.
+    assert {k: v for k, v in got.items() if k != "rejected"} == {
+        k: v for k, v in whole.items() if k != "rejected"}
+    assert sorted(r["reason"] for r in got["rejected"]) == sorted(
+        r["reason"] for r in whole["rejected"])
+    page = server.client.post("/v1/merge", json={"partials": states, "as_of": AS_OF},
+                              headers={"accept": "text/html"})
+    assert page.status_code == 200 and 'id="heatmap"' in page.text
+    # Partials of other sites do not merge; a partial naming no bundled rule set is refused.
+    other = server.client.post("/v1/partial", params={"rule_set": "kontum", "as_of": AS_OF},
+                               content=b"").json()
+    clash = server.client.post("/v1/merge", json=[states[1], other])
+    assert clash.status_code == 422 and "sites" in clash.json()["error"]
+    forged = dict(states[1], rule_set=dict(states[1]["rule_set"], id="../../etc/passwd"))
+    assert server.client.post("/v1/merge", json=[forged]).status_code == 404
+    assert server.client.post("/v1/merge", json=[{"format": "x"}]).status_code == 422
+    assert server.client.post("/v1/merge", content=b"[{").status_code == 422
+    strict = server.client.post("/v1/partial", params={"rule_set": "kontum",
+                                                        "sites": json.dumps(SITES)},
+                                content=b"{oops")
+    assert strict.status_code == 422 and strict.json()["error"].startswith("line 1")

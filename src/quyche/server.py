@@ -1,7 +1,8 @@
 """`quyche serve`: the library over HTTP, for systems that are not written in Python.
 
 A screen-management system, a document-management system or a portal CMS posts
-its log and gets the report back, as JSON or as the HTML page. Built on FastAPI
+its log and gets the report back, as JSON or as the HTML page; systems that each
+hold a part of a log post partials and merge them. Built on FastAPI
 (which writes the OpenAPI document) and served by uvicorn, both in the
 `quyche[server]` extra. Only the bundled rule sets are served: a path in a URL is
 never read as a file.
@@ -225,6 +226,61 @@ def _json_body(data: bytes, limits: Limits) -> Body:
     return Body(None, value, arguments)
 
 
+async def _request(request: Request, limits: Limits, rule_set: str,
+                   interpretation: list[str], as_of: str | None, since: str | None,
+                   sites: str | None, actors: str | None) -> tuple[Any, Body, dict[str, Any]]:
+    """The rule set, the body and the arguments of an evaluation (query or body, not both)."""
+    rs = _rule_set(rule_set, _interpretations(interpretation))
+    body = await _read_body(request, limits)
+    given = {"as_of": as_of, "since": since, "sites": _json_arg(sites, "sites"),
+             "actors": _json_arg(actors, "actors")}
+    for key, value in body.arguments.items():
+        if given[key] is not None:
+            raise ApiError(422, f"{key}: given both in the query and in the body")
+        given[key] = value
+    if isinstance(given["sites"], dict) and "sites" in given["sites"]:
+        given["sites"] = given["sites"]["sites"]
+    return rs, body, given
+
+
+def _refuse_rejected(rejected: list[Any], body: Body) -> None:
+    """422 naming the body line of each rejected event (the first 20), if there are any."""
+    if not rejected:
+        return
+    shown = rejected[:20]
+    lines = body.line_of([r.index for r in shown])
+    problems = [{"line": lines.get(r.index), "id": r.id, "reason": r.reason} for r in shown]
+    first = problems[0]
+    where = f"line {first['line']}"
+    said = first["reason"] if first["reason"].startswith(where) else (
+        f"{where}: {first['reason']}")
+    more = f" (and {len(rejected) - 1} more rejected events)" if len(rejected) > 1 else ""
+    raise ApiError(422, said + more, rejected=len(rejected), problems=problems)
+
+
+async def _report_response(request: Request, report: Report, lang: str) -> Response:
+    """The report as JSON, or as its page when the client accepts HTML."""
+    if "text/html" in request.headers.get("accept", ""):
+        from .report_html import render_report_html
+
+        return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
+    return Response(orjson.dumps(report.model_dump(mode="json")), media_type="application/json")
+
+
+async def _read_all(request: Request, limits: Limits) -> bytes:
+    """The whole body, refused with 413 as soon as it passes the size limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.max_body_bytes:
+            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 # --------------------------------------------------------------------------- the app
 
 
@@ -317,42 +373,74 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     ) -> Response:
         from .engine import evaluate
 
-        rs = _rule_set(rule_set, _interpretations(interpretation))
-        body = await _read_body(request, limits)
-        given = {"as_of": as_of, "since": since, "sites": _json_arg(sites, "sites"),
-                 "actors": _json_arg(actors, "actors")}
-        for key, value in body.arguments.items():
-            if given[key] is not None:
-                raise ApiError(422, f"{key}: given both in the query and in the body")
-            given[key] = value
+        rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
+                                         since, sites, actors)
         if given["as_of"] is None:
             raise ApiError(422, "as_of: required (a query parameter or a body field), an "
                            "instant with its UTC offset")
-        registry = given["sites"]
-        if isinstance(registry, dict) and "sites" in registry:
-            registry = registry["sites"]
-        report = await run_in_threadpool(
-            locked, evaluate, rs, body.events(), as_of=given["as_of"], since=given["since"],
-            sites=registry, actors=given["actors"], engine=engine)
-        if strict and report.rejected:
-            shown = report.rejected[:20]
-            lines = body.line_of([r.index for r in shown])
-            problems = [{"line": lines.get(r.index), "id": r.id, "reason": r.reason}
-                        for r in shown]
-            first = problems[0]
-            where = f"line {first['line']}"
-            said = first["reason"] if first["reason"].startswith(where) else (
-                f"{where}: {first['reason']}")
-            raise ApiError(422, said
-                           + (f" (and {len(report.rejected) - 1} more rejected events)"
-                              if len(report.rejected) > 1 else ""),
-                           rejected=len(report.rejected), problems=problems)
-        if "text/html" in request.headers.get("accept", ""):
-            from .report_html import render_report_html
+        report = await run_in_threadpool(locked, evaluate, rs, body.events(), engine=engine,
+                                         **given)
+        if strict:
+            _refuse_rejected(report.rejected, body)
+        return await _report_response(request, report, lang)
 
-            return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
-        return Response(orjson.dumps(report.model_dump(mode="json")),
-                        media_type="application/json")
+    @app.post("/v1/partial", summary="The mergeable state of a part of a log (no findings)",
+              description="The same body and arguments as /v1/evaluate; `as_of` may be left "
+              "out (an open partial: it merges at any as_of at or after its latest event). "
+              "The answer is the partial's JSON (versioned, see the partials page of the "
+              "docs), for /v1/merge or `quyche merge`.",
+              responses={200: {"content": {"application/json": {}}}, **_ERRORS})
+    async def partial_log(
+        request: Request,
+        rule_set: str = Query(..., description="a bundled rule-set id"),
+        as_of: str | None = Query(None, description="fix as_of (default: left open)"),
+        since: str | None = Query(None, description="start of the window"),
+        sites: str | None = Query(None, description="the site registry as JSON"),
+        actors: str | None = Query(None, description="actor groups as JSON"),
+        interpretation: list[str] = Query([], description="override a reading: ID=VALUE"),
+        partition: str | None = Query(None, description="a name for it in merged rejections"),
+        strict: bool = Query(True, description="422 on any rejected event"),
+    ) -> Response:
+        from .partial import partial
+
+        rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
+                                         since, sites, actors)
+        state = await run_in_threadpool(locked, partial, rs, body.events(),
+                                        partition=partition, **given)
+        if strict:
+            _refuse_rejected(state.ledger.rejected, body)
+        return Response(state.to_json(), media_type="application/json")
+
+    @app.post("/v1/merge", summary="The report of partials merged, findings computed once",
+              description="The body (application/json) is an array of partials as "
+              "/v1/partial or `quyche check --state-out` wrote them, or an object "
+              "{partials, as_of}. `as_of` is needed only when every partial left it open.",
+              responses={200: {"model": Report, "content": {"text/html": {}}}, **_ERRORS})
+    async def merge_partials(
+        request: Request,
+        as_of: str | None = Query(None, description="merge as of this instant"),
+        lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
+    ) -> Response:
+        from .partial import Partial, merge
+
+        data = await _read_all(request, limits)
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
+                           f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
+        if isinstance(value, dict) and "partials" in value:
+            if value.get("as_of") is not None and as_of is not None:
+                raise ApiError(422, "as_of: given both in the query and in the body")
+            as_of = as_of or value.get("as_of")
+            value = value["partials"]
+        if not isinstance(value, list) or not value:
+            raise ApiError(422, "expected a JSON array of partials (or {\"partials\": [...]})")
+        parts = [Partial.from_data(item, f"partial {n}") for n, item in enumerate(value, 1)]
+        for part in parts:  # only bundled rule sets are served: never a path from the body
+            _rule_set(str(part.reference.get("id")))
+        report = await run_in_threadpool(locked, merge, parts, as_of=as_of)
+        return await _report_response(request, report, lang)
 
     @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
              responses={200: {"model": Diff, "content": {"text/html": {}}}, **_ERRORS})
