@@ -1324,7 +1324,9 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
         for rule in rules:
             if rule.site_kinds is not None and kind is not None and kind not in rule.site_kinds:
                 continue  # a backup of no known kind of site is held to every retention rule
-            keep_until = retained_until(_local(taken), rule.retention)
+            roll = ctx.rule_set.policies.roll_forward_retention
+            keep_until = retained_until(_local(taken), rule.retention,
+                                        bool(roll and roll.value), ctx.calendar)
             if ts < keep_until.timestamp() and ts >= ctx.since_ts:
                 if rule.retention.hours:
                     until_vi = until_en = _local(keep_until.timestamp()).isoformat()

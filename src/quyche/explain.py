@@ -447,9 +447,12 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
 
 
 def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
-    if not isinstance(rule, Obligation):
-        return []
     used: list[tuple[str, str]] = []
+    if getattr(rule, "kind", None) == "backup_retention" and not rule.retention.hours:
+        used.append(("roll_forward_retention", "the retention is a period counted in "
+                     "days, months or years"))
+    if not isinstance(rule, Obligation):
+        return _policy_uses(rs, used)
     rec = rule.recurrence
     if rec is not None and rec.anchor == "calendar":
         if rec.relation == "before":
@@ -460,6 +463,10 @@ def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
     deadlines = [rule.deadline, *(e.deadline for e in rule.exceptions)] if rule.trigger else []
     if any(d is not None and d.kind == "days" for d in deadlines):
         used.append(("roll_forward_periods", "the deadline is a period counted in days"))
+    return _policy_uses(rs, used)
+
+
+def _policy_uses(rs: RuleSet, used: list[tuple[str, str]]) -> list[PolicyUse]:
     out = []
     for name, why in used:
         policy = getattr(rs.policies, name)

@@ -749,13 +749,19 @@ class Policies(Model):
     roll_forward_fixed_dates: Policy = Field(
         ..., description="whether a fixed due date on a non-working day moves"
     )
+    roll_forward_retention: Policy | None = Field(
+        None, description="whether a retention period (kept N days, months or years) whose "
+        "last day is a weekend or holiday runs to the end of the next working day; required "
+        "when the rule set has a backup_retention constraint"
+    )
 
     @model_validator(mode="after")
     def _values(self) -> Policies:
         if self.before_date.value not in ("exclusive", "inclusive"):
             raise ValueError("before_date.value must be 'exclusive' or 'inclusive'")
-        for name in ("roll_forward_periods", "roll_forward_fixed_dates"):
-            if not isinstance(getattr(self, name).value, bool):
+        for name in ("roll_forward_periods", "roll_forward_fixed_dates", "roll_forward_retention"):
+            policy = getattr(self, name)
+            if policy is not None and not isinstance(policy.value, bool):
                 raise ValueError(f"{name}.value must be true or false")
         return self
 
