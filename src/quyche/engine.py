@@ -25,7 +25,14 @@ from pydantic import BaseModel, ValidationError
 from . import matcher
 from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
 from .errors import CalendarError, EvaluationError, MergeError
-from .events import InvalidEvent, parse_instant, reason_of, validate_event
+from .events import (
+    REFERABLE,
+    REFERENCE_FIELDS,
+    InvalidEvent,
+    parse_instant,
+    reason_of,
+    validate_event,
+)
 from .loader import valid_language_tag
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
@@ -819,38 +826,61 @@ class Reader:
                 self.ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
                     (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
                      getattr(ev, "to", None) or ""))
+        # An event naming another is kept whatever the rule set, so that a name matching no
+        # event of the stream is reported the same everywhere (finalize).
+        field = REFERENCE_FIELDS.get(ev.type)
+        if field and (ev.type, field) not in self.ctx.discharge_refs and getattr(ev, field, None):
+            self.ledger.discharges.setdefault((ev.type, field, getattr(ev, field)), []).append(
+                (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
+                 getattr(ev, "to", None) or ""))
 
     _on_incident = _on_incident_reported = _on_feedback_received = _generic
     _on_feedback_forwarded = _on_activity_ended = _on_document_signed = _generic
     _on_info_provided = _on_document_received = _on_document_published = _generic
+    _on_incident_resolved = _generic
 
-    def _trigger(self, ev: Any) -> None:
+    def _on_request(self, ev: Any) -> None:
+        """A request raises its duties on the body asked (`to`), owed to the body that asked,
+        due when the request says, else by the rule set's deadline."""
+        self._at(ev.at)
+        if ev.due is not None and ev.due <= ev.at:
+            raise _Reject(f"due: {ev.due.isoformat()} is not after at {ev.at.isoformat()}")
+        self._trigger(ev, owner=ev.to, owed_to=(ev.actor,), due=ev.due)
+
+    def _trigger(self, ev: Any, owner: str | None = None, owed_to: tuple[str, ...] | None = None,
+                 due: dt.datetime | None = None) -> None:
+        """Raise the duties `ev` triggers; `owner`, `owed_to` and `due`, when given, are the
+        event's own (a request names who must answer, who asked, and by when)."""
         rules = self.triggered.get(ev.type)
-        if not rules:
-            return
-        if ev.id:
+        if ev.id and (rules or ev.type in REFERABLE):
             if ev.id in self.ledger.trigger_ids:
                 self.ledger.duplicate_ids.add(ev.id)
             self.ledger.trigger_ids.add(ev.id)
+        if not rules:
+            return
         data = ev.model_dump()
+        view = data if owner is None else {**data, "actor": owner}
         ident = ev.id or f"#{ev.type}@{ev.at.isoformat()}"  # the same in any partition
         for ob, condition, exceptions in rules:
             if not condition(data):
                 continue
-            owners = self.ctx.trigger_owners(ob, data)
-            if not owners and EVENT_ACTOR in ob.owed_by and not data.get("actor"):
+            owners = self.ctx.trigger_owners(ob, view)
+            if not owners and EVENT_ACTOR in ob.owed_by and not view.get("actor"):
                 owners = [UNNAMED]  # the duty exists; the event does not say whose it is
             if not owners:
                 continue
             exception = next((ex for ex, test in exceptions if test(data)), None)
-            deadline = exception.deadline if exception else ob.deadline
-            try:
-                due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies,
-                                    self.ctx.calendar)
-            except CalendarError as exc:
-                raise _Reject(f"at: {exc}") from None
+            if due is not None:
+                exception, ends = None, due  # the event's own deadline prevails
+            else:
+                try:
+                    ends = triggered_due(exception.deadline if exception else ob.deadline,
+                                         ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
+                except CalendarError as exc:
+                    raise _Reject(f"at: {exc}") from None
+            to = owed_to if owed_to is not None else tuple(self.ctx.recipients(ob, data))
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
-                                         due.timestamp(), tuple(self.ctx.recipients(ob, data)),
+                                         ends.timestamp(), to,
                                          exception.id if exception else None))
 
 
@@ -959,6 +989,14 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         answered_by[ref].add(event_type)
     for (event_type, ref_field, ref), hits in ledger.discharges.items():
         if (event_type, ref_field, ref) in answered:
+            continue
+        if (event_type, ref_field) not in ctx.discharge_refs:
+            # it discharges nothing here: only a name that matches no event is worth a word
+            if ref in ledger.trigger_ids:
+                continue
+            for _ts, ident, _actor, _to in hits:
+                warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} "
+                                f"{ref!r}, which no event of the stream has as its id")
             continue
         if not ref:
             for _ts, ident, _actor, _to in hits:

@@ -42,8 +42,12 @@ __all__ = [
     "FeedbackReceived",
     "Incident",
     "IncidentReported",
+    "IncidentResolved",
     "InfoProvided",
     "InvalidEvent",
+    "REFERABLE",
+    "REFERENCE_FIELDS",
+    "Request",
     "Submission",
     "parse_instant",
     "read_jsonl",
@@ -62,6 +66,20 @@ BASE_SUBMISSION_KINDS = (
     "budget_estimate",
     "maintenance_plan",
 )
+
+
+#: Events that name another event, and the field that names it (by its id).
+REFERENCE_FIELDS = {
+    "incident_reported": "incident",
+    "incident_resolved": "incident",
+    "info_provided": "ref",
+    "document_published": "ref",
+    "feedback_forwarded": "feedback",
+}
+#: Event types another event may name: their ids are kept, so that a name that matches no
+#: event of the stream is reported whatever the rule set.
+REFERABLE = ("incident", "activity_ended", "document_signed", "document_received",
+             "feedback_received", "request")
 
 
 class InvalidEvent:
@@ -163,6 +181,29 @@ class IncidentReported(_Event):
     to: Ref
 
 
+class IncidentResolved(_Event):
+    """The incident was fixed (remedied, repaired): it discharges the duty to resolve it."""
+
+    type: Literal["incident_resolved"]
+    at: Instant
+    incident: Ref
+    actor: Ref
+
+
+class Request(_Event):
+    """A body (`actor`) asks another (`to`) for an ad-hoc report or for information.
+
+    `due` is the request's own deadline, where it sets one; otherwise the rule set's.
+    """
+
+    type: Literal["request"]
+    at: Instant
+    actor: Ref
+    to: Ref
+    kind: Literal["report", "information"]
+    due: Instant | None = None
+
+
 class FeedbackReceived(_Event):
     type: Literal["feedback_received"]
     at: Instant
@@ -243,6 +284,8 @@ Event = Annotated[
     | BackupDeleted
     | Incident
     | IncidentReported
+    | IncidentResolved
+    | Request
     | FeedbackReceived
     | FeedbackForwarded
     | ActivityEnded

@@ -73,6 +73,8 @@ EVENT_TYPES = (
     "backup_deleted",
     "incident",
     "incident_reported",
+    "incident_resolved",
+    "request",
     "feedback_received",
     "feedback_forwarded",
     "activity_ended",
@@ -628,6 +630,9 @@ class Obligation(Model):
             raise ValueError(f"{EVENT_ACTOR!r} only makes sense for a triggered obligation")
         if self.discharged_by.match == "ref" and self.trigger is None:
             raise ValueError("match: ref needs a triggered obligation")
+        if self.trigger is not None and self.trigger.event == "request" and self.owed_to:
+            raise ValueError("a duty raised by a request is owed to whoever asked (the "
+                             "request's actor): leave owed_to empty")
         return self
 
     @property
