@@ -34,6 +34,7 @@ from .events import (
     validate_event,
 )
 from .loader import valid_language_tag
+from .outlines import missing_sections, section_label
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
 from .workdays import FIRST_YEAR as _FIRST_YEAR
@@ -798,6 +799,21 @@ class Reader:
                           "2024-Q3, 2024-07")
         self.ledger.submissions.append((ev.actor, ev.kind, ts, ev.id or "", ev.period, ev.to))
         self._trigger(ev)
+        outline = self.ctx.rule_set.reporting.outline
+        if (ev.outline is not None and outline is not None and outline.required
+                and ev.kind in outline.applies_to and ts >= self.ctx.since_ts):
+            self._outline_check(ev, outline)
+
+    def _outline_check(self, ev: Any, outline: Any) -> None:
+        """A report that names its headings and leaves out a required one is a finding."""
+        missing = [section_label(s) for s in missing_sections(outline, ev.outline)]
+        if missing:
+            self.ledger.findings.append(Violation(
+                rule_id=outline.id, kind="outline_missing_section", actor=ev.actor,
+                when=ev.at.isoformat(), period=ev.period,
+                message=f"Báo cáo thiếu mục của đề cương: {'; '.join(missing)}",
+                message_en=f"The report leaves out sections of the outline: {'; '.join(missing)}",
+                source=self.ctx.cite(outline.source), events=[ev.id] if ev.id else []))
 
     def _on_backup(self, ev: Any) -> None:
         ts = self._at(ev.at)

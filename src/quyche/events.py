@@ -148,6 +148,9 @@ class Submission(_Event):
     at: Instant
     to: str | None = None
     period: str | None = None
+    outline: list[str] | None = Field(
+        None, description="the headings the report follows, checked against the rule set's "
+        "required outline for its kind (absent: not checked)")
 
 
 class Backup(_Event):

@@ -719,8 +719,12 @@ class OutlineSection(Model):
 class Outline(Model):
     """The outline (Đề cương báo cáo) a periodic report must follow."""
 
+    id: Id = Field("report_outline", description="the rule id of findings about the outline")
     title: str
     applies_to: list[Id] = Field(..., min_length=1, description="submission kinds")
+    required: bool = Field(
+        False, description="a submission of these kinds that lists its headings (`outline`) "
+        "and leaves out a section is a finding; false: the outline is recorded, not checked")
     sections: list[OutlineSection] = Field(..., min_length=1)
     source: Source
 
