@@ -23,7 +23,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import matcher
-from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
+from .deadlines import (
+    LOCAL,
+    covering,
+    end_of_day,
+    local_date,
+    periods,
+    retained_until,
+    triggered_due,
+)
 from .errors import CalendarError, EvaluationError, MergeError
 from .events import (
     REFERABLE,
@@ -37,6 +45,7 @@ from .loader import valid_language_tag
 from .outlines import missing_sections, section_label
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
+from .updates import update_checks, update_rules
 from .workdays import FIRST_YEAR as _FIRST_YEAR
 from .workdays import LAST_YEAR as _LAST_YEAR
 from .workdays import calendar
@@ -435,6 +444,8 @@ class Ledger:
     duplicate_ids: set[str] = field(default_factory=set)
     # ids of the events of types that can raise a duty, for answers that name them
     trigger_ids: set[str] = field(default_factory=set)
+    # (site, local date ordinal) of content published at a site, for daily_update rules
+    updates: set[tuple[str, int]] = field(default_factory=set)
 
     def merge(self, other: Ledger) -> Ledger:
         out = Ledger(
@@ -449,6 +460,7 @@ class Ledger:
             triggers=self.triggers + other.triggers,
             findings=self.findings + other.findings,
             trigger_ids=self.trigger_ids | other.trigger_ids,
+            updates=self.updates | other.updates,
             duplicate_ids=self.duplicate_ids | other.duplicate_ids
             | (self.trigger_ids & other.trigger_ids) | {
                 k for k in self.backups.keys() & other.backups.keys()
@@ -502,6 +514,7 @@ class Reader:
         self._allowed_cache: dict[tuple[str | None, str], list[Any]] = {}
         self._content_memo: dict[tuple[str | None, str | None, str | None], list[tuple]] = {}
         self._tag_ok: dict[str, bool] = {}
+        self._updates_checked = bool(update_rules(rs))
 
     def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
         """Apply every event; the common case is inlined, everything else goes to `add`.
@@ -703,6 +716,8 @@ class Reader:
     def _on_content_published(self, ev: Any) -> None:
         self._at(ev.at)
         self._check_site(ev.site)
+        if ev.site is not None and self._updates_checked:
+            self.ledger.updates.add((ev.site, local_date(ev.at).toordinal()))
         self._check_category(ev.category)
         self._check_language(ev.language)
         if ev.at.timestamp() >= self.ctx.since_ts:
@@ -1049,6 +1064,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                         "because the event vocabulary says so")
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
+    violations.extend(update_checks(ctx, ledger.updates))
 
     # A total order on every field, so equal-looking findings never keep the input's order.
     obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or "",

@@ -386,6 +386,10 @@ def _constraint_text(rs: RuleSet, c: Any, lang: Lang) -> str:
                  "months": ("tháng", "months"), "years": ("năm", "years")}[unit]
         lines.append(f"Dữ liệu sao lưu được lưu giữ tối thiểu {n} {words[0]}." if vi else
                      f"Backups must be kept at least {n} {words[1]}.")
+    elif c.kind == "daily_update":
+        days = ", ".join(c.day_kinds) or ("không ngày nào" if vi else "no day")
+        lines.append(f"Mỗi điểm phải được cập nhật thông tin mỗi ngày thuộc loại: {days}." if vi
+                     else f"Each site must get new content on every day of kind: {days}.")
     if c.site_kinds:
         lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
                      + ", ".join(c.site_kinds) + ".")

@@ -28,6 +28,7 @@ __all__ = [
     "CategoryConstraint",
     "CitedValue",
     "Constraint",
+    "DailyUpdateConstraint",
     "DayPart",
     "Deadline",
     "DeadlineException",
@@ -681,11 +682,24 @@ class BackupRetentionConstraint(_ConstraintBase):
     retention: Duration
 
 
+class DailyUpdateConstraint(_ConstraintBase):
+    """Each site of the given kinds gets new content (a `content_published`) on each day of
+    the given kinds; a registered site with none that day is a finding."""
+
+    kind: Literal["daily_update"]
+    day_kinds: list[Literal["working_day", "weekend", "holiday"]] = Field(
+        ..., description="the kinds of day an update is owed on; empty: none (not checked)")
+    owed_by: str | None = Field(
+        None, description="who answers for the updates, named as the actor of its findings: a "
+        "body, or the operator role (the site's operator)")
+
+
 Constraint = Annotated[
     AttributionConstraint
     | ProhibitedContentConstraint
     | CategoryConstraint
-    | BackupRetentionConstraint,
+    | BackupRetentionConstraint
+    | DailyUpdateConstraint,
     Field(discriminator="kind"),
 ]
 
