@@ -27,6 +27,8 @@ from pydantic import (
 
 __all__ = [
     "BASE_SUBMISSION_KINDS",
+    "REFERABLE",
+    "REFERENCE_FIELDS",
     "ActivityEnded",
     "Attribution",
     "Backup",
@@ -45,8 +47,6 @@ __all__ = [
     "IncidentResolved",
     "InfoProvided",
     "InvalidEvent",
-    "REFERABLE",
-    "REFERENCE_FIELDS",
     "Request",
     "Submission",
     "parse_instant",
