@@ -62,6 +62,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "backup_deleted": ("xoá bản sao lưu", "a backup is deleted"),
     "incident": ("phát hiện sự cố", "an incident is detected"),
     "incident_reported": ("báo cáo sự cố", "an incident is reported onward"),
+    "incident_resolved": ("khắc phục xong sự cố", "an incident is fixed"),
+    "request": ("có yêu cầu", "a request is made"),
     "feedback_received": ("tiếp nhận phản ánh, kiến nghị", "public feedback is received"),
     "feedback_forwarded": ("chuyển phản ánh, kiến nghị", "feedback is forwarded"),
     "activity_ended": ("kết thúc hoạt động, sự kiện", "an activity or event ends"),
@@ -319,6 +321,11 @@ def _obligation_text(rs: RuleSet, ob: Obligation, lang: Lang) -> str:
         lines.append((f"Phát sinh khi {event[0]}{when}; thời hạn: "
                       if vi else f"Arises when {event[1]}{when}; due ")
                      + describe_deadline(ob.deadline, lang) + ".")
+        if ob.trigger.event == "request":
+            lines.append("Chủ thể thực hiện là cơ quan được yêu cầu (to), đối với cơ quan yêu "
+                         "cầu; hạn của yêu cầu (due), nếu có, thay thời hạn trên." if vi else
+                         "Owed by the body asked (the request's `to`) to the body asking; the "
+                         "request's own `due`, when given, replaces the deadline above.")
         for ex in ob.exceptions:
             lines.append((f"Ngoại lệ {ex.id}: khi {describe_condition(ex.when)}, "
                           if vi else f"Exception {ex.id}: when {describe_condition(ex.when)}, ")
