@@ -851,9 +851,15 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
                ("listed", "of_allowed"))
     choose("policies.before_date.value", rs.policies.before_date.value,
            ("exclusive", "inclusive"))
-    for name in ("roll_forward_periods", "roll_forward_fixed_dates"):
-        choose(f"policies.{name}.value", getattr(rs.policies, name).value, (True, False))
+    for name in ("roll_forward_periods", "roll_forward_fixed_dates", "roll_forward_retention"):
+        if getattr(rs.policies, name) is not None:
+            choose(f"policies.{name}.value", getattr(rs.policies, name).value, (True, False))
     for c in rs.constraints:
+        if c.kind == "daily_update":
+            kinds = list(c.day_kinds)
+            choose(f"constraints.{c.id}.day_kinds", kinds, [
+                [k for k in ("working_day", "weekend", "holiday") if (k in kinds) != (k == t)]
+                for t in ("working_day", "weekend", "holiday")])
         if c.kind == "backup_retention":
             unit = next(k for k, v in c.retention.__dict__.items() if v is not None)
             add(f"constraints.{c.id}.retention.{unit}", getattr(c.retention, unit),
