@@ -896,8 +896,9 @@ class Reader:
         for ob, condition, exceptions in rules:
             if not condition(data):
                 continue
-            if ob.site_kinds is not None and (kind := self.ctx.site_kind(data.get("site"))) \
-                    and data.get("site") is not None and kind not in ob.site_kinds:
+            site = data.get("site")
+            if ob.site_kinds is not None and site is not None and (
+                    self.ctx.site_kind(site) not in (None, *ob.site_kinds)):
                 continue  # a duty for some kinds of site, raised at a site of another kind
             owners = self.ctx.trigger_owners(ob, view)
             if not owners and EVENT_ACTOR in ob.owed_by and not view.get("actor"):
