@@ -1032,7 +1032,8 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 continue
             for _ts, ident, _actor, _to in hits:
                 warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} "
-                                f"{ref!r}, which no event of the stream has as its id")
+                                f"{ref!r}, which no event of the stream has as its id; it "
+                                "discharges nothing")
             continue
         if not ref:
             for _ts, ident, _actor, _to in hits:
