@@ -447,6 +447,8 @@ class Ledger:
     trigger_ids: set[str] = field(default_factory=set)
     # (site, local date ordinal) of content published at a site, for daily_update rules
     updates: set[tuple[str, int]] = field(default_factory=set)
+    # requests that raised no duty: (id, kind, to), each reported once in a warning
+    idle_requests: list[tuple[str, str, str]] = field(default_factory=list)
 
     def merge(self, other: Ledger) -> Ledger:
         out = Ledger(
@@ -462,6 +464,7 @@ class Ledger:
             findings=self.findings + other.findings,
             trigger_ids=self.trigger_ids | other.trigger_ids,
             updates=self.updates | other.updates,
+            idle_requests=self.idle_requests + other.idle_requests,
             duplicate_ids=self.duplicate_ids | other.duplicate_ids
             | (self.trigger_ids & other.trigger_ids) | {
                 k for k in self.backups.keys() & other.backups.keys()
@@ -877,7 +880,10 @@ class Reader:
         self._at(ev.at)
         if ev.due is not None and ev.due <= ev.at:
             raise _Reject(f"due: {ev.due.isoformat()} is not after at {ev.at.isoformat()}")
+        raised = len(self.ledger.triggers)
         self._trigger(ev, owner=ev.to, owed_to=(ev.actor,), due=ev.due)
+        if len(self.ledger.triggers) == raised:
+            self.ledger.idle_requests.append((ev.id or "(no id)", ev.kind, ev.to))
 
     def _trigger(self, ev: Any, owner: str | None = None, owed_to: tuple[str, ...] | None = None,
                  due: dt.datetime | None = None) -> None:
@@ -1068,6 +1074,10 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
     violations.extend(update_checks(ctx, ledger.updates))
+    for ident, kind, to in ledger.idle_requests:
+        warnings.append(f"{ident}: a request for {kind} to {to!r} raises no duty of {rs.id}: "
+                        f"no duty of {to!r} answers such a request here (a group member? "
+                        "pass actors=)")
 
     # A total order on every field, so equal-looking findings never keep the input's order.
     obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or "",
