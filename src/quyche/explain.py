@@ -29,6 +29,7 @@ from .schema import (
     Deadline,
     LanguagePolicy,
     Obligation,
+    Outline,
     Policies,
     Recurrence,
     RuleSet,
@@ -235,6 +236,8 @@ def rule_path(rs: RuleSet, rule_id: str) -> tuple[str, Any]:
         for item in items:
             if item.id == rule_id:
                 return f"{prefix}.{rule_id}", item
+    if rs.reporting.outline is not None and rs.reporting.outline.id == rule_id:
+        return "reporting.outline", rs.reporting.outline
     raise EvaluationError(
         f"{rs.id}: no rule {rule_id!r}; rules are: {', '.join(rs.rule_ids())}")
 
@@ -284,7 +287,7 @@ class Explanation(_Out):
 
     rule_set: str
     rule_id: str
-    kind: Literal["obligation", "broadcast_rule", "constraint", "language_policy"]
+    kind: Literal["obligation", "broadcast_rule", "constraint", "language_policy", "outline"]
     path: str
     title: dict[str, str]
     text: dict[str, str] = Field(..., description="the rule in words: vi and en")
@@ -401,6 +404,18 @@ def _constraint_text(rs: RuleSet, c: Any, lang: Lang) -> str:
         lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
                      + ", ".join(c.site_kinds) + ".")
     return " ".join(lines)
+
+
+def _outline_text(outline: Outline, lang: Lang) -> str:
+    vi = lang == "vi"
+    sections = "; ".join(f"{s.number}. {s.title}" for s in outline.sections)
+    kinds = ", ".join(outline.applies_to)
+    if not outline.required:
+        return (f"Đề cương cho loại báo cáo {kinds}: {sections}. Không kiểm tra." if vi else
+                f"Outline of the reports of kind {kinds}: {sections}. Recorded, not checked.")
+    return (f"Báo cáo loại {kinds} có liệt kê đề mục (outline) phải có đủ các mục: {sections}."
+            if vi else f"A report of kind {kinds} that lists its headings (`outline`) must "
+            f"carry every section: {sections}.")
 
 
 def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
@@ -557,6 +572,10 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         kind = "language_policy"
         text = {lang: _language_text(rs, rule, lang) for lang in ("vi", "en")}
         title = {"vi": rule.id, "en": rule.id}
+    elif isinstance(rule, Outline):
+        kind = "outline"
+        text = {lang: _outline_text(rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.title, "en": rule.title}
     else:
         kind = "constraint"
         text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}

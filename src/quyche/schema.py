@@ -865,4 +865,5 @@ class RuleSet(Model):
             + [r.id for r in self.broadcast.rules]
             + [c.id for c in self.constraints]
             + [p.id for p in self.languages.policies]
+            + ([self.reporting.outline.id] if self.reporting.outline else [])
         )
