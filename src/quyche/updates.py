@@ -17,6 +17,7 @@ from .report import Violation
 
 __all__ = ["update_checks", "update_rules"]
 
+_EPOCH = dt.date(1970, 1, 1)
 _DAY_KIND_VI = {"working_day": "ngày làm việc", "weekend": "ngày nghỉ cuối tuần",
                 "holiday": "ngày lễ, nghỉ bù"}
 
@@ -29,7 +30,8 @@ def update_rules(rule_set: Any) -> list[Any]:
 def update_checks(ctx: Any, updated: Iterable[tuple[str, int]]) -> list[Violation]:
     """A `no_update` finding per registered site, rule and owed day without new content.
 
-    `updated` holds (site id, local date ordinal) of every content_published at a site.
+    `updated` holds (site id, local day since 1970-01-01) of every content_published at a
+    site.
     """
     rules = update_rules(ctx.rule_set)
     if not rules:
@@ -50,7 +52,7 @@ def update_checks(ctx: Any, updated: Iterable[tuple[str, int]]) -> list[Violatio
                 else rule.owed_by
             for day in days:
                 kind = kinds[day]
-                if kind not in rule.day_kinds or (site.id, day.toordinal()) in seen:
+                if kind not in rule.day_kinds or (site.id, (day - _EPOCH).days) in seen:
                     continue
                 out.append(Violation(
                     rule_id=rule.id, kind="no_update", actor=actor, site=site.id,
