@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,6 +25,8 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+
+from .registry import check_id
 
 __all__ = [
     "BASE_SUBMISSION_KINDS",
@@ -92,6 +95,8 @@ def parse_instant(value: Any) -> dt.datetime:
 
 Instant = Annotated[dt.datetime, BeforeValidator(parse_instant)]
 Ref = Annotated[str, Field(min_length=1)]
+#: A site, actor or recipient: names something of a registry or rule set, so it has their form.
+Key = Annotated[str, AfterValidator(check_id)]
 
 
 class _Event(BaseModel):
@@ -105,7 +110,7 @@ class Broadcast(_Event):
     """A played segment; hours are summed per site per local day, overlaps counted once."""
 
     type: Literal["broadcast"]
-    site: Ref
+    site: Key
     start: Instant
     end: Instant
     category: str | None = None
@@ -125,17 +130,17 @@ class Submission(_Event):
     """Something delivered: a media product, a report, a plan, a budget estimate."""
 
     type: Literal["submission"]
-    actor: Ref
-    kind: Ref
+    actor: Key
+    kind: Key
     at: Instant
-    to: str | None = None
+    to: Key | None = None
     period: str | None = None
 
 
 class Backup(_Event):
     type: Literal["backup"]
     at: Instant
-    site: str | None = None
+    site: Key | None = None
     actor: str | None = None
 
 
@@ -150,7 +155,7 @@ class Incident(_Event):
 
     type: Literal["incident"]
     at: Instant
-    site: Ref
+    site: Key
     category: Literal["technical", "security", "power"]
     actor: str | None = None
 
@@ -159,42 +164,42 @@ class IncidentReported(_Event):
     type: Literal["incident_reported"]
     at: Instant
     incident: Ref
-    actor: Ref
-    to: Ref
+    actor: Key
+    to: Key
 
 
 class FeedbackReceived(_Event):
     type: Literal["feedback_received"]
     at: Instant
-    actor: Ref
+    actor: Key
     feedback: str | None = None
-    to: str | None = None
+    to: Key | None = None
 
 
 class FeedbackForwarded(_Event):
     type: Literal["feedback_forwarded"]
     at: Instant
-    actor: Ref
+    actor: Key
     feedback: str | None = None
-    to: str | None = None
+    to: Key | None = None
 
 
 class ActivityEnded(_Event):
     type: Literal["activity_ended"]
     at: Instant
-    actor: Ref
+    actor: Key
 
 
 class DocumentSigned(_Event):
     type: Literal["document_signed"]
     at: Instant
-    actor: Ref
+    actor: Key
 
 
 class InfoProvided(_Event):
     type: Literal["info_provided"]
     at: Instant
-    actor: Ref
+    actor: Key
     ref: Ref
 
 
@@ -228,7 +233,7 @@ class Attribution(BaseModel):
 class ContentPublished(_Event):
     type: Literal["content_published"]
     at: Instant
-    site: str | None = None
+    site: Key | None = None
     category: str | None = None
     language: str | None = None
     quoted_from: Attribution | None = None

@@ -590,5 +590,7 @@ def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
 
 
 def _cell(value: Any) -> str:
+    from .render import md_text
+
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return md_text(str(text), cell=True)
