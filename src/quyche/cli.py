@@ -19,7 +19,6 @@ from typing import Any, NoReturn
 import orjson
 import rich.markup
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +26,7 @@ from rich.text import Text
 from .engine import evaluate
 from .errors import EvaluationError, QuycheError, RuleSetError
 from .events import read_jsonl
-from .loader import load, read_data, rule_sets
+from .loader import load, read_data, read_value, rule_sets
 from .registry import read_actors, read_sites
 from .render import cite, report_records
 from .report import Report
@@ -93,7 +92,10 @@ def _load(name: str, overrides: list[str] | None = None) -> Any:
         key, sep, value = item.partition("=")
         if not sep:
             fail(f"--interpretation {item!r}: expected ID=VALUE")
-        interpretations[key] = yaml.safe_load(value)
+        try:  # YAML 1.2, as rule sets are read: `12:00` stays text, `no` is not false
+            interpretations[key] = read_value(value, f"--interpretation {key}")
+        except RuleSetError as exc:
+            fail(str(exc).replace("\n", " "))
     try:
         return load(name, interpretations=interpretations or None)
     except RuleSetError as exc:

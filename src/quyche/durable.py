@@ -32,7 +32,9 @@ by construction here rather than by luck:
   `matcher.compile` makes of it in Python.
 - Ruleset names are global to a host and cannot be reused: each compiled rule
   set gets names derived from a digest of the rule set, and is compiled once per
-  process (about 80 KB of engine memory per ruleset, never freed).
+  process (about 80 KB of engine memory per ruleset). durable_rules never frees a
+  ruleset by itself: the compiled rule sets are kept in an LRU of `MAX_COMPILED`,
+  and one evicted (when no reader uses it) is unregistered and deleted in the engine.
 - A rule whose condition holds for a message lacking the tested fields also
   matches the session's own state record and loops forever; every rule here
   tests the event `type`, which that record lacks.
@@ -49,6 +51,8 @@ import hashlib
 import json
 import math
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -321,6 +325,9 @@ class _Compiled:
             for rule_name, rule in definition.items():
                 rule["run"] = self._action(rule_name)
         register(host, definitions, rule_set.id)
+        self.names = names
+        #: readers using these rulesets now; only an unused entry is ever freed
+        self.users = 0
 
     def _action(self, rule_name: str) -> Any:
         fired = self._fired
@@ -348,7 +355,12 @@ class _Compiled:
 
 _LOCK = threading.RLock()
 _HOST: Any = None
-_COMPILED: dict[str, _Compiled] = {}
+#: Compiled rule sets, least recently used first. Each distinct (rule set, overrides)
+#: compiles its own rulesets; past MAX_COMPILED the least recently used one that no
+#: reader is using is freed in the engine, so a long-running process that evaluates
+#: many override combinations keeps a bounded number (docs/durable.md).
+_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
+MAX_COMPILED = 32
 
 
 def _shared_host() -> Any:
@@ -391,7 +403,27 @@ def _compiled(rule_set: RuleSet) -> _Compiled:
         found = _COMPILED.get(key)
         if found is None:
             found = _COMPILED[key] = _Compiled(rule_set, host, _engine(), _LOCK)
+            _evict(host)
+        _COMPILED.move_to_end(key)
         return found
+
+
+def _evict(host: Any) -> None:
+    """Free the least recently used compiled rule sets past MAX_COMPILED (not in use)."""
+    import durable_rules_engine
+
+    for key in [k for k, c in _COMPILED.items() if c.users == 0][:-1]:
+        if len(_COMPILED) <= MAX_COMPILED:
+            break
+        for name in _COMPILED.pop(key).names:
+            ruleset = host._ruleset_directory.pop(name)  # durable_rules has no unregister
+            host._ruleset_list.remove(ruleset)
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+def compiled_count() -> int:
+    """How many compiled rule sets this process holds (at most MAX_COMPILED when unused)."""
+    return len(_COMPILED)
 
 
 # --------------------------------------------------------------------------- reader
@@ -444,11 +476,19 @@ class _Routed:
         return self.entries or default
 
 
+def _release(compiled: _Compiled) -> None:
+    with _LOCK:
+        compiled.users -= 1
+
+
 class DurableReader(Reader):
     """The native reader, with events routed and triggers matched by durable_rules."""
 
     def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
-        compiled = _compiled(ctx.rule_set)
+        with _LOCK:
+            compiled = _compiled(ctx.rule_set)
+            compiled.users += 1
+        weakref.finalize(self, _release, compiled)
         super().__init__(ctx, ledger)
         # The native reader finds triggered duties in self.triggered; here durable_rules
         # answers instead.

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
 from .schema import EVENT_ACTOR, ROLES, RuleSet
 
-__all__ = ["dump", "load", "load_text", "override", "read_data", "rule_sets", "valid_language_tag"]
+__all__ = ["dump", "load", "load_text", "override", "read_data", "read_value", "rule_sets",
+           "valid_language_tag"]
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -678,6 +679,15 @@ def read_data(text: str, filename: str = "<string>") -> Any:
     if problems:
         raise RuleSetError(problems)
     return data
+
+
+def read_value(text: str, where: str = "value") -> Any:
+    """One value written as YAML 1.2 (an `-i ID=VALUE` override): `12:00` and `no` stay
+    text, `1` is a number, `[a, b]` a list, an empty text is null. `RuleSetError` if it
+    is not YAML or not one value."""
+    if not text.strip():
+        return None
+    return read_data(text, where)
 
 
 def load_text(text: str, filename: str = "<string>") -> RuleSet:
