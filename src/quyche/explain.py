@@ -424,7 +424,7 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
         prefixes += [f"categories.{c}" for c in rule.categories]
     out = []
     for interp in rs.interpretations:
-        mentioned = json.dumps([interp.value, interp.alternatives])
+        mentioned = json.dumps([interp.value, interp.alternatives, interp.text_value])
         membership = (interp.path.startswith("actors.") and interp.path.endswith(".member_of")
                       and any(f'"{g}"' in mentioned for g in groups))
         if not membership and not any(interp.path == p or interp.path.startswith(p + ".")
