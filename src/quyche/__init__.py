@@ -24,6 +24,7 @@ from .errors import (
     RuleSetNotFound,
 )
 from .explain import explain
+from .registry import SiteEntry
 from .loader import dump, load, override, rule_sets
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
@@ -47,6 +48,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
+    "SiteEntry",
     "Summary",
     "VietnamCalendar",
     "Violation",
