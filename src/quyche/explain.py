@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
+import weakref
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -450,19 +451,32 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
 _PROBES: tuple[Any, ...] = (1, "00:00", True, "text", [], {})
 
 
+#: id(rule set) -> (a weak reference to it, {interpretation id: example value}); trying
+#: a value re-validates the rule set, so each is tried once per rule set object.
+_EXAMPLES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
 def _example_value(rs: RuleSet, interp: Any) -> Any:
     """A value the override accepts: the first alternative that loads, else a probe of
     the field's type, else the rule set's own value."""
     from .errors import InterpretationError
     from .loader import override
 
-    for candidate in (*interp.alternatives, *_PROBES):
-        try:
-            override(rs, {interp.id: candidate})
-        except InterpretationError:
-            continue
-        return candidate
-    return interp.value
+    key = id(rs)
+    held = _EXAMPLES.get(key)
+    if held is None or held[0]() is not rs:
+        held = _EXAMPLES[key] = (weakref.ref(rs, lambda _, k=key: _EXAMPLES.pop(k, None)), {})
+    known = held[1]
+    if interp.id not in known:
+        known[interp.id] = interp.value
+        for candidate in (*interp.alternatives, *_PROBES):
+            try:
+                override(rs, {interp.id: candidate})
+            except InterpretationError:
+                continue
+            known[interp.id] = candidate
+            break
+    return known[interp.id]
 
 
 def cli_value(value: Any) -> str:

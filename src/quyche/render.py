@@ -233,10 +233,9 @@ def render_rich(console: Console, title: str, tables: Sequence[Table], intro: st
     if intro:
         console.print(intro, markup=False, highlight=False)
     for table in tables:
-        rich = RichTable(*table.columns, title=table.title, title_justify="left",
-                         show_lines=True)
-        for column in rich.columns:
-            column.overflow = "fold"  # never cut a value short with an ellipsis
+        rich = RichTable(title=_plain(table.title), title_justify="left", show_lines=True)
+        for name in table.columns:  # never cut a value short with an ellipsis
+            rich.add_column(_plain(name), overflow="fold")
         for row in table.rows:
             rich.add_row(*[_plain(c) for c in row])
         if table.intro:
