@@ -152,14 +152,15 @@ def assert_inert(outputs: dict[str, str]) -> None:
     for name, text in outputs.items():
         if name.endswith(("markdown", "html")):
             assert not _LIVE_HTML.search(text), name
-            assert "](javascript" not in text, name
         if name.endswith("markdown"):
+            assert "](javascript" not in text, name
             for line in text.splitlines():
                 assert not line.startswith("# H1") and not line.startswith("<"), (name, line)
 
 
 #: In the suite, a short slice (the profile's derandomization, at most 5 examples a
-#: target, no deadline: the machine may be busy); under `make fuzz` (HYPOTHESIS_PROFILE=fuzz), the profile's long random run.
+#: target, no deadline: the machine may be busy); under `make fuzz`
+#: (HYPOTHESIS_PROFILE=fuzz), the profile's long random run.
 FUZZING = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 FUZZ = settings(max_examples=settings.default.max_examples if FUZZING else
                 min(settings.default.max_examples, 5),
@@ -177,10 +178,8 @@ def test_load_of_mutated_rule_files(text: str) -> None:
     except QuycheError as exc:
         assert str(exc)
         return
-    try:
+    with contextlib.suppress(QuycheError):  # e.g. a calendar year the rule set cannot reach
         assert_inert(render_everything(rs))
-    except QuycheError:
-        pass
 
 
 registries = st.sampled_from(sorted(RULE_SETS)).flatmap(lambda name: st.tuples(

@@ -44,7 +44,7 @@ def written(tmp_path, text, name="rs.yaml"):
 
 def refused_cleanly(result, *needles):
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
         result.exception, SystemExit), result.output
     for needle in needles:
         assert needle in result.output, result.output
@@ -111,6 +111,7 @@ def test_validate_deep_file_exits_1_without_traceback(tmp_path):
     ("a: 99999999999999999999\n", "is out of range (at most 63 bits)"),
     ("a: !!binary aGVsbG8=\n", "the tag !!binary is not accepted"),
     ("a: !!set {x: null}\n", "the tag !!set is not accepted"),
+    ('a: "\\ud800"\n', "x.yaml:1:4: a: an escape that is half of a UTF-16 surrogate pair"),
 ])
 def test_size_and_value_limits(text, needle):
     assert needle in problems(text)[0]
@@ -196,14 +197,14 @@ def test_md_text_and_md_code():
 
 @pytest.mark.parametrize("operator", ["x\nEND:VEVENT", "a b", "<b>", "[/x]", "x;y", ""])
 def test_registry_ids_are_ids(operator):
-    with pytest.raises(EvaluationError, match="is not an id|should have at least"):
+    with pytest.raises(EvaluationError, match=r"is not an id|should have at least"):
         quyche.evaluate(quyche.load(str(SAMPLE)), [], as_of=AS_OF,
                         sites=[{"id": "bg9", "kind": "border_gate", "operator": operator}])
 
 
 def test_ics_from_hostile_text_parses_back_with_the_same_events(tmp_path):
-    text = TEXT.replace("title: {vi: Sao lưu hằng tháng, en: Monthly backup}",
-                        'title: {vi: "a\\nEND:VEVENT\\nBEGIN:VEVENT;x", en: "b\\r\\nEND:VCALENDAR"}')
+    hostile = 'title: {vi: "a\\nEND:VEVENT\\nBEGIN:VEVENT;x", en: "b\\r\\nEND:VCALENDAR"}'
+    text = TEXT.replace("title: {vi: Sao lưu hằng tháng, en: Monthly backup}", hostile)
     path = written(tmp_path, text)
     sites = written(tmp_path, "- {id: bg9, kind: border_gate, operator: ubnd_x}\n", "s.yaml")
     result = invoke("schedule", path, "--year", "2024", "--format", "ics", "--sites", sites)
@@ -240,7 +241,7 @@ def test_explain_writes_every_value_validate_accepts(tmp_path, written_as, read_
 def test_interpretation_values_are_json_values(value):
     data = quyche.load(str(SAMPLE)).model_dump(mode="json")
     data["interpretations"][0]["alternatives"] = [value]
-    with pytest.raises(ValueError, match="JSON|63 bits|keys"):
+    with pytest.raises(ValueError, match=r"JSON|63 bits|keys"):
         quyche.RuleSet.model_validate(data)
 
 
@@ -347,7 +348,7 @@ def test_every_printed_override_hint_works_as_printed(use):
     after = next(i for i in json.loads(result.output)["interpretations"] if i["id"] == use.id)
     assert after["overridden"] is True
     namespace = {"quyche": quyche}
-    rs = eval(use.override_python, namespace)  # noqa: S307 - the hint we printed ourselves
+    rs = eval(use.override_python, namespace)
     assert next(i for i in rs.interpretations if i.id == use.id).overridden
     assert after["value"] == json.loads(json.dumps(
         next(i for i in rs.interpretations if i.id == use.id).value))

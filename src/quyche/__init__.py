@@ -24,8 +24,8 @@ from .errors import (
     RuleSetNotFound,
 )
 from .explain import explain
-from .registry import SiteEntry
 from .loader import dump, load, override, rule_sets
+from .registry import SiteEntry
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
 from .schema import RuleSet

@@ -229,9 +229,13 @@ def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], file
         return
     done.add(id(node))
     active = active | {id(node)}
+    if isinstance(node, yaml.ScalarNode):
+        _text_problem(node, path, problems, filename)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         problems += _merge_problems(node, path, filename)
+        for key_node, _value in node.value:
+            _text_problem(key_node, path, problems, filename)
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key_node.tag == _MERGE:  # merged keys belong to this mapping's path
@@ -259,6 +263,19 @@ def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], file
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+
+
+def _text_problem(node: yaml.Node, path: str, problems: list[Problem], filename: str) -> None:
+    """A lone surrogate ("\\ud800" in a double-quoted string) is not text: no output
+    format can write it."""
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        try:
+            node.value.encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(Problem(filename, node.start_mark.line + 1,
+                                    node.start_mark.column + 1, path,
+                                    "an escape that is half of a UTF-16 surrogate pair (such "
+                                    "as \\ud800) is not text"))
 
 
 def _merge_problems(node: yaml.MappingNode, path: str, filename: str) -> list[Problem]:
