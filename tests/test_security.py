@@ -379,17 +379,20 @@ def test_durable_keeps_a_bounded_number_of_compiled_rule_sets(monkeypatch):
     assert again.obligations == quyche.evaluate(rs, events, as_of=AS_OF).obligations
 
 
-def test_durable_never_frees_a_rule_set_a_reader_is_using(monkeypatch):
+def test_a_reader_holding_a_retired_rule_set_registers_it_again(monkeypatch):
+    """Eviction never breaks a reader in use: its next post registers the rulesets anew."""
     pytest.importorskip("durable")
     from quyche.engine import Context
 
     monkeypatch.setattr(durable, "MAX_COMPILED", 1)
-    rs = quyche.load(str(SAMPLE))
-    held = durable.DurableReader(Context(loader.override(rs, {"morning_ends": "10:59"}),
-                                         as_of=AS_OF))
-    for minute in range(3):
+    rs = loader.override(quyche.load(str(SAMPLE)), {"morning_ends": "10:59"})
+    held = durable.DurableReader(Context(rs, as_of=AS_OF))
+    for minute in range(3):  # each retires the one before, the held reader's too
         quyche.evaluate(loader.override(rs, {"morning_ends": f"10:{minute:02d}"}), [],
                         as_of=AS_OF, engine="durable")
-    held.add(0, {"id": "d1", "type": "document_received", "at": "2024-03-04T09:00:00+07:00",
-                 "doc_class": "legal_normative"})
-    assert held.ledger is not None
+    event = {"id": "d1", "type": "document_received", "at": "2024-03-04T09:00:00+07:00",
+             "doc_class": "legal_normative", "urgent": True}
+    held.add(0, event)
+    native = quyche.evaluate(rs, [event], as_of=AS_OF)
+    assert durable.compiled_count() == 1
+    assert held.ledger is not None and native.obligations
