@@ -5,14 +5,25 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test hunt fuzz bench lint docs schema comparison clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/python:
+	@echo "==> creating the virtualenv $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The demo needs only the package; the tests need the dev extras too.
+$(BIN)/.demo-installed: pyproject.toml | $(BIN)/python
+	@echo "==> installing quyche into $(VENV) (about a minute the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e .
 	touch $@
 
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> installing quyche with its dev extras into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e ".[dev]"
+	touch $@ $(BIN)/.demo-installed
+
 ## demo: evaluate the bundled Kon Tum example log and print the findings
-demo: $(BIN)/.installed
+demo: $(BIN)/.demo-installed
+	@echo "==> the bundled rule sets, then the Kon Tum example log of 2024"
 	$(BIN)/quyche list
 	$(BIN)/quyche validate angiang caobang kontum laichau tuyenquang
 	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
@@ -20,14 +31,18 @@ demo: $(BIN)/.installed
 
 ## test: the whole suite, lint, and a strict documentation build
 test: $(BIN)/.installed
+	@echo "==> the test suite"
 	$(BIN)/python -m pytest
+	@echo "==> lint"
 	$(BIN)/ruff check src tests benchmarks
+	@echo "==> the documentation, built strictly"
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 ## hunt: the property tests with many random examples, to find new failures (not a gate)
 hunt: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=hunt $(BIN)/python -m pytest -q tests/test_properties.py \
-	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py
+	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py \
+	    tests/test_partial.py tests/test_monitor.py
 
 ## fuzz: hostile input through every entry point for a few minutes (not a gate): the
 ## hypothesis targets of tests/test_fuzz.py long and random, memory capped at 4 GB, then
@@ -41,7 +56,7 @@ fuzz: $(BIN)/.installed
 	    -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=4000 || exit 1; done; \
 	else echo "atheris not installed: hypothesis targets only"; fi
 
-## bench: events per second, native vs durable_rules, and memory at N and 10 N
+## bench: events/s native vs durable_rules, memory at N and 10 N, 40 partials merged once
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench.py --events $${EVENTS:-200000}
 

@@ -8,6 +8,7 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -25,7 +26,7 @@ from rich.text import Text
 
 from .engine import evaluate
 from .errors import EvaluationError, QuycheError, RuleSetError
-from .events import read_jsonl
+from .event_files import read_event_file, read_event_stream
 from .loader import load, read_data, read_value, rule_sets
 from .registry import read_actors, read_sites
 from .render import cite, report_records
@@ -154,24 +155,31 @@ def schema() -> None:
 
 
 def _events_from(path: str) -> Iterator[Any]:
-    if path == "-":
-        yield from read_jsonl(sys.stdin.buffer)
+    """The events of a file; a large file read at a terminal shows its progress."""
+    if path == "-" or not err.is_terminal or not Path(path).is_file() or \
+            Path(path).stat().st_size <= 5_000_000:
+        yield from read_event_file(path)
         return
-    try:
-        handle = Path(path).open("rb")  # noqa: SIM115 - closed below, after streaming
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    with handle:
-        if err.is_terminal and Path(path).stat().st_size > 5_000_000:
-            from rich.progress import Progress
+    from rich.progress import Progress
 
-            with Progress(console=err, transient=True) as progress:
-                task = progress.add_task("reading events", total=Path(path).stat().st_size)
-                for line in handle:
-                    progress.advance(task, len(line))
-                    yield from read_jsonl([line])
-        else:
-            yield from read_jsonl(handle)
+    with Progress(console=err, transient=True) as progress, Path(path).open("rb") as handle:
+        task = progress.add_task("reading events", total=Path(path).stat().st_size)
+        yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path)
+
+
+class _Counted(io.RawIOBase):
+    """A file that tells a progress bar how much of it has been read."""
+
+    def __init__(self, handle: Any, progress: Any, task: Any) -> None:
+        self._handle, self._progress, self._task = handle, progress, task
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._handle.readinto(buffer)
+        self._progress.advance(self._task, n or 0)
+        return n
 
 
 def _read_registry(path: Path | None, what: str) -> Any:
@@ -208,7 +216,8 @@ def _yaml_kind(data: Any) -> str:
 @app.command()
 def check(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
-    events: str = typer.Argument(..., help="events as JSON lines ('-' for stdin)"),
+    events: str = typer.Argument(..., help="events as JSON lines or a JSON array, plain, .gz "
+                                 "or .zst ('-' for stdin)"),
     as_of: str = typer.Option(..., "--as-of", help="evaluate as of this instant (with offset)"),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
@@ -222,6 +231,8 @@ def check(
     engine: str = typer.Option("native", help="native or durable"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English"),
+    state_out: Path | None = typer.Option(None, "--state-out", help="also write the "
+                                          "evaluation's partial (JSON) for `quyche merge`"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
     rs = _load(rules, interpretation)
@@ -232,6 +243,19 @@ def check(
                           actors=groups, engine=engine)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
+    if state_out is not None:
+        state = report.partial()
+        state.partition = events
+        try:
+            state_out.write_text(state.to_json(), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{state_out}: cannot write the state ({exc.strerror})")
+    _emit_report(report, fmt, fail_on, limit, english)
+
+
+def _emit_report(report: Report, fmt: ReportFormat, fail_on: FailOn, limit: int,
+                 english: bool) -> None:
+    """A report in the chosen format, and exit 1 when `--fail-on` says so."""
     if fmt is ReportFormat.json:
         sys.stdout.buffer.write(orjson.dumps(report.model_dump(mode="json"),
                                              option=orjson.OPT_INDENT_2) + b"\n")
@@ -243,6 +267,40 @@ def check(
     if (fail_on is FailOn.violations and report.violations) or (
             fail_on is FailOn.rejected and (report.violations or report.rejected)):
         raise typer.Exit(1)
+
+
+@app.command("merge")
+def merge_(
+    rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
+    files: list[Path] = typer.Argument(..., help="partials written by `check --state-out`"),
+    as_of: str | None = typer.Option(None, "--as-of", help="merge as of this instant (needed "
+                                     "only when the partials leave it open)"),
+    fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
+    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
+                                   help="exit 1 on violations, or on violations or rejected "
+                                   "events"),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
+                                             help="override a reading: ID=VALUE"),
+    limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
+    english: bool = typer.Option(False, "--en", help="messages in English"),
+) -> None:
+    """Merge partials of one evaluation into the report of all their events."""
+    from .partial import Partial, merge
+
+    rs = _load(rules, interpretation)
+    parts = []
+    for path in files:
+        try:
+            parts.append(Partial.from_json(path.read_bytes(), str(path)))
+        except OSError as exc:
+            fail(f"{path}: cannot read ({exc.strerror})")
+        except QuycheError as exc:
+            fail(str(exc).replace("\n", " "))
+    try:
+        report = merge(parts, as_of=as_of, rule_set=rs)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    _emit_report(report, fmt, fail_on, limit, english)
 
 
 def _cite(source: Any) -> str:
@@ -293,7 +351,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
     if report.rejected:
         grid = table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})")
         for r in report.rejected[:limit]:
-            grid.add_row(*_cells(str(r.index), r.id or "", r.reason))
+            where = f" ({r.partition}: {r.partition_index})" if r.partition is not None else ""
+            grid.add_row(*_cells(f"{r.index}{where}", r.id or "", r.reason))
         out.print(grid)
         more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:
