@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import quyche
 from quyche import durable, loader
 from quyche.cli import app
-from quyche.errors import EvaluationError, InterpretationError, RuleSetError
+from quyche.errors import EvaluationError, EventError, InterpretationError, RuleSetError
 from quyche.explain import explain
 
 runner = CliRunner()
@@ -121,6 +121,32 @@ def test_registry_files_may_be_one_long_line():
     """Minified JSON is a normal form for a registry: no line limit there."""
     sites = [{"id": f"s{i}", "kind": "border_gate"} for i in range(2000)]
     assert len(loader.read_data(json.dumps(sites))) == 2000
+
+
+def test_a_compressed_event_file_that_expands_without_end_is_refused(tmp_path):
+    """A 1 MB gzip file of one endless line (it took 29 s and 2.8 GB before) is refused
+    once the line passes MAX_LINE_BYTES; an array past MAX_ARRAY_BYTES likewise."""
+    import gzip
+
+    from quyche import event_files
+
+    bomb = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(bomb, "wb") as handle:
+        handle.write(b'{"id": "a", "type": "backup", "at": "2024-03-04T01:00:00+07:00"}\n{"a": "')
+        for _ in range(20):
+            handle.write(b"0" * 100_000)
+    with pytest.raises(EventError, match=r"bomb.jsonl.gz: a line of more than 1,000,000 bytes"):
+        list(event_files.read_event_file(bomb))
+    refused_cleanly(invoke("check", SAMPLE, bomb, "--as-of", AS_OF), "a line of more than")
+    array = tmp_path / "events.json"
+    array.write_text("[\n" + "{},\n" * 300 + "{}]\n", encoding="utf-8")
+    assert len(list(event_files.read_event_file(array))) == 301
+    event_files.MAX_ARRAY_BYTES, saved = 1000, event_files.MAX_ARRAY_BYTES
+    try:
+        with pytest.raises(EventError, match="a JSON array of more than 1,000 bytes"):
+            list(event_files.read_event_file(array))
+    finally:
+        event_files.MAX_ARRAY_BYTES = saved
 
 
 # --------------------------------------------------------------------------- 3. rich markup
