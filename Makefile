@@ -51,7 +51,7 @@ fuzz: $(BIN)/.installed
 	-$(BIN)/python -m pip install --quiet -e ".[fuzz]"
 	ulimit -v 4000000; HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider \
 	    -W ignore::hypothesis.errors.HypothesisWarning tests/test_fuzz.py
-	if $(BIN)/python -c "import atheris" 2>/dev/null; then for target in load evaluate render; do \
+	if $(BIN)/python -c "import atheris" 2>/dev/null; then for target in load evaluate render files; do \
 	    HYPOTHESIS_PROFILE=fuzz $(BIN)/python tests/fuzz_atheris.py $$target \
 	    -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=4000 || exit 1; done; \
 	else echo "atheris not installed: hypothesis targets only"; fi

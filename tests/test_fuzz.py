@@ -1,6 +1,6 @@
 """The fuzz harness: hostile and careless input through every entry point and renderer.
 
-Three targets, each a hypothesis test, so the suite runs a short derandomized slice
+Four targets, each a hypothesis test, so the suite runs a short derandomized slice
 (the `dev`/`ci` profile) and `make fuzz` runs them long (the `fuzz` profile, random,
 a deadline per example, memory capped) — and, where atheris installs, drives the
 same targets coverage-guided (`tests/fuzz_atheris.py`):
@@ -10,6 +10,7 @@ same targets coverage-guided (`tests/fuzz_atheris.py`):
   then every renderer on what loads;
 - `evaluate` of mutated event streams with mutated site and actor registries, then
   the report in every output format;
+- reading event files (plain or gzip, perhaps cut short) of mutated bytes;
 - every renderer (terminal, Markdown, HTML, JSON, iCalendar) on a rule set whose
   texts are hostile, checking the output is inert, not merely that it is written.
 
@@ -224,6 +225,34 @@ def _has_durable() -> bool:
     except ImportError:
         return False
     return True
+
+
+event_lines = st.lists(st.sampled_from([
+    b'{"id": "a", "type": "backup", "at": "2024-03-04T01:00:00+07:00"}', b"[", b"]", b"{}",
+    b"", b"\xef\xbb\xbf", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"{" * 1100, b'"x"', b"null",
+    b"\xff\xfe"]) | st.binary(max_size=40), max_size=8)
+
+
+@FUZZ
+@given(event_lines, st.sampled_from(["plain", "gzip", "gzip cut"]))
+def test_reading_mutated_event_files(lines: list[bytes], packing: str) -> None:
+    """Bytes that may or may not be events, plain or gzip (perhaps cut short): events or
+    InvalidEvents one at a time, or one EventError for the file."""
+    import gzip
+
+    from quyche.event_files import read_event_stream
+    from quyche.events import InvalidEvent
+
+    data = b"\n".join(lines)
+    if packing != "plain":
+        data = gzip.compress(data)
+        data = data[: len(data) // 2] if packing == "gzip cut" else data
+    try:
+        items = list(read_event_stream(io.BytesIO(data), "fuzz.jsonl"))
+    except QuycheError as exc:
+        assert str(exc).startswith("fuzz.jsonl")
+        return
+    assert all(isinstance(i, (dict, InvalidEvent)) for i in items)
 
 
 text_fields = ("name", "province", "title", "quote", "note", "reading", "question", "vi", "en",

@@ -149,6 +149,18 @@ def test_a_compressed_event_file_that_expands_without_end_is_refused(tmp_path):
         event_files.MAX_ARRAY_BYTES = saved
 
 
+def test_a_corrupt_zstd_event_file_is_an_event_error():
+    """Found by the fuzz harness: zstandard's own error is not an OSError."""
+    pytest.importorskip("zstandard")
+    import io
+
+    from quyche.event_files import read_event_stream
+
+    data = b"\x28\xb5\x2f\xfd\n" + b'{"id": "a", "type": "backup"}'
+    with pytest.raises(EventError, match="x.jsonl: cannot decompress"):
+        list(read_event_stream(io.BytesIO(data), "x.jsonl"))
+
+
 # --------------------------------------------------------------------------- 3. rich markup
 
 MARKUP = "[/bold][link=https://evil.example]x[/link][/x]"

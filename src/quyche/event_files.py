@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -105,7 +106,11 @@ def _lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
                 raise EventError(f"{name}: a line of more than {MAX_LINE_BYTES:,} bytes (one "
                                  "event is a JSON object of a few hundred)")
             yield line
-    except (OSError, EOFError) as exc:  # a truncated or corrupt gzip/zstd file
+    except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt gzip/zstd file
+        raise EventError(f"{name}: cannot decompress: {exc}") from None
+    except Exception as exc:
+        if type(exc).__name__ != "ZstdError":  # zstandard's own, outside OSError
+            raise
         raise EventError(f"{name}: cannot decompress: {exc}") from None
 
 
