@@ -108,7 +108,6 @@ class _Loader(yaml.SafeLoader):
         return size, depth
 
 
-
 _Loader.yaml_constructors = dict(yaml.SafeLoader.yaml_constructors)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (
