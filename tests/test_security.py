@@ -157,7 +157,7 @@ def test_a_corrupt_zstd_event_file_is_an_event_error():
     from quyche.event_files import read_event_stream
 
     data = b"\x28\xb5\x2f\xfd\n" + b'{"id": "a", "type": "backup"}'
-    with pytest.raises(EventError, match="x.jsonl: cannot decompress"):
+    with pytest.raises(EventError, match=r"x\.jsonl: cannot decompress"):
         list(read_event_stream(io.BytesIO(data), "x.jsonl"))
 
 
@@ -308,17 +308,20 @@ def test_registries_with_wrong_types_are_evaluation_errors(sites, actors, messag
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize(("option", "text", "message"), [
-    ("--sites", "- {id: bg9, kind: border_gate, operator: [a]}\n",
-     "sites[0] (bg9): operator: Input should be a valid string (got ['a'])"),
-    ("--actors", "so_x: [[departments]]\n",
-     "actors['so_x']: [0]: Input should be a valid string"),
-    ("--actors", "1: [departments]\n", "actors: the key 1 is not an id"),
+@pytest.mark.parametrize(("option", "text", "where", "message"), [
+    ("--sites", "- {id: bg1, kind: border_gate}\n- {id: bg9, kind: border_gate, operator: [a]}\n",
+     "2:42", "sites[1] (bg9): operator: Input should be a valid string (got ['a'])"),
+    ("--sites", "sites:\n  - id: bg9\n    kind: border_gate\n    operator: 7\n",
+     "4:15", "sites[0] (bg9): operator: Input should be a valid string (got 7)"),
+    ("--actors", "so_y: []\nso_x: [[departments]]\n",
+     "2:8", "actors['so_x']: [0]: Input should be a valid string"),
+    ("--actors", "1: [departments]\n", "1:1", "actors: the key 1 is not an id"),
 ])
-def test_cli_registry_messages_are_the_librarys(tmp_path, option, text, message):
+def test_cli_registry_messages_are_the_librarys_with_the_line(tmp_path, option, text, where,
+                                                               message):
     path = written(tmp_path, text, "registry.yaml")
     result = invoke("check", SAMPLE, "-", option, path, "--as-of", AS_OF, input="")
-    refused_cleanly(result, f"{path}: {message}")
+    refused_cleanly(result, f"{path}:{where}: {message}")
 
 
 # --------------------------------------------------------------------------- 8. merge keys

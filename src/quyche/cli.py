@@ -25,10 +25,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .engine import evaluate
-from .errors import EvaluationError, QuycheError, RuleSetError
+from .errors import QuycheError, RuleSetError
 from .event_files import read_event_file, read_event_stream
-from .loader import load, read_data, read_value, rule_sets
-from .registry import read_actors, read_sites
+from .loader import load, read_located, read_value, rule_sets
+from .registry import RegistryError, read_actors, read_sites
 from .render import cite, report_records
 from .report import Report
 
@@ -187,13 +187,14 @@ def _read_registry(path: Path | None, what: str) -> Any:
     if path is None:
         return None
     try:
-        data = read_data(path.read_text(encoding="utf-8"), str(path))
+        data, locate = read_located(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read {what} ({exc})".replace("\n", " "))
     except RuleSetError as exc:
         fail("\n".join(str(p) for p in exc.problems))
+    prefix = ""  # where the registry sits in the file, for locating a problem
     if what == "sites" and isinstance(data, dict) and "sites" in data:
-        data = data["sites"]
+        data, prefix = data["sites"], "sites"
     if what == "sites" and not isinstance(data, list):
         fail(f"{path}: the sites file is a list of sites (- {{id: ..., kind: ..., operator: "
              f"...}}), not {_yaml_kind(data)}")
@@ -204,8 +205,10 @@ def _read_registry(path: Path | None, what: str) -> Any:
         if what == "sites":
             return [entry.model_dump(exclude_none=True) for entry in read_sites(data)]
         return read_actors(data)
-    except EvaluationError as exc:
-        fail(f"{path}: {exc}")
+    except RegistryError as exc:
+        line, column = locate(prefix + exc.path)
+        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        fail(f"{where}: {exc}")
 
 
 def _yaml_kind(data: Any) -> str:

@@ -15,7 +15,7 @@ import importlib.resources
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,8 +26,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
 from .schema import EVENT_ACTOR, ROLES, RuleSet
 
-__all__ = ["dump", "load", "load_text", "override", "read_data", "read_value", "rule_sets",
-           "valid_language_tag"]
+__all__ = ["dump", "load", "load_text", "override", "read_data", "read_located", "read_value",
+           "rule_sets", "valid_language_tag"]
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -693,10 +693,17 @@ def read_data(text: str, filename: str = "<string>") -> Any:
     """Plain data (a site registry, actor groups) from YAML or JSON text, read as strictly
     as a rule set: duplicate keys, recursive aliases and syntax errors raise
     `RuleSetError` with their file:line:column."""
-    data, _marks, problems = _read_yaml(text, filename, MAX_DATA_BYTES, None)
+    return read_located(text, filename)[0]
+
+
+def read_located(text: str, filename: str = "<string>"
+                 ) -> tuple[Any, Callable[[str], tuple[int | None, int | None]]]:
+    """`read_data`, and a function from a path in the data (`[2].operator`, `so_x[0]`)
+    to the (line, column) where it is written (or its nearest written ancestor)."""
+    data, marks, problems = _read_yaml(text, filename, MAX_DATA_BYTES, None)
     if problems:
         raise RuleSetError(problems)
-    return data
+    return data, lambda path: _locate(path, marks)
 
 
 def read_value(text: str, where: str = "value") -> Any:

@@ -20,7 +20,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, TypeAdapt
 
 from .errors import EvaluationError
 
-__all__ = ["ID_PATTERN", "CallerId", "SiteEntry", "check_id", "read_actors", "read_sites"]
+__all__ = ["ID_PATTERN", "CallerId", "RegistryError", "SiteEntry", "check_id", "read_actors",
+           "read_sites"]
 
 #: Every id a caller supplies (a site, its kind, its operator, an actor, a group):
 #: letters (any script), digits and `_ - . : / @ +`, starting with a letter or digit,
@@ -61,10 +62,24 @@ _SITE = TypeAdapter(SiteEntry)
 _GROUPS = TypeAdapter(list[CallerId])
 
 
+class RegistryError(EvaluationError):
+    """A registry that cannot be used; `path` locates the value in the registry's data
+    (`[2].operator`, `so_x[0]`), so that a reader of a file can name its line."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _field(exc: ValidationError) -> str:
+    loc = exc.errors(include_url=False)[0]["loc"]
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
 def _message(exc: ValidationError, where: str) -> str:
-    """The first problem of `exc`, as `where.field: message (got ...)`."""
+    """The first problem of `exc`, as `where: field: message (got ...)`."""
     err = exc.errors(include_url=False)[0]
-    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    field = _field(exc)
     if err["type"] == "missing":
         message = "field required"
     elif err["type"] == "extra_forbidden":
@@ -92,20 +107,20 @@ def read_sites(sites: Iterable[Any] | None) -> list[SiteEntry]:
         if isinstance(raw, BaseModel) and not isinstance(raw, SiteEntry):
             raw = raw.model_dump()
         if not isinstance(raw, (Mapping, SiteEntry)):
-            raise EvaluationError(f"sites[{i}]: expected a mapping with a string 'id', got "
-                                  f"{type(raw).__name__}")
+            raise RegistryError(f"sites[{i}]: expected a mapping with a string 'id', got "
+                                f"{type(raw).__name__}", f"[{i}]")
         ident = raw.id if isinstance(raw, SiteEntry) else raw.get("id")
         label = f"sites[{i}] ({ident})" if isinstance(ident, str) and _ID.fullmatch(ident) \
             else f"sites[{i}]"
         if isinstance(raw, Mapping) and "kind" not in raw and isinstance(ident, str):
-            raise EvaluationError(f"{label}: kind: field required")
+            raise RegistryError(f"{label}: kind: field required", f"[{i}]")
         try:
             entry = raw if isinstance(raw, SiteEntry) else _SITE.validate_python(dict(raw))
         except ValidationError as exc:
-            raise EvaluationError(_message(exc, label)) from None
+            raise RegistryError(_message(exc, label), f"[{i}].{_field(exc)}") from None
         if entry.id in given:
-            raise EvaluationError(f"{label}: the same id as sites[{given[entry.id]}]; "
-                                  "each site once")
+            raise RegistryError(f"{label}: the same id as sites[{given[entry.id]}]; "
+                                "each site once", f"[{i}].id")
         given[entry.id] = i
         out.append(entry)
     return out
@@ -121,15 +136,16 @@ def read_actors(actors: Mapping[str, Iterable[str]] | None) -> dict[str, list[st
     out: dict[str, list[str]] = {}
     for actor, member_of in actors.items():
         if not isinstance(actor, str):
-            raise EvaluationError(f"actors: the key {_short(actor)} is not an id; {ID_RULE}")
+            raise RegistryError(f"actors: the key {_short(actor)} is not an id; {ID_RULE}")
         try:
             check_id(actor)
         except ValueError as exc:
-            raise EvaluationError(f"actors: {exc}") from None
+            raise RegistryError(f"actors: {exc}", actor) from None
         if isinstance(member_of, (str, bytes, Mapping)) or not isinstance(member_of, Iterable):
-            raise EvaluationError(f"actors[{actor!r}]: expected a list of groups")
+            raise RegistryError(f"actors[{actor!r}]: expected a list of groups", actor)
         try:
             out[actor] = _GROUPS.validate_python(list(member_of))
         except ValidationError as exc:
-            raise EvaluationError(_message(exc, f"actors[{actor!r}]")) from None
+            raise RegistryError(_message(exc, f"actors[{actor!r}]"), actor + _field(exc)
+                                ) from None
     return out
