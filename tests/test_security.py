@@ -24,6 +24,8 @@ SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
 TEXT = SAMPLE.read_text(encoding="utf-8")
 ALTERNATIVES = '    alternatives: ["11:00"]'
 AS_OF = "2024-03-05T00:00:00+07:00"
+#: The line of the sample that the attacks below replace.
+LINE = TEXT.splitlines().index(ALTERNATIVES) + 1
 
 
 def invoke(*args, input=None):
@@ -63,7 +65,7 @@ def test_alias_bomb_in_a_free_form_field_is_refused_at_its_line():
     """Ten levels of 9-fold aliases (9^10 nodes once expanded) are refused before any
     expansion, naming the line of the alias that crosses the limit."""
     found = problems(alias_bomb(10))
-    assert len(found) == 1 and found[0].startswith("x.yaml:123:")
+    assert len(found) == 1 and found[0].startswith(f"x.yaml:{LINE}:")
     assert "aliases expand to more than 10,000 nodes" in found[0]
 
 
@@ -84,7 +86,7 @@ def test_recursive_alias_under_an_alias_is_refused():
 def test_deep_nesting_is_refused_with_the_librarys_error(levels):
     text = TEXT.replace(ALTERNATIVES, "    alternatives: " + "[" * levels + "]" * levels)
     found = problems(text)
-    assert found == ["x.yaml:123:80: values nested more than 64 levels deep"]
+    assert found == [f"x.yaml:{LINE}:80: values nested more than 64 levels deep"]
 
 
 def test_deep_nesting_in_a_registry_is_refused():
