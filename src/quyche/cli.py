@@ -182,6 +182,22 @@ def _read_registry(path: Path | None, what: str) -> Any:
     return data
 
 
+def _read_successions(path: Path | None, rs: Any, groups: Any, registry: Any) -> Any:
+    """A successions file, read as strictly as the site registry (see quyche.successions)."""
+    from .successions import read_successions
+
+    if path is None:
+        return None
+    known = set(groups or {}) if isinstance(groups, dict) else set()
+    known |= {s.get("operator") for s in registry or [] if isinstance(s, dict)} - {None}
+    try:
+        return read_successions(path.read_text(encoding="utf-8"), str(path), rs, known)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read successions ({exc})".replace("\n", " "))
+    except RuleSetError as exc:
+        fail("\n".join(str(p) for p in exc.problems))
+
+
 def _yaml_kind(data: Any) -> str:
     return {dict: "a mapping", list: "a list", type(None): "empty"}.get(
         type(data), f"a single value ({data!r})")
@@ -195,6 +211,8 @@ def check(
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    successions: Path | None = typer.Option(
+        None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="exit 1 on violations, or on violations or rejected "
@@ -211,9 +229,10 @@ def check(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
+    handed = _read_successions(successions, rs, groups, registry)
     try:
         report = evaluate(rs, _events_from(events), as_of=as_of, since=since, sites=registry,
-                          actors=groups, engine=engine)
+                          actors=groups, engine=engine, successions=handed)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     if fmt is ReportFormat.json:
@@ -365,6 +384,8 @@ def schedule_(
     actor: str | None = typer.Option(None, help="only this actor's duties"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    successions: Path | None = typer.Option(
+        None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
@@ -383,9 +404,11 @@ def schedule_(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
+    handed = _read_successions(successions, rs, groups, registry)
     lo, hi = window(year) if year is not None else (start, end)
     try:
-        duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups)
+        duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups,
+                          successions=handed)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     if rs.instrument.status != "in_force":
@@ -405,9 +428,14 @@ def schedule_(
             column.overflow = "fold"
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
-            table.add_row(when, d.rule_id, d.actor, d.period, ", ".join(d.owed_to),
-                          _cite(d.source))
+            table.add_row(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"), d.period,
+                          ", ".join(d.owed_to) + _handed_mark(d, "owed_to"), _cite(d.source))
         out.print(table)
+        from .successions import succession_warnings, territory_notes
+
+        last = max((d.last_day for d in duties), default=None)
+        for note in [*succession_warnings(duties), *territory_notes(rs, last)]:
+            err.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
@@ -418,6 +446,13 @@ def schedule_(
             err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
                       "the actors known (groups count only declared members; the operator "
                       "role needs --sites)", highlight=False)
+
+
+def _handed_mark(duty: Any, role: str) -> str:
+    """' (← so_tttt, reading)' after a body that carries a duty in another's place."""
+    marks = [f"← {h.predecessor}, {h.asserted_by}" for h in duty.successions
+             if h.role == role and h.successor]
+    return f" ({'; '.join(marks)})" if marks else ""
 
 
 def _explain_markdown(e: Any) -> str:

@@ -14,6 +14,7 @@ recipients; nothing here knows a province.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -303,7 +304,9 @@ def read_successions(text: str, filename: str, rule_set: RuleSet, known: Iterabl
 
     data, marks, problems = _read_yaml(text, filename)
     if problems:
-        raise RuleSetError(problems)
+        raise RuleSetError([dataclasses.replace(
+            p, path=f"successions{p.path}" if p.path.startswith("[") else p.path)
+            for p in problems])
     if isinstance(data, dict) and set(data) == {"successions"}:
         data = data["successions"]
         marks = {k[len("successions"):]: v for k, v in marks.items()
