@@ -478,6 +478,9 @@ def _explain_markdown(e: Any) -> str:
                       f"{i.question} — {i.reading}",
                       f"  alternatives: `{json.dumps(i.alternatives, ensure_ascii=False)}`; "
                       f"override: `{i.override_cli}` or `{i.override_python}`"]
+    if e.successions:
+        lines += ["", "## Successions", ""]
+        lines += [f"- `{h.id}`: {h.text}" for h in e.successions]
     for note in e.notes:
         lines += ["", f"> {note}"]
     return "\n".join(lines) + "\n"
@@ -532,6 +535,10 @@ def explain(
         say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
         say(f"  override: {i.override_cli}")
         say(f"            {i.override_python}")
+    if e.successions:
+        say("successions (who carries the duty after 2025's changes):", style="bold")
+    for h in e.successions:
+        say(f"- {h.id}: {h.text}")
     for note in e.notes:
         say(f"note: {note}")
 

@@ -240,7 +240,8 @@ def succession_warnings(obligations: Iterable[Any]) -> list[str]:
     return out
 
 
-def territory_notes(rule_set: RuleSet, until: dt.date | None = None) -> list[str]:
+def territory_notes(rule_set: RuleSet, until: dt.date | None = None, basis: bool = True
+                    ) -> list[str]:
     """The instrument's status after a province merger: it keeps applying to the former
     territory until replaced; marked as a reading where the rule set's text does not say."""
     out = []
@@ -249,8 +250,9 @@ def territory_notes(rule_set: RuleSet, until: dt.date | None = None) -> list[str
             continue
         marked = ("shown by the text" if s.source is not None
                   else "a reading: the text does not say")
+        grounds = f"{marked}; basis: {s.basis}" if basis else marked
         out.append(f"from {s.effective.isoformat()} ({s.id}) the instrument applies to "
-                   f"{s.territory} until replaced ({marked}; basis: {s.basis})")
+                   f"{s.territory} until replaced ({grounds})")
     return out
 
 
