@@ -25,9 +25,9 @@ from .errors import (
 )
 from .explain import explain
 from .loader import dump, load, override, rule_sets
-from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
-from .schema import RuleSet
+from .schema import RuleSet, Succession
 from .workdays import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
@@ -38,6 +38,7 @@ __all__ = [
     "Citation",
     "EvaluationError",
     "EventError",
+    "Handover",
     "InterpretationError",
     "MergeError",
     "ObligationStatus",
@@ -47,6 +48,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
+    "Succession",
     "Summary",
     "VietnamCalendar",
     "Violation",

@@ -86,9 +86,9 @@ def _instrument(rs: RuleSet) -> list[Entry]:
 
 def _territory(rs: RuleSet) -> list[Entry]:
     """After a province merger, where the instrument still applies (marked when a reading)."""
-    return [_e(rs, note, s.source, s.territory) for s, note in zip(
-        [s for s in rs.successions if s.change == "province_merged"], territory_notes(rs, basis=False),
-        strict=True)]
+    merged = [s for s in rs.successions if s.change == "province_merged"]
+    notes = territory_notes(rs, basis=False)
+    return [_e(rs, note, s.source, s.territory) for s, note in zip(merged, notes, strict=True)]
 
 
 def _successions(rs: RuleSet) -> list[Entry]:
