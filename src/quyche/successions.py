@@ -31,6 +31,8 @@ __all__ = ["Resolution", "Sides", "Successions", "due_day", "parse_successions",
            "succession_warnings", "territory_notes", "with_delivery_notes"]
 
 _CHAIN = 8  # successions of successors followed at most this far
+_CHANGED = {"reorganised": "reorganised", "abolished": "abolished",
+            "province_merged": "merged with its province"}
 _LIST = TypeAdapter(list[Succession])
 
 
@@ -234,7 +236,7 @@ def succession_warnings(obligations: Iterable[Any]) -> list[str]:
         else:
             then = (f"they stay with {body}: the sources name no successor (pass successions "
                     "to name one)")
-        out.append(f"{body} was {h.change.replace('_', ' ')} from {h.effective.isoformat()} "
+        out.append(f"{body} was {_CHANGED[h.change]} from {h.effective.isoformat()} "
                    f"({h.succession}) and {' and '.join(parts)} due from "
                    f"{entry['first'].isoformat()}: {then}")
     return out
