@@ -80,6 +80,25 @@ class TestResolution:
         assert any(w.startswith("ubnd_tp_cao_bang was abolished from 2025-07-01")
                    for w in report.warnings)
 
+    def test_an_event_by_the_successor_raises_the_predecessors_duty(self):
+        """Feedback a district's successor receives after 2025-07-01 is its to pass on."""
+        mine = [{"id": "ql_to_commune", "predecessor": "ubnd_huyen_quang_hoa",
+                 "successor": "ubnd_xa_quang_hoa", "effective": "2025-07-01",
+                 "basis": "the caller's record"}]
+        events = [{"id": "f1", "type": "feedback_received", "actor": "ubnd_xa_quang_hoa",
+                   "at": "2025-08-01T09:00:00+07:00"},
+                  {"id": "w1", "type": "feedback_forwarded", "actor": "ubnd_xa_quang_hoa",
+                   "feedback": "f1", "to": "so_vhttdl", "at": "2025-08-01T15:00:00+07:00"}]
+        args = dict(as_of="2025-09-01T00:00:00+07:00", since="2025-07-01T00:00:00+07:00")
+        without = quyche.evaluate("caobang", events, **args)
+        assert without.obligations_for("feedback_forward") == []
+        report = quyche.evaluate("caobang", events, successions=mine, **args)
+        [duty] = report.obligations_for("feedback_forward")
+        assert (duty.actor, duty.owed_to, duty.status, duty.fulfilled_by) == (
+            "ubnd_xa_quang_hoa", ["so_vhttdl"], "met", "w1")
+        assert [h.succession for h in duty.successions] == [
+            "ql_to_commune", "so_tttt_information_2025"]
+
     def test_due_day_is_the_last_day_of_the_duty(self):
         """A duty due by the end of 28/02 belongs to the body in office on 28/02."""
         assert due_day(dt.datetime(2025, 3, 1, tzinfo=LOCAL)) == dt.date(2025, 2, 28)
