@@ -67,6 +67,27 @@ class TestResolution:
         assert [_month(report, m).status for m in ("06", "07")] == ["met", "missed"]
         assert _month(report, "06").successions[0].asserted_by == "caller"
 
+    def test_a_delivery_counts_with_the_bodies_in_office_on_its_day(self):
+        """A straddling duty: before the date only the predecessor receives, after it the
+        successor (and while open, the candidates); the finding says which."""
+        def report(to: str, at: str, **kw):
+            sent = {"id": "y", "type": "submission", "actor": "dai_ptth",
+                    "kind": "operator_report", "to": to, "period": "2025", "at": at}
+            r = quyche.evaluate("caobang", [sent], as_of="2025-12-31T00:00:00+07:00",
+                                since="2025-01-01T00:00:00+07:00", **kw)
+            [duty] = [o for o in r.obligations_for("annual_report")
+                      if o.actor == "dai_ptth" and o.period == "2025"]
+            return duty
+        early = report("so_tttt", "2025-02-20T09:00:00+07:00", successions=CALLER)
+        assert (early.owed_to, early.status) == (["so_vhttdl"], "met")
+        assert early.successions[0].note == (
+            "addressed to so_tttt on 2025-02-20, before the succession took effect")
+        assert report("so_khcn", "2025-02-20T09:00:00+07:00").status == "missed"
+        assert report("so_vhttdl", "2025-02-20T09:00:00+07:00").status == "missed"
+        assert report("so_khcn", "2025-05-20T09:00:00+07:00").status == "met"
+        assert report("so_tttt", "2025-05-20T09:00:00+07:00",
+                      successions=CALLER).status == "missed"
+
     def test_caller_added_district_is_flagged_after_abolition(self):
         """A district the caller registers is flagged like the ones the text names."""
         report = quyche.evaluate("caobang", [], as_of="2025-12-31T00:00:00+07:00",

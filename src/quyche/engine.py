@@ -928,13 +928,14 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                             sides.owner, tuple(sides.owed_to)) in made:
                         continue  # bodies merged into one: one duty
                     made.add((sides.owner, tuple(sides.owed_to)))
+                    # owner_w, to_w: as the text writes them; a delivery counts when it comes
+                    # from (and goes to) the bodies in office on its own day
                     slot = {"ob": ob, "owner": sides.owner, "period": period,
                             "to": sides.owed_to, "by": None, "at": None, "via": None,
-                            "owners_ok": sides.owner_accepts, "to_ok": sides.to_accepts,
-                            "handovers": sides.handovers}
+                            "owner_w": owner, "to_w": to, "handovers": sides.handovers}
                     slots.append(slot)
                     if ob.discharged_by.event == "submission":
-                        for name in sorted(sides.owner_accepts):
+                        for name in sorted(ctx.successions.names(owner, ob.function)):
                             open_slots[(name, ob.discharged_by.kind)].append(slot)
     warnings.extend(_allocate_submissions(ctx, ledger, open_slots))
     _allocate_backups(ctx, ledger, slots)
@@ -966,15 +967,15 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
             if owed_to == (owner,):
                 continue  # the body the duty is owed to found the trigger itself: no duty
             sides = ctx.successions.sides(ob, owner, owed_to, due)
-            hit = _answer(ctx, ob, sides.owner, sides.owed_to, trigger_id, trigger_ts,
-                          ledger.discharges.get(key, ()), refused, sides.owner_accepts,
-                          sides.to_accepts)
+            hit = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
+                          ledger.discharges.get(key, ()), refused)
             if hit is not None:
                 used.add((trigger_id, *hit))
             by, at = (hit[1] or None, _local(hit[0])) if hit else (None, None)
             handovers = sides.handovers
             if handovers and hit:
-                handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None)
+                handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None,
+                                                _local(hit[0]).date())
             obligations.append(_status(ctx, ob, sides.owner, None, due, trigger_id, by, at,
                                        violations, sides.owed_to, exception,
                                        handovers=handovers))
@@ -1047,8 +1048,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
 
 def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
             trigger_ts: float, hits: Iterable[tuple[float, str, str, str]],
-            refused: dict[tuple, list[str]], owners_ok: frozenset[str] = frozenset(),
-            to_ok: frozenset[str] = frozenset()) -> tuple[float, str, str, str] | None:
+            refused: dict[tuple, list[str]]) -> tuple[float, str, str, str] | None:
     """The first event that answers a triggered duty for `owner`, or None.
 
     Like a submission, an answer counts only when it comes from the owing body (or names
@@ -1058,12 +1058,17 @@ def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], tr
     for hit in sorted(hits):
         ts, ident, actor, to = hit
         name = ident or f"a {ob.discharged_by.event} event"
+        # the bodies in office on the answer's day (`owner`, `owed_to` as the text writes them)
+        now = ctx.successions.sides_on(ob, owner, owed_to, _local(ts).date())
         if ts < trigger_ts:
             why = f"is dated {_local(ts).isoformat()}, before {trigger_id}"
-        elif actor and actor != owner and owner != UNNAMED and actor not in owners_ok:
-            why = f"comes from {actor}, not from {owner}"
-        elif not ctx.accepts_recipient(owed_to, to or None) and to not in to_ok:
-            why = f"is addressed to {to}, not to {', '.join(owed_to)}"
+        elif actor and owner != UNNAMED and actor not in now.owner_accepts:
+            why = f"comes from {actor}, not from {now.owner}"
+        elif not ctx.accepts_recipient(now.owed_to, to or None) and to not in now.to_accepts:
+            also = sorted(now.to_accepts - set(now.owed_to))
+            why = f"is addressed to {to}, not to {', '.join(now.owed_to)}" + (
+                f" (nor, while its successor is a reading, to {', '.join(also)})"
+                if also else "")
         else:
             return hit
         refused[(trigger_id, *hit)].append(
@@ -1090,24 +1095,37 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label,
                                            s["to"]))
         unused = []
+        owes = False  # whether the actor owed any of these duties on a submission's day
         # A total order: submissions at the same instant never keep the input's order.
         for actor, _kind, ts, ident, period, to in sorted(
                 subs, key=lambda s: (s[2], s[3], s[4] or "", s[5] or "")):
             to = None if to in roles else to  # addressed to the role: to every operator
 
-            def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period) -> bool:
+            day = _local(ts).date()
+
+            def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period,
+                     actor: str = actor, day: dt.date = day) -> bool:
                 return slot["at"] is None and (
                     (period is None and slot["period"].begins.timestamp() <= ts)
-                    or (period is not None and slot["period"].label == period))
+                    or (period is not None and slot["period"].label == period)) and (
+                    actor in ctx.successions.sides_on(  # from a body in office that day
+                        slot["ob"], slot["owner_w"], slot["to_w"], day).owner_accepts)
 
             refused: list[str] = []
+            also: list[str] = []  # names that count while a successor is only a reading
+            owes = owes or any(actor in ctx.successions.sides_on(
+                s["ob"], s["owner_w"], s["to_w"], day).owner_accepts for s in candidates)
             for slot in candidates:
                 if not fits(slot):
                     continue
-                if not (ctx.accepts_recipient(slot["to"], to) or to in slot["to_ok"]):
-                    refused.extend(r for r in slot["to"] if r not in refused)
+                now = ctx.successions.sides_on(slot["ob"], slot["owner_w"], slot["to_w"], day)
+                if not (ctx.accepts_recipient(now.owed_to, to) or to in now.to_accepts):
+                    refused.extend(r for r in now.owed_to if r not in refused)
+                    also.extend(r for r in sorted(now.to_accepts)
+                                if r not in now.owed_to and r not in also)
                     continue
-                slot["by"], slot["at"], slot["via"] = ident or None, _local(ts), (actor, to)
+                slot["by"], slot["at"] = ident or None, _local(ts)
+                slot["via"] = (actor, to, day)
                 if to is None:
                     # Addressed to no one in particular: it reaches every recipient of the
                     # duty, each taking it for its own oldest open period (or the one named).
@@ -1123,10 +1141,12 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                 if refused:
                     warnings.append(
                         f"{ident or '(no id)'}: submission of kind {key[1]!r} by {key[0]!r} is "
-                        f"addressed to {to!r}, not to {', '.join(refused)}; it discharges nothing")
+                        f"addressed to {to!r}, not to {', '.join(refused)}"
+                        + (f" (nor, while its successor is a reading, to {', '.join(also)})"
+                           if also else "") + "; it discharges nothing")
                 else:
                     unused.append(ident or "(no id)")
-        if unused and not candidates:
+        if unused and not owes:
             warnings.append(
                 f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} discharged "
                 f"nothing: {key[0]!r} owes no such duty here (a group member? pass actors=) "
@@ -1153,7 +1173,9 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
             if not lo <= ts < hi:
                 continue
             operator = ctx.sites[site].operator if site in ctx.sites else None
-            if actor == slot["owner"] or actor in slot["owners_ok"] or (actor is None and (
+            now = ctx.successions.sides_on(slot["ob"], slot["owner_w"], slot["to_w"],
+                                           _local(ts).date())
+            if actor in now.owner_accepts or (actor is None and (
                     operator == slot["owner"] or site is None)):
                 slot["by"] = None if ident.startswith("#") else ident
                 slot["at"] = _local(ts)

@@ -107,6 +107,7 @@ class Successions:
         #: What makes two evaluations' successions the same (reports merge only then).
         self.fingerprint = tuple(s.model_dump_json() for s in caller)
         self._cache: dict[tuple, Resolution] = {}
+        self._names: dict[tuple, frozenset[str]] = {}
 
     def _entry(self, body: str, function: str | None, day: dt.date) -> _Entry | None:
         """The succession in effect for `body` on `day`: the caller's before the rule set's,
@@ -164,9 +165,14 @@ class Successions:
     def sides(self, ob: Obligation, owner: str, owed_to: Sequence[str], due: dt.datetime
               ) -> Sides:
         """Who owes `ob` (written as owed by `owner` to `owed_to`) at `due`, and to whom."""
+        return self.sides_on(ob, owner, owed_to, due_day(due))
+
+    def sides_on(self, ob: Obligation, owner: str, owed_to: Sequence[str], day: dt.date
+                 ) -> Sides:
+        """Who carries each side of `ob` on `day`: at its due date (who owes it), or on the
+        day of a delivery (whom a delivery may come from or go to: the bodies in office)."""
         if not self._by_predecessor:
             return Sides(owner, list(owed_to), frozenset((owner,)), frozenset(owed_to), ())
-        day = due_day(due)
         who = self._resolve(owner, ob.function, day, "owed_by")
         bodies: list[str] = []
         accepts: set[str] = set()
@@ -179,6 +185,27 @@ class Successions:
             handovers.extend(res.handovers)
         return Sides(who.body, bodies, who.accepts, frozenset(accepts), tuple(handovers))
 
+    def names(self, body: str, function: str | None) -> frozenset[str]:
+        """Every name under which a delivery for `body` may ever count: the body, its
+        successors and their candidates, whatever the date."""
+        key = (body, function)
+        found = self._names.get(key)
+        if found is None:
+            found, todo = {body}, [body]
+            while todo:
+                current = todo.pop()
+                for group in (current, *sorted(self.groups.get(current, ()))):
+                    for e in self._by_predecessor.get(group, ()):
+                        s = e.succession
+                        if s.functions and function not in s.functions:
+                            continue
+                        for name in (s.successor, *e.candidates):
+                            if name and name not in found:
+                                found.add(name)
+                                todo.append(name)
+            found = self._names[key] = frozenset(found)
+        return found
+
     def stands_for(self, body: str, actor: str, ob: Obligation, at: dt.datetime) -> bool:
         """Whether an event by `actor` at `at` acts for `body` (its successor, or while
         unresolved a candidate) on `ob`: the event raises `body`'s duty."""
@@ -187,17 +214,21 @@ class Successions:
                                                         "owed_by").accepts
 
 
-def with_delivery_notes(handovers: Sequence[Handover], actor: str | None, to: str | None
-                        ) -> list[Handover]:
-    """Say on each open succession when the delivery came from, or went to, a body other
-    than the one the duty resolved to (the predecessor or a candidate successor)."""
+def with_delivery_notes(handovers: Sequence[Handover], actor: str | None, to: str | None,
+                        day: dt.date | None = None) -> list[Handover]:
+    """Say on each succession when the delivery came from, or went to, a body other than
+    the one the duty resolved to: the predecessor (before the date, or while the successor
+    is open) or a candidate successor."""
     out = []
     for h in handovers:
         named = actor if h.role == "owed_by" else to
         carrier = h.successor or h.predecessor
-        if h.asserted_by in ("reading", "none") and named and named != carrier:
+        verb = "delivered by" if h.role == "owed_by" else "addressed to"
+        if named and named != carrier and day is not None and day < h.effective:
+            h = h.model_copy(update={"note": (
+                f"{verb} {named} on {day.isoformat()}, before the succession took effect")})
+        elif h.asserted_by in ("reading", "none") and named and named != carrier:
             who = ("the predecessor" if named == h.predecessor else "a candidate successor")
-            verb = "delivered by" if h.role == "owed_by" else "addressed to"
             h = h.model_copy(update={"note": (
                 f"{verb} {named}, {who}: it counts while the successor of {h.predecessor} "
                 f"is {'a reading' if h.asserted_by == 'reading' else 'not known'}"
