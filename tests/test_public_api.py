@@ -5,10 +5,10 @@ import quyche
 EXPECTED = {
     # operations
     "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
-    "override", "calendar",
+    "override", "calendar", "partial", "merge",
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
-    "VietnamCalendar", "Succession", "Handover",
+    "VietnamCalendar", "Partial", "Monitor", "Succession", "Handover",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
