@@ -139,6 +139,23 @@ class TestResolution:
         assert message in str(info.value)
 
 
+class TestPartials:
+    def test_partitions_with_the_callers_successions_merge_into_the_whole(self):
+        """A partial carries the caller's successions: saved, read back and merged, it gives
+        the report of the whole."""
+        events = [_programme("so_tttt", "06", "a"), _programme("so_vhttdl", "07", "b")]
+        whole = quyche.evaluate("caobang", events, successions=CALLER, **CAOBANG_MONTHS)
+        parts = [quyche.partial("caobang", [e], successions=CALLER, **CAOBANG_MONTHS)
+                 for e in events]
+        again = [quyche.Partial.from_json(p.to_json()) for p in parts]
+        merged = quyche.merge(again, rule_set="caobang")
+        assert merged.model_dump() == whole.model_dump()
+        assert _month(merged, "06").status == "missed"  # the caller's successor only
+        mixed = [parts[0], quyche.partial("caobang", events[1:], **CAOBANG_MONTHS)]
+        with pytest.raises(quyche.MergeError):
+            quyche.merge(mixed)
+
+
 class TestRuleSets:
     def test_a_duty_of_a_predecessor_needs_a_covered_function(self):
         """A duty that no function-specific succession covers is refused at load time."""

@@ -104,6 +104,8 @@ class Successions:
         self._by_predecessor: dict[str, list[_Entry]] = {}
         for entry in entries:
             self._by_predecessor.setdefault(entry.succession.predecessor, []).append(entry)
+        #: The caller's successions as data, to rebuild an evaluation (partials carry them).
+        self.given = [s.model_dump(mode="json", exclude_defaults=True) for s in caller]
         #: What makes two evaluations' successions the same (reports merge only then).
         self.fingerprint = tuple(s.model_dump_json() for s in caller)
         self._cache: dict[tuple, Resolution] = {}
