@@ -140,7 +140,7 @@ class TestResolution:
 
 
 class TestPartials:
-    def test_partitions_with_the_callers_successions_merge_into_the_whole(self):
+    def test_partitions_with_the_callers_successions_merge_into_the_whole(self, tmp_path):
         """A partial carries the caller's successions: saved, read back and merged, it gives
         the report of the whole."""
         events = [_programme("so_tttt", "06", "a"), _programme("so_vhttdl", "07", "b")]
@@ -151,6 +151,12 @@ class TestPartials:
         merged = quyche.merge(again, rule_set="caobang")
         assert merged.model_dump() == whole.model_dump()
         assert _month(merged, "06").status == "missed"  # the caller's successor only
+        monitor = quyche.Monitor("caobang", since=CAOBANG_MONTHS["since"], successions=CALLER)
+        monitor.add(events)
+        saved = tmp_path / "monitor.json"
+        monitor.save(saved)
+        restored = quyche.Monitor.restore(saved)
+        assert restored.report(CAOBANG_MONTHS["as_of"]).model_dump() == whole.model_dump()
         mixed = [parts[0], quyche.partial("caobang", events[1:], **CAOBANG_MONTHS)]
         with pytest.raises(quyche.MergeError):
             quyche.merge(mixed)
