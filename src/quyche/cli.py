@@ -331,7 +331,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         grid = table("when", "rule", "kind", "actor", "site", "message", "article", "quote",
                      title=f"Violations ({len(report.violations)})")
         for v in report.violations[:limit]:
-            grid.add_row(v.when, v.rule_id, v.kind, v.actor or "", v.site or "",
+            grid.add_row(v.when, v.rule_id, v.kind,
+                         (v.actor or "") + _handed_mark(v, "owed_by"), v.site or "",
                          v.message_en if english else v.message, _cite(v.source),
                          f"“{v.source.quote}”")
         out.print(grid)
@@ -345,7 +346,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
                      f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
                  + (", those not met:" if pending else ""))
     for o in shown[:limit]:
-        grid.add_row(o.due.isoformat(), o.rule_id, o.actor, ", ".join(o.owed_to),
+        grid.add_row(o.due.isoformat(), o.rule_id, o.actor + _handed_mark(o, "owed_by"),
+                     ", ".join(o.owed_to) + _handed_mark(o, "owed_to"),
                      o.period or o.trigger or "", o.status, _cite(o.source))
     if report.obligations:
         out.print(grid)
