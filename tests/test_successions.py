@@ -162,6 +162,23 @@ class TestPartials:
             quyche.merge(mixed)
 
 
+    def test_the_durable_backend_resolves_the_same(self):
+        """Successions are resolved after matching: durable_rules gives the same report."""
+        pytest.importorskip("durable.engine")
+        events = [_programme("so_tttt", "06", "a"), _programme("so_vhttdl", "07", "b"),
+                  {"id": "i1", "type": "incident", "site": "ta_lung", "category": "technical",
+                   "at": "2025-06-20T09:00:00+07:00"},
+                  {"id": "r1", "type": "incident_reported", "incident": "i1",
+                   "actor": "ubnd_huyen_quang_hoa", "to": "so_khcn",
+                   "at": "2025-06-20T10:00:00+07:00"}]
+        native = quyche.evaluate("caobang", events, successions=CALLER, **CAOBANG_MONTHS)
+        durable = quyche.evaluate("caobang", events, successions=CALLER, engine="durable",
+                                  **CAOBANG_MONTHS)
+        assert durable.model_dump() == native.model_dump()
+        [incident] = native.obligations_for("incident_report")
+        assert (incident.owed_to, incident.status) == (["so_khcn"], "met")
+
+
 class TestRuleSets:
     def test_a_duty_of_a_predecessor_needs_a_covered_function(self):
         """A duty that no function-specific succession covers is refused at load time."""

@@ -65,7 +65,8 @@ class Resolution:
 
 @dataclass(frozen=True)
 class Sides:
-    """Both sides of one duty at its due date: who owes it, to whom, and what counts."""
+    """Both sides of one duty on a day (its due date, or a delivery's): who carries each
+    side, and under which names a delivery counts."""
 
     owner: str
     owed_to: list[str]
