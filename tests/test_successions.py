@@ -132,6 +132,8 @@ class TestResolution:
          "successions[0].predecessor: 'so_nowhere' is not an actor of caobang"),
         ([CALLER[0], CALLER[0]], "successions[1].id: duplicate id 'cb_information'"),
         ([{**CALLER[0], "colour": "red"}], "successions[0].colour: Extra inputs"),
+        ([{**CALLER[0], "functions": ["informaton"]}], "successions[0].functions[0]: no duty "
+         "of caobang has the function 'informaton'; its functions: information, operation"),
     ])
     def test_malformed_successions_are_one_clear_error(self, given, message):
         with pytest.raises(quyche.EvaluationError) as info:

@@ -331,6 +331,12 @@ def _references(parsed: Sequence[Succession], rule_set: RuleSet, known: Iterable
             out.append((f"successions[{i}].predecessor",
                         f"{s.predecessor!r} is not an actor of {rule_set.id} (declared, or "
                         "given in actors or as a site's operator)"))
+        functions = sorted({o.function for o in rule_set.obligations if o.function})
+        for j, name in enumerate(s.functions):
+            if name not in functions:
+                out.append((f"successions[{i}].functions[{j}]",
+                            f"no duty of {rule_set.id} has the function {name!r}; its "
+                            f"functions: {', '.join(functions) or 'none'}"))
     return out
 
 
