@@ -29,9 +29,9 @@ from .loader import dump, load, override, rule_sets
 from .monitor import Monitor
 from .partial import Partial, merge, partial
 from .registry import SiteEntry
-from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
-from .schema import RuleSet
+from .schema import RuleSet, Succession
 from .workdays import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
@@ -42,6 +42,7 @@ __all__ = [
     "Citation",
     "EvaluationError",
     "EventError",
+    "Handover",
     "InterpretationError",
     "MergeError",
     "Monitor",
@@ -54,6 +55,7 @@ __all__ = [
     "RuleSetError",
     "RuleSetNotFound",
     "SiteEntry",
+    "Succession",
     "Summary",
     "VietnamCalendar",
     "Violation",
