@@ -9,7 +9,7 @@ EXPECTED = {
     "daily_hours", "render_report_html",  # the figures behind the heatmap; the report page
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
-    "VietnamCalendar", "Partial", "Monitor",
+    "VietnamCalendar", "Partial", "Monitor", "Succession", "Handover", "SiteEntry",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",

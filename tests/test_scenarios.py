@@ -18,7 +18,7 @@ import quyche
 ROOT = Path(__file__).parent / "scenarios"
 FILES = sorted(ROOT.glob("*/*.yaml"))
 ALLOWED = {"name", "article", "rule_set", "as_of", "since", "sites", "actors",
-           "interpretations", "events", "expect", "note"}
+           "interpretations", "successions", "events", "expect", "note"}
 EXPECT_KEYS = {"obligations", "violations", "absent", "counts", "rejected", "warnings"}
 
 
@@ -39,8 +39,13 @@ def _same(expected: Any, actual: Any) -> bool:
         return want is not None and got is not None and want == got
     if isinstance(expected, dt.date) and not isinstance(expected, dt.datetime):
         expected = expected.isoformat()
+    if isinstance(actual, dt.date) and not isinstance(actual, dt.datetime):
+        actual = actual.isoformat()
     if isinstance(expected, dict) and isinstance(actual, dict):
         return all(k in actual and _same(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(
+            _same(e, a) for e, a in zip(expected, actual, strict=True))
     return expected == actual
 
 
@@ -75,7 +80,7 @@ def test_scenario(path: Path) -> None:
     rs = quyche.load(spec["rule_set"], interpretations=spec.get("interpretations") or None)
     report = quyche.evaluate(rs, spec.get("events") or [], as_of=spec["as_of"],
                              since=spec.get("since"), sites=spec.get("sites"),
-                             actors=spec.get("actors"))
+                             actors=spec.get("actors"), successions=spec.get("successions"))
     header = f"{spec['name']} ({spec['article']})"
 
     for section in ("obligations", "violations"):

@@ -29,10 +29,11 @@ from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .monitor import Monitor
 from .partial import Partial, merge, partial
-from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .registry import SiteEntry
+from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .report_html import render_report_html
 from .schedule import schedule
-from .schema import RuleSet
+from .schema import RuleSet, Succession
 from .workdays import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
@@ -43,6 +44,7 @@ __all__ = [
     "Citation",
     "EvaluationError",
     "EventError",
+    "Handover",
     "InterpretationError",
     "MergeError",
     "Monitor",
@@ -54,6 +56,8 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
+    "SiteEntry",
+    "Succession",
     "Summary",
     "VietnamCalendar",
     "Violation",

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
+import weakref
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .deadlines import LOCAL, periods, triggered_due
-from .errors import EvaluationError
+from .errors import EvaluationError, QuycheError
 from .render import cite as cite_text
 from .report import Citation
 from .schema import (
@@ -35,12 +36,14 @@ from .schema import (
     RuleSet,
     Source,
 )
+from .successions import territory_notes
 
 __all__ = [
     "ExampleDue",
     "Explanation",
     "InterpretationUse",
     "PolicyUse",
+    "SuccessionUse",
     "actor_names",
     "cite",
     "describe_condition",
@@ -282,6 +285,25 @@ class ExampleDue(_Out):
     exceptions: dict[str, dt.datetime] = Field({}, description="due under each exception")
 
 
+class SuccessionUse(_Out):
+    """A succession that changes, from a date, who owes or is owed this duty."""
+
+    id: str
+    change: str
+    role: Literal["owed_by", "owed_to"]
+    predecessor: str
+    successor: str | None
+    effective: dt.date
+    functions: list[str] = []
+    asserted_by: Literal["data", "reading", "caller", "none"]
+    interpretation: str | None = None
+    candidates: list[str] = []
+    territory: str | None = None
+    basis: str
+    note: str | None = None
+    text: str = Field(..., description="the succession in a sentence")
+
+
 class Explanation(_Out):
     """What `quyche.explain(rule_set, rule_id)` returns."""
 
@@ -297,6 +319,8 @@ class Explanation(_Out):
     policies: list[PolicyUse] = []
     example: ExampleDue | None = None
     notes: list[str] = []
+    successions: list[SuccessionUse] = Field(
+        [], description="who carries the duty after the bodies it names were reorganised")
 
 
 # --------------------------------------------------------------------------- rules in words
@@ -436,6 +460,48 @@ def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
 # --------------------------------------------------------------------------- what it relies on
 
 
+def _successions(rs: RuleSet, ob: Obligation) -> list[SuccessionUse]:
+    """The successions that decide who owes or is owed `ob` from their dates."""
+    readings = {i.path: i for i in rs.interpretations}
+    out = []
+    for role, refs in (("owed_by", ob.owed_by), ("owed_to", ob.owed_to)):
+        named = set(refs) | {a.id for a in rs.actors if set(a.member_of) & set(refs)}
+        for s in rs.successions:
+            pred = rs.actor(s.predecessor)
+            members_named = pred is not None and pred.kind == "group" and any(
+                s.predecessor in (rs.actor(r).member_of if rs.actor(r) else []) for r in refs)
+            if (s.predecessor not in named and not members_named) or (
+                    s.functions and ob.function not in s.functions):
+                continue
+            interp = readings.get(f"successions.{s.id}.successor")
+            if interp is None:
+                by = "data" if s.successor else "none"
+            else:
+                by = "caller" if interp.overridden else "reading"
+            candidates = [a for a in (interp.alternatives if interp else [])
+                          if isinstance(a, str) and a != s.successor]
+            verb = "owes" if role == "owed_by" else "receives"
+            who = (f"{s.successor} {verb} it" if s.successor
+                   else f"{s.predecessor} still {verb} it (no successor known)")
+            ground = {"data": "the rule set says so", "caller": "as the caller said",
+                      "none": "the sources name no successor"}.get(
+                by, f"a reading, interpretation {interp.id if interp else ''}: until it is "
+                f"resolved, a delivery by or to {', '.join([s.predecessor, *candidates])} "
+                "counts too")
+            side = "owes" if role == "owed_by" else "is owed"
+            text = (f"From {s.effective.isoformat()}, where the text says {s.predecessor} "
+                    f"{side} this duty, {who} ({ground}). Basis: {s.basis}")
+            if s.territory:
+                text += f" The instrument applies to {s.territory} until replaced."
+            out.append(SuccessionUse(
+                id=s.id, change=s.change, role=role, predecessor=s.predecessor,
+                successor=s.successor, effective=s.effective, functions=list(s.functions),
+                asserted_by=by, interpretation=interp.id if interp else None,
+                candidates=candidates, territory=s.territory, basis=s.basis, note=s.note,
+                text=text))
+    return out
+
+
 def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
                      policy_paths: list[str]) -> list[InterpretationUse]:
     prefixes = [path, *policy_paths]
@@ -450,15 +516,14 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
         prefixes += [f"categories.{c}" for c in rule.categories]
     out = []
     for interp in rs.interpretations:
-        mentioned = json.dumps([interp.value, interp.alternatives])
+        mentioned = json.dumps([interp.value, interp.alternatives, interp.text_value])
         membership = (interp.path.startswith("actors.") and interp.path.endswith(".member_of")
                       and any(f'"{g}"' in mentioned for g in groups))
         if not membership and not any(interp.path == p or interp.path.startswith(p + ".")
                                       for p in prefixes):
             continue
-        alternative = interp.alternatives[0] if interp.alternatives else "VALUE"
-        text = alternative if isinstance(alternative, str) else json.dumps(
-            alternative, ensure_ascii=False)
+        alternative = _example_value(rs, interp)
+        text = cli_value(alternative)
         cli = (f"quyche explain {shlex.quote(ref)} {rule_id} "
                f"--interpretation {shlex.quote(f'{interp.id}={text}')}")
         python = (f"quyche.load({ref!r}, interpretations={{{interp.id!r}: "
@@ -470,6 +535,53 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
             text_value=interp.text_value if interp.overridden else None,
             override_cli=cli, override_python=python))
     return out
+
+
+#: Values tried, after a reading's alternatives, for an override hint that works as
+#: printed: an example of the field's type, not a reading of the text.
+_PROBES: tuple[Any, ...] = (1, "00:00", True, "text", [], {})
+
+
+#: id(rule set) -> (a weak reference to it, {interpretation id: example value}); trying
+#: a value re-validates the rule set, so each is tried once per rule set object.
+_EXAMPLES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _example_value(rs: RuleSet, interp: Any) -> Any:
+    """A value the override accepts: the first alternative that loads, else a probe of
+    the field's type, else the rule set's own value."""
+    from .errors import InterpretationError
+    from .loader import override
+
+    key = id(rs)
+    held = _EXAMPLES.get(key)
+    if held is None or held[0]() is not rs:
+        held = _EXAMPLES[key] = (weakref.ref(rs, lambda _, k=key: _EXAMPLES.pop(k, None)), {})
+    known = held[1]
+    if interp.id not in known:
+        known[interp.id] = interp.value
+        for candidate in (*interp.alternatives, *_PROBES):
+            try:
+                override(rs, {interp.id: candidate})
+            except InterpretationError:
+                continue
+            known[interp.id] = candidate
+            break
+    return known[interp.id]
+
+
+def cli_value(value: Any) -> str:
+    """`value` as `-i ID=VALUE` text that the command line reads back to the same value
+    (YAML 1.2 scalars: `12:00` stays text, `1` is a number, `[a, b]` a list)."""
+    from .loader import read_value
+
+    if isinstance(value, str):
+        try:
+            if read_value(value) == value:
+                return value
+        except QuycheError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
@@ -581,6 +693,7 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}
         title = {"vi": rule.title.vi, "en": rule.title.en}
     policies = _policies(rs, rule)
+    handed = _successions(rs, rule) if isinstance(rule, Obligation) else []
     notes = []
     if rule.source is not None and getattr(rule, "note", None):
         notes.append(rule.note)
@@ -592,15 +705,17 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
     if isinstance(rule, Obligation) and rule.recurrence and not rs.instrument.date_of(
             "in_force"):
         notes.append("The text gives no in-force date: evaluate() needs since=...")
+    notes += [f"Instrument status: {n}" for n in territory_notes(rs)]
     return Explanation(
         rule_set=rs.id, rule_id=rule_id, kind=kind, path=path, title=title, text=text,
         source=cite(rs, rule.source),
         sources=[cite(rs, s) for s in getattr(rule, "sources", [])],
-        interpretations=_interpretations(rs, path, rule, ref, rule_id,
-                                         [f"policies.{p.name}" for p in policies]),
+        interpretations=_interpretations(
+            rs, path, rule, ref, rule_id, [f"policies.{p.name}" for p in policies]
+            + [f"successions.{h.id}.successor" for h in handed]),
         policies=policies,
         example=_example(rs, rule, today) if isinstance(rule, Obligation) else None,
-        notes=notes)
+        notes=notes, successions=handed)
 
 
 def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
@@ -627,5 +742,7 @@ def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
 
 
 def _cell(value: Any) -> str:
+    from .render import md_text
+
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return md_text(str(text), cell=True)

@@ -285,18 +285,40 @@ class Actor(Model):
 
 
 class Succession(Model):
-    """A dated change of institution: from `effective`, `successor` carries `functions`."""
+    """A dated change of institution: from `effective`, `successor` carries `functions`.
+
+    A successor the sources do not give is either null (the duty stays with the text's
+    body, flagged) or a reading: an interpretation whose path is
+    `successions.<id>.successor`, with the other likely bodies as its alternatives.
+    """
 
     id: Id
-    predecessor: Id
+    change: Literal["reorganised", "abolished", "province_merged"] = Field(
+        "reorganised", description="reorganised: merged into or split between other bodies; "
+        "abolished: the body (or a level of government) no longer exists; province_merged: "
+        "the province was merged, the instrument keeps applying to its former territory")
+    predecessor: Id = Field(..., description="a body, or a group: then each of its members")
     successor: Id | None = Field(
         ..., description="null when the sources do not say who took the function over"
     )
     effective: dt.date
-    functions: list[str] = Field([], description="empty means every function")
+    functions: list[Id] = Field([], description="the obligations' `function`s it covers; "
+                                "empty means every function")
+    territory: str | None = Field(
+        None, description="for province_merged: the former territory the instrument keeps "
+        "applying to until replaced")
     basis: str = Field(..., description="the legal basis of the change, as text")
     source: Source | None = Field(None, description="where this rule set's own text shows it")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _territory(self) -> Succession:
+        if self.change == "province_merged" and not self.territory:
+            raise ValueError("a province_merged succession names the former territory "
+                             "(territory) the instrument keeps applying to")
+        if self.successor is not None and self.successor == self.predecessor:
+            raise ValueError("the successor is the predecessor itself")
+        return self
 
 
 class SiteKind(Model):
@@ -759,6 +781,11 @@ class Policy(Model):
     basis: str
     source: Source | None = None
 
+    @field_validator("value")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        return _json_value(value)
+
 
 class Policies(Model):
     """Deadline semantics of the contract (docs/contract.md), as data: each with its basis."""
@@ -789,6 +816,28 @@ class Policies(Model):
         return self
 
 
+def _json_value(value: Any, depth: int = 0) -> Any:
+    """A free-form value as JSON can hold it, since reports, explain and every output
+    format write it: a date becomes its ISO text; bytes, sets and other objects are refused."""
+    if depth > 32:
+        raise ValueError("a value nested more than 32 levels deep")
+    if value is None or isinstance(value, (bool, str, float)):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= 2**63:
+            raise ValueError("an integer of more than 63 bits")
+        return value
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError("a mapping whose keys are not all strings")
+        return {k: _json_value(v, depth + 1) for k, v in value.items()}
+    raise ValueError(f"a value of type {type(value).__name__}, which JSON cannot hold")
+
+
 class Interpretation(Model):
     """A reading of an open text, pinned to the field it sets; callers may override it."""
 
@@ -799,6 +848,11 @@ class Interpretation(Model):
     reading: str
     alternatives: list[Any] = []
     source: Source | None = None
+
+    @field_validator("value", "alternatives")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        return _json_value(value)
 
     #: The rule set's own value when a caller overrode this reading (`override`); unset
     #: otherwise. Private: not part of the schema, never written back to YAML.
