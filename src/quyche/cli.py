@@ -204,6 +204,14 @@ def check(
     engine: str = typer.Option("native", help="native or durable"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English"),
+    show_coverage: bool = typer.Option(False, "--coverage",
+                                       help="which clauses the log's findings cite"),
+    coverage_html: Path | None = typer.Option(None, "--coverage-html",
+                                              help="also write the coverage as an HTML page"),
+    sensitivity: bool = typer.Option(False, "--sensitivity",
+                                     help="findings that change under each alternative reading"),
+    only: list[str] = typer.Option(None, "--only",
+                                   help="with --sensitivity: only this interpretation id"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
     rs = _load(rules, interpretation)
@@ -211,6 +219,15 @@ def check(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
+    if show_coverage or coverage_html or sensitivity or only:
+        report = _check_clauses(rs, _events_from(events), dict(
+            as_of=as_of, since=since, sites=registry, actors=groups), fmt,
+            show_coverage or coverage_html is not None, coverage_html,
+            sensitivity or bool(only), only, limit)
+        if (fail_on is FailOn.violations and report.violations) or (
+                fail_on is FailOn.rejected and (report.violations or report.rejected)):
+            raise typer.Exit(1)
+        return
     try:
         report = evaluate(rs, _events_from(events), as_of=as_of, since=since, sites=registry,
                           actors=groups, engine=engine)
@@ -499,6 +516,125 @@ def explain(
         say(f"            {i.override_python}")
     for note in e.notes:
         say(f"note: {note}")
+
+
+# --------------------------------------------------------------------------- scenarios, coverage
+
+
+class TestFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportFormat,
+                   show_coverage: bool, coverage_html: Path | None, sensitivity: bool,
+                   only: list[str] | None, limit: int) -> Report:
+    """`check --coverage` / `--sensitivity`: what the log touched, what readings change."""
+    from .coverage import coverage, coverage_tables
+    from .render import render_html, render_rich
+    from .sensitivity import sensitivity as what_if
+    from .sensitivity import sensitivity_lines
+
+    if fmt is ReportFormat.jsonl:
+        fail("--coverage and --sensitivity write --format table or json")
+    try:
+        if sensitivity:
+            found = what_if(rs, events, only=only or None, **arguments)
+            report = found.baseline
+        else:
+            report = evaluate(rs, events, **arguments)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    data: dict[str, Any] = {}
+    if show_coverage:
+        cov = coverage(rs, [report])
+        data["coverage"] = cov.model_dump(mode="json")
+        title = f"{rs.id}: clauses the log touched"
+        if coverage_html is not None:
+            _write_text(coverage_html, render_html(title, coverage_tables([cov])))
+        if fmt is ReportFormat.table:
+            render_rich(out, title, coverage_tables([cov]))
+    if sensitivity:
+        data["sensitivity"] = found.model_dump(mode="json")
+        if fmt is ReportFormat.table:
+            for line in sensitivity_lines(found, limit):
+                out.print(line, markup=False, highlight=False)
+    if fmt is ReportFormat.json:
+        _write_json(data)
+    return report
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot write ({exc.strerror})")
+
+
+@app.command("test")
+def test_(
+    paths: list[Path] = typer.Argument(..., help="scenario files or directories"),
+    rules: list[Path] = typer.Option(None, "--rules",
+                                     help="a rule-set file; scenarios name it by its id"),
+    fmt: TestFormat = typer.Option(TestFormat.table, "--format", help="output format"),
+    junit: Path | None = typer.Option(None, "--junit", help="also write JUnit XML here"),
+    show_coverage: bool = typer.Option(False, "--coverage",
+                                       help="clause coverage per rule set"),
+    coverage_html: Path | None = typer.Option(None, "--coverage-html",
+                                              help="also write the coverage as an HTML page"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing scenarios too"),
+) -> None:
+    """Run scenario files: exit 0 when all pass, 1 on failures, 2 on errors (a malformed
+    scenario, an unknown rule set)."""
+    from .coverage import coverage_tables
+    from .errors import ScenarioError
+    from .render import render_html, render_rich
+    from .scenarios import junit_xml, run_scenario, scenario_files, suite_coverage
+
+    given = {}
+    for path in rules or []:
+        rs = _load(str(path))
+        given[rs.id] = rs
+    try:
+        files = scenario_files(paths)
+    except ScenarioError as exc:
+        fail(str(exc))
+    if not files:
+        fail(f"no scenario files in {', '.join(map(str, paths))}")
+    results = [run_scenario(path, given) for path in files]
+    counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "error")}
+    if junit is not None:
+        _write_text(junit, junit_xml(results))
+    covered = suite_coverage(results) if show_coverage or coverage_html else []
+    if coverage_html is not None:
+        _write_text(coverage_html, render_html("Clause coverage of the scenarios",
+                                               coverage_tables(covered)))
+    if fmt is TestFormat.json:
+        data: dict[str, Any] = {"scenarios": [r.as_dict() for r in results],
+                                "summary": {"total": len(results), "passed": counts["pass"],
+                                            "failed": counts["fail"],
+                                            "errors": counts["error"]}}
+        if show_coverage:
+            data["coverage"] = [c.model_dump(mode="json") for c in covered]
+        _write_json(data)
+    else:
+        say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
+        for result in results:
+            if result.status == "pass":
+                if verbose:
+                    say(f"PASS {result.path}: {result.name}", style="green")
+                continue
+            name = f": {result.name}" if result.scenario else ""
+            say(f"{result.status.upper()} {result.path}{name}", style="red")
+            say("  " + result.details().replace("\n", "\n  "))
+        if show_coverage:
+            render_rich(out, "Clause coverage of the scenarios", coverage_tables(covered))
+        say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
+            f"{counts['error']} errors", style="bold")
+    if counts["error"]:
+        raise typer.Exit(2)
+    if counts["fail"]:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -35,11 +35,11 @@ __all__ = [
     "ScenarioFile",
     "ScenarioResult",
     "asserted_rules",
-    "find_scenarios",
     "junit_xml",
     "load_scenario",
     "run_scenario",
     "run_scenarios",
+    "scenario_files",
     "scenario_schema",
     "suite_coverage",
 ]
@@ -175,20 +175,6 @@ def load_scenario(path: str | Path) -> Scenario:
     return Scenario(path=path, spec=spec, lines=lines)
 
 
-def find_scenarios(paths: Iterable[str | Path], pattern: str = "*.yaml") -> list[Path]:
-    """The scenario files under `paths` (files as given; directories searched recursively)."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob(pattern) if p.is_file())
-        elif path.exists():
-            found.append(path)
-        else:
-            raise ScenarioError([Problem(str(path), None, None, "", "no such file or directory")])
-    return found
-
-
 # --------------------------------------------------------------------------- matching
 
 
@@ -320,15 +306,18 @@ class ScenarioResult:
     def name(self) -> str:
         return self.scenario.spec.name if self.scenario else self.path.name
 
-    def text(self) -> str:
-        """The failures or problems, as the runner prints them."""
+    def details(self) -> str:
+        """The failures (each at its file:line) or the problems, one after another."""
         if self.problems:
             return "\n".join(self.problems)
+        return "\n".join((f"{self.path}:{f.line}: " if f.line else f"{self.path}: ") + f.text()
+                         for f in self.failures)
+
+    def text(self) -> str:
+        """The scenario's name and article, then its failures or problems."""
         spec = self.scenario.spec if self.scenario else None
-        head = f"{spec.name} ({spec.article})" if spec else self.path.name
-        return head + "\n" + "\n".join(
-            (f"{self.path}:{f.line}: " if f.line else f"{self.path}: ") + f.text()
-            for f in self.failures)
+        head = f"{spec.name} ({spec.article})" if spec else str(self.path)
+        return head + "\n" + self.details()
 
     def as_dict(self) -> dict[str, Any]:
         spec = self.scenario.spec if self.scenario else None
@@ -468,7 +457,7 @@ def suite_coverage(results: Iterable[ScenarioResult]) -> list[Coverage]:
 def run_scenarios(paths: Iterable[str | Path], rule_sets: Mapping[str, RuleSet] | None = None
                   ) -> Iterator[ScenarioResult]:
     """Run every scenario file under `paths`, in file order."""
-    for path in find_scenarios(paths):
+    for path in scenario_files(paths):
         yield run_scenario(path, rule_sets)
 
 
@@ -499,3 +488,20 @@ def junit_xml(results: Sequence[ScenarioResult], suite: str = "quyche") -> str:
                     result.text())
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; in a directory its `*.scenario.yaml` files, or every `*.yaml` /
+    `*.yml` file when it has none (as in quyche's own tests/scenarios/<rule-set>/)."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            marked = sorted(path.rglob("*.scenario.yaml"))
+            found += marked or sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                                      and p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ScenarioError([Problem(str(path), None, None, "", "no such file or directory")])
+    return found

@@ -1,0 +1,329 @@
+"""What-if across interpretations: which findings would change under another reading.
+
+Every rule set rests on readings of open text (`interpretations`), each with the
+alternatives the text allows. `sensitivity` evaluates the events once as the
+rule set reads them, then once per alternative of each interpretation that a
+finding can depend on, and reports the findings that appear or disappear.
+
+Which interpretations a finding can depend on is decided without evaluating:
+an interpretation's path names the rule it sets (`obligations.<id>...`,
+`broadcast.rules.<id>...`, `constraints.<id>...`, `languages.policies.<id>...`;
+a deadline policy or a language group through the rules that use it, as
+`quyche.explain` shows them). It matters when one of those rules is in play:
+a finding cites it, or the events can reach it (a recurring duty always; a
+triggered duty when an event of its trigger's type occurs; broadcast rules when
+there is a site; event checks when there are events). A path that names no
+rule (actors' groups, sites, categories, broadcast-wide settings) may touch
+anything and is always evaluated. The rest are skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from .engine import evaluate
+from .errors import EvaluationError, InterpretationError
+from .explain import _interpretations, _policies, cite, rule_path
+from .loader import load, override
+from .report import Citation, ObligationStatus, Report, Violation
+from .schema import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
+
+__all__ = ["AlternativeOutcome", "FindingChange", "InterpretationSensitivity", "Sensitivity",
+           "sensitivity"]
+
+_RULE_PREFIXES = ("obligations.", "broadcast.rules.", "constraints.", "languages.policies.",
+                  "languages.groups.", "policies.")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FindingChange(_Out):
+    """A finding that appears or disappears under an alternative reading."""
+
+    change: Literal["appeared", "disappeared"]
+    finding: Literal["obligation", "violation"]
+    rule_id: str
+    kind: str = Field(..., description="the obligation's status or the violation's kind")
+    actor: str | None = None
+    site: str | None = None
+    period: str | None = None
+    when: str = Field(..., description="the obligation's due instant or the violation's when")
+    trigger: str | None = None
+    owed_to: list[str] = []
+    source: Citation
+
+
+class AlternativeOutcome(_Out):
+    """The findings under one alternative, against the rule set's own reading."""
+
+    value: Any
+    appeared: int = 0
+    disappeared: int = 0
+    changes: list[FindingChange] = []
+    error: str | None = Field(None, description="why the alternative could not be evaluated")
+
+
+class InterpretationSensitivity(_Out):
+    """One interpretation, the rules of the findings that depend on it, and each alternative."""
+
+    id: str
+    path: str
+    question: str
+    reading: str
+    value: Any
+    source: Citation | None = Field(None, description="the clause the reading is of")
+    rules: list[str] = Field([], description="rules in play that it sets ([] = it may set any)")
+    alternatives: list[AlternativeOutcome]
+
+    @property
+    def changed(self) -> bool:
+        return any(a.changes for a in self.alternatives)
+
+
+class Sensitivity(_Out):
+    """What `quyche.sensitivity` returns."""
+
+    rule_set: str
+    as_of: dt.datetime
+    since: dt.datetime
+    evaluations: int = Field(..., description="evaluations run, the rule set's own included")
+    interpretations: list[InterpretationSensitivity]
+    skipped: dict[str, str] = Field({}, description="interpretation id -> why no finding "
+                                    "depends on it")
+
+    _baseline: Any = PrivateAttr(None)
+
+    @property
+    def baseline(self) -> Report:
+        """The report under the rule set's own readings."""
+        return self._baseline
+
+    def changed(self) -> list[InterpretationSensitivity]:
+        """The interpretations some alternative of which changes a finding."""
+        return [i for i in self.interpretations if i.changed]
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def _links(rs: RuleSet) -> dict[str, set[str] | None]:
+    """Interpretation id -> the rules it sets; None when its path names no rule."""
+    links: dict[str, set[str] | None] = {
+        i.id: (set() if i.path.startswith(_RULE_PREFIXES) else None) for i in rs.interpretations}
+    for rule_id in rs.rule_ids():
+        path, rule = rule_path(rs, rule_id)
+        prefixes = [f"policies.{p.name}" for p in _policies(rs, rule)]
+        for use in _interpretations(rs, path, rule, rs.id, rule_id, prefixes):
+            found = links.get(use.id)
+            if found is not None:
+                found.add(rule_id)
+    for interp in rs.interpretations:
+        if interp.path.startswith("broadcast.") and not interp.path.startswith("broadcast.rules."):
+            links[interp.id] = {r.id for r in rs.broadcast.rules}
+    return links
+
+
+def _event_type(event: Any) -> Any:
+    return event.get("type") if isinstance(event, Mapping) else getattr(event, "type", None)
+
+
+def _in_play(rs: RuleSet, report: Report, events: list[Any], sites: list[Any] | None
+             ) -> dict[str, str]:
+    """Rule id -> why the events reach it (rules not reached are left out)."""
+    cited = {i.rule_id for i in (*report.obligations, *report.violations)}
+    types = {_event_type(e) for e in events}
+    any_site = bool(rs.sites or sites)
+    reached: dict[str, str] = {}
+    for rule_id in rs.rule_ids():
+        _path, rule = rule_path(rs, rule_id)
+        why = None
+        if rule_id in cited:
+            why = "a finding cites it"
+        elif isinstance(rule, Obligation):
+            if rule.trigger is None:
+                why = "a recurring duty"
+            elif rule.trigger.event in types:
+                why = f"an event of type {rule.trigger.event}"
+        elif isinstance(rule, BroadcastRule):
+            if any_site:
+                why = "there are sites"
+        elif isinstance(rule, BackupRetentionConstraint):
+            if types & {"backup", "backup_deleted"}:
+                why = "there are backups"
+        elif events:
+            why = "there are events"
+        if why:
+            reached[rule_id] = why
+    return reached
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _findings(report: Report) -> Counter[tuple[Any, ...]]:
+    keys: Counter[tuple[Any, ...]] = Counter()
+    for ob in report.obligations:
+        keys[_key(ob)] += 1
+    for v in report.violations:
+        keys[_key(v)] += 1
+    return keys
+
+
+def _key(item: ObligationStatus | Violation) -> tuple[Any, ...]:
+    if isinstance(item, ObligationStatus):
+        return ("obligation", item.rule_id, item.status, item.actor, tuple(item.owed_to),
+                item.period, item.due.isoformat(), item.trigger, item.fulfilled_by)
+    return ("violation", item.rule_id, item.kind, item.actor, item.site, item.period, item.when,
+            None, tuple(item.events))
+
+
+def _by_key(report: Report) -> dict[tuple[Any, ...], ObligationStatus | Violation]:
+    return {_key(i): i for i in (*report.obligations, *report.violations)}
+
+
+def _change(change: Literal["appeared", "disappeared"], item: ObligationStatus | Violation
+            ) -> FindingChange:
+    if isinstance(item, ObligationStatus):
+        return FindingChange(change=change, finding="obligation", rule_id=item.rule_id,
+                             kind=item.status, actor=item.actor, period=item.period,
+                             when=item.due.isoformat(), trigger=item.trigger,
+                             owed_to=list(item.owed_to), source=item.source)
+    return FindingChange(change=change, finding="violation", rule_id=item.rule_id,
+                         kind=item.kind, actor=item.actor, site=item.site, period=item.period,
+                         when=item.when, source=item.source)
+
+
+def compare_findings(before: Report, after: Report) -> list[FindingChange]:
+    """Findings of `after` not in `before` (appeared) and of `before` not in `after`."""
+    old, new = _findings(before), _findings(after)
+    old_items, new_items = _by_key(before), _by_key(after)
+    out = [_change("disappeared", old_items[k]) for k in sorted(old - new, key=repr)
+           for _ in range((old - new)[k])]
+    out += [_change("appeared", new_items[k]) for k in sorted(new - old, key=repr)
+            for _ in range((new - old)[k])]
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _alternatives(interp: Interpretation) -> list[Any]:
+    """The other readings: declared alternatives and, when overridden, the text's own."""
+    values = ([interp.text_value] if interp.overridden else []) + list(interp.alternatives)
+    out: list[Any] = []
+    for value in values:
+        if value != interp.value and value not in out:
+            out.append(value)
+    return out
+
+
+def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
+                sites: Iterable[Mapping[str, Any]] | None = None,
+                actors: Mapping[str, Iterable[str]] | None = None,
+                only: Iterable[str] | None = None) -> Sensitivity:
+    """Which findings appear or disappear under each alternative reading that a finding
+    depends on. `events` is read once (an iterator will do); `only` limits the question
+    to some interpretation ids. Costs one evaluation, plus one per alternative of each
+    interpretation in question."""
+    rs = load(rule_set) if isinstance(rule_set, str) else rule_set
+    events = list(events)
+    sites = list(sites) if sites is not None else None
+    by_id = {i.id: i for i in rs.interpretations}
+    wanted = list(only) if only is not None else list(by_id)
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        raise InterpretationError(
+            f"{rs.id}: no interpretation {', '.join(map(repr, unknown))}; declared: "
+            f"{', '.join(sorted(by_id)) or 'none'}")
+    base = evaluate(rs, events, as_of=as_of, since=since, sites=sites, actors=actors)
+    links = _links(rs)
+    reached = _in_play(rs, base, events, sites)
+    results: list[InterpretationSensitivity] = []
+    skipped: dict[str, str] = {}
+    evaluations = 1
+    for interp_id in wanted:
+        interp = by_id[interp_id]
+        alternatives = _alternatives(interp)
+        rules = links[interp_id]
+        if not alternatives:
+            skipped[interp_id] = "it declares no alternative"
+            continue
+        if rules is not None:
+            rules = {r for r in rules if r in reached}
+            if not rules:
+                skipped[interp_id] = ("no finding depends on it: the rules it sets "
+                                      f"({', '.join(sorted(links[interp_id] or ())) or 'none'})"
+                                      " are not reached by these events")
+                continue
+        outcomes = []
+        for value in alternatives:
+            try:
+                changed_rs = override(rs, {interp_id: value})
+            except InterpretationError as exc:
+                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
+                continue
+            evaluations += 1
+            try:
+                report = evaluate(changed_rs, events, as_of=as_of, since=since, sites=sites,
+                                  actors=actors)
+            except EvaluationError as exc:
+                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
+                continue
+            changes = compare_findings(base, report)
+            outcomes.append(AlternativeOutcome(
+                value=value, changes=changes,
+                appeared=sum(c.change == "appeared" for c in changes),
+                disappeared=sum(c.change == "disappeared" for c in changes)))
+        results.append(InterpretationSensitivity(
+            id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
+            value=interp.value, source=cite(rs, interp.source),
+            rules=sorted(rules or ()), alternatives=outcomes))
+    found = Sensitivity(rule_set=rs.id, as_of=base.as_of, since=base.since,
+                        evaluations=evaluations, interpretations=results, skipped=skipped)
+    found._baseline = base
+    return found
+
+
+def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
+    """The result in words, for a terminal: changed readings first, each change listed."""
+    from .render import cite as cite_text
+
+    lines = [f"{result.rule_set}: {len(result.interpretations)} interpretations a finding "
+             f"depends on, {result.evaluations} evaluations; {len(result.changed())} change "
+             f"findings; {len(result.skipped)} skipped"]
+    ordered = sorted(result.interpretations, key=lambda i: not i.changed)
+    for interp in ordered:
+        where = f" ({cite_text(interp.source)})" if interp.source else ""
+        lines.append("")
+        lines.append(f"{interp.id}{where}: {interp.question}")
+        lines.append(f"  reading: {json.dumps(interp.value, ensure_ascii=False)} — "
+                     f"{interp.reading}")
+        for alt in interp.alternatives:
+            value = json.dumps(alt.value, ensure_ascii=False)
+            if alt.error:
+                lines.append(f"  alternative {value}: not evaluable: {alt.error}")
+                continue
+            lines.append(f"  alternative {value}: +{alt.appeared} −{alt.disappeared} findings")
+            for change in alt.changes[:limit]:
+                sign = "+" if change.change == "appeared" else "−"
+                who = change.actor or change.site or ""
+                if change.owed_to:
+                    who += " → " + ", ".join(change.owed_to)
+                lines.append(f"    {sign} {change.finding} {change.rule_id} {change.kind} "
+                             f"{who} {change.period or ''} {change.when} "
+                             f"({cite_text(change.source)})".replace("  ", " "))
+            if len(alt.changes) > limit:
+                lines.append(f"    … {len(alt.changes) - limit} more")
+    if result.skipped:
+        lines.append("")
+        lines.append("skipped:")
+        lines += [f"  {k}: {v}" for k, v in result.skipped.items()]
+    return lines
