@@ -35,7 +35,7 @@ from .report import Citation, ObligationStatus, Report, Violation
 from .schema import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
 
 __all__ = ["AlternativeOutcome", "FindingChange", "InterpretationSensitivity", "Sensitivity",
-           "sensitivity"]
+           "compare_findings", "dependent_interpretations", "sensitivity", "sensitivity_lines"]
 
 _RULE_PREFIXES = ("obligations.", "broadcast.rules.", "constraints.", "languages.policies.",
                   "languages.groups.", "policies.")
@@ -80,7 +80,8 @@ class InterpretationSensitivity(_Out):
     reading: str
     value: Any
     source: Citation | None = Field(None, description="the clause the reading is of")
-    rules: list[str] = Field([], description="rules in play that it sets ([] = it may set any)")
+    rules: list[str] = Field([], description="rules in play that it sets ([]: its path names "
+                             "no rule, so it may set any)")
     alternatives: list[AlternativeOutcome]
 
     @property
@@ -165,6 +166,31 @@ def _in_play(rs: RuleSet, report: Report, events: list[Any], sites: list[Any] | 
     return reached
 
 
+def dependent_interpretations(rs: RuleSet, report: Report, events: list[Any],
+                              sites: list[Any] | None = None
+                              ) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The interpretations a finding of `report` (or of an alternative reading) can depend
+    on, each with the rules in play it sets ([] when its path names no rule), and the
+    others with why they are skipped. Nothing is evaluated."""
+    links = _links(rs)
+    reached = _in_play(rs, report, events, sites)
+    depended: dict[str, list[str]] = {}
+    skipped: dict[str, str] = {}
+    for interp in rs.interpretations:
+        rules = links[interp.id]
+        if not _alternatives(interp):
+            skipped[interp.id] = "it declares no alternative"
+        elif rules is None:
+            depended[interp.id] = []
+        elif not rules & set(reached):
+            skipped[interp.id] = ("no finding depends on it: the rules it sets "
+                                  f"({', '.join(sorted(rules)) or 'none'}) are not reached "
+                                  "by these events")
+        else:
+            depended[interp.id] = sorted(rules & set(reached))
+    return depended, skipped
+
+
 # --------------------------------------------------------------------------- findings
 
 
@@ -244,27 +270,17 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
             f"{rs.id}: no interpretation {', '.join(map(repr, unknown))}; declared: "
             f"{', '.join(sorted(by_id)) or 'none'}")
     base = evaluate(rs, events, as_of=as_of, since=since, sites=sites, actors=actors)
-    links = _links(rs)
-    reached = _in_play(rs, base, events, sites)
+    depended, skipped = dependent_interpretations(rs, base, events, sites)
     results: list[InterpretationSensitivity] = []
-    skipped: dict[str, str] = {}
+    skipped = {k: v for k, v in skipped.items() if k in wanted}
     evaluations = 1
     for interp_id in wanted:
-        interp = by_id[interp_id]
-        alternatives = _alternatives(interp)
-        rules = links[interp_id]
-        if not alternatives:
-            skipped[interp_id] = "it declares no alternative"
+        if interp_id not in depended:
             continue
-        if rules is not None:
-            rules = {r for r in rules if r in reached}
-            if not rules:
-                skipped[interp_id] = ("no finding depends on it: the rules it sets "
-                                      f"({', '.join(sorted(links[interp_id] or ())) or 'none'})"
-                                      " are not reached by these events")
-                continue
+        interp = by_id[interp_id]
+        rules = depended[interp_id]
         outcomes = []
-        for value in alternatives:
+        for value in _alternatives(interp):
             try:
                 changed_rs = override(rs, {interp_id: value})
             except InterpretationError as exc:
@@ -285,7 +301,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
         results.append(InterpretationSensitivity(
             id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
             value=interp.value, source=cite(rs, interp.source),
-            rules=sorted(rules or ()), alternatives=outcomes))
+            rules=sorted(rules), alternatives=outcomes))
     found = Sensitivity(rule_set=rs.id, as_of=base.as_of, since=base.since,
                         evaluations=evaluations, interpretations=results, skipped=skipped)
     found._baseline = base
