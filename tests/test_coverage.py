@@ -142,8 +142,8 @@ def test_a_rule_named_by_an_absent_expectation_is_asserted(tmp_path: Path):
 
 # The project's own figure (docs/scenarios.md): exercised / encoded clauses per rule set,
 # and how many of them a scenario asserts. Raise these as scenarios are added; never lower.
-THRESHOLDS = {"angiang": (1.0, 12), "caobang": (1.0, 11), "kontum": (1.0, 9),
-              "laichau": (1.0, 11), "tuyenquang": (1.0, 19)}
+THRESHOLDS = {"angiang": (1.0, 12), "caobang": (1.0, 11), "kontum": (1.0, 10),
+              "laichau": (1.0, 12), "tuyenquang": (1.0, 20)}
 
 
 def test_the_project_suite_coverage_does_not_fall():

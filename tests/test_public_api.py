@@ -5,13 +5,14 @@ import quyche
 EXPECTED = {
     # operations
     "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
-    "override", "calendar",
+    "override", "calendar", "sensitivity",
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
     "VietnamCalendar",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
+    "ScenarioError",
     "__version__",
 }
 

@@ -5,6 +5,7 @@
     report = quyche.evaluate(rs, events, as_of="2024-12-31T23:59:59+07:00")
     quyche.diff(rs, other)                           # what differs, concept by concept
     quyche.schedule(rs, "2025-01-01", "2025-12-31")  # recurring duties in a window
+    quyche.sensitivity(rs, events, as_of=...)        # findings under other readings
 
 See README.md and docs/ for the rule-set format, the event vocabulary and the report.
 """
@@ -22,12 +23,14 @@ from .errors import (
     QuycheError,
     RuleSetError,
     RuleSetNotFound,
+    ScenarioError,
 )
 from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
 from .schema import RuleSet
+from .sensitivity import sensitivity
 from .workdays import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
@@ -47,6 +50,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
+    "ScenarioError",
     "Summary",
     "VietnamCalendar",
     "Violation",
@@ -61,4 +65,5 @@ __all__ = [
     "override",
     "rule_sets",
     "schedule",
+    "sensitivity",
 ]

@@ -549,11 +549,11 @@ def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportF
     if show_coverage:
         cov = coverage(rs, [report])
         data["coverage"] = cov.model_dump(mode="json")
-        title = f"{rs.id}: clauses the log touched"
+        title, tables = f"{rs.id}: clauses the log touched", coverage_tables([cov], False)
         if coverage_html is not None:
-            _write_text(coverage_html, render_html(title, coverage_tables([cov])))
+            _write_text(coverage_html, render_html(title, tables))
         if fmt is ReportFormat.table:
-            render_rich(out, title, coverage_tables([cov]))
+            render_rich(out, title, tables)
     if sensitivity:
         data["sensitivity"] = found.model_dump(mode="json")
         if fmt is ReportFormat.table:

@@ -147,16 +147,17 @@ _STATE_WORDS = {"exercised": "exercised", "not_exercised": "encoded, not exercis
                 "not_evaluable": "not machine-evaluable", "informative": "informative"}
 
 
-def coverage_tables(results: Iterable[Coverage]) -> list[Table]:
-    """A summary table and, per rule set, its clauses: for rich, Markdown and HTML."""
+def coverage_tables(results: Iterable[Coverage], scenarios: bool = True) -> list[Table]:
+    """A summary table and, per rule set, its clauses: for rich, Markdown and HTML.
+    `scenarios=False` (a log's coverage) leaves out what scenarios asserted."""
     results = list(results)
     summary = Table("Clause coverage", ["rule set", "exercised", "encoded", "figure",
-                                         "asserted", "not exercised",
-                                         "not machine-evaluable"])
+                                         *(["asserted"] if scenarios else []),
+                                         "not exercised", "not machine-evaluable"])
     tables = [summary]
     for cov in results:
         summary.rows.append([cov.rule_set, str(cov.exercised), str(cov.encoded),
-                             f"{cov.figure:.0%}", str(cov.asserted),
+                             f"{cov.figure:.0%}", *([str(cov.asserted)] if scenarios else []),
                              str(len(cov.of("not_exercised"))),
                              str(len(cov.of("not_evaluable")))])
         table = Table(f"{cov.rule_set}: clauses", ["clause", "state", "rules or reason"])
@@ -165,7 +166,7 @@ def coverage_tables(results: Iterable[Coverage]) -> list[Table]:
                 continue
             detail = ", ".join(use.rules) if use.rules else (use.reason or "")
             state = _STATE_WORDS[use.state]
-            if use.state == "exercised" and not use.asserted:
+            if scenarios and use.state == "exercised" and not use.asserted:
                 state += " (produced, not asserted)"
             table.rows.append([use.clause, state, detail])
         tables.append(table)

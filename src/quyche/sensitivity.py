@@ -313,8 +313,8 @@ def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
     from .render import cite as cite_text
 
     lines = [f"{result.rule_set}: {len(result.interpretations)} interpretations a finding "
-             f"depends on, {result.evaluations} evaluations; {len(result.changed())} change "
-             f"findings; {len(result.skipped)} skipped"]
+             f"depends on ({len(result.changed())} of them change findings), "
+             f"{len(result.skipped)} skipped; {result.evaluations} evaluations"]
     ordered = sorted(result.interpretations, key=lambda i: not i.changed)
     for interp in ordered:
         where = f" ({cite_text(interp.source)})" if interp.source else ""
