@@ -36,8 +36,7 @@ bench: $(BIN)/.installed
 ## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
 schema: $(BIN)/.installed
 	$(BIN)/quyche schema > schema/rule-set.schema.json
-	$(BIN)/python -c "import json; from quyche.scenarios import scenario_schema as s; \
-	    print(json.dumps(s(), ensure_ascii=False, indent=2))" > schema/scenario.schema.json
+	$(BIN)/quyche schema --scenario > schema/scenario.schema.json
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md
 	$(BIN)/quyche diff kontum laichau --format markdown > docs/kontum-laichau.md

@@ -135,11 +135,14 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
 
 
 @app.command()
-def schema() -> None:
+def schema(scenario: bool = typer.Option(False, "--scenario",
+                                         help="the schema of scenario files instead")) -> None:
     """Print the JSON Schema of rule-set files (for editors and other tools)."""
     from .jsonschema import rule_set_schema
+    from .scenarios import scenario_schema
 
-    sys.stdout.write(json.dumps(rule_set_schema(), ensure_ascii=False, indent=2) + "\n")
+    found = scenario_schema() if scenario else rule_set_schema()
+    sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
 
 
 def _events_from(path: str) -> Iterator[Any]:

@@ -219,7 +219,8 @@ def _plain(value: Any) -> Any:
 
 def _closest(expected: Mapping[str, Any], items: Sequence[BaseModel], limit: int = 3
              ) -> list[dict[str, Any]]:
-    """Items of the expected rule, fewest differing keys first: {key: [expected, actual]}."""
+    """The items of the expected rule nearest to it (fewest differing keys), each with
+    how it differs: {key: [expected, actual]}."""
     ranked = []
     for item in items:
         data = item.model_dump(mode="json")
@@ -228,7 +229,9 @@ def _closest(expected: Mapping[str, Any], items: Sequence[BaseModel], limit: int
         ranked.append((len(diff), diff, data))
     ranked.sort(key=lambda entry: entry[0])
     out = []
-    for _n, diff, data in ranked[:limit]:
+    for n, diff, data in ranked[:limit]:
+        if n > ranked[0][0]:
+            break  # only the nearest: items that differ in more keys add noise
         ident = {k: data[k] for k in ("actor", "site", "period", "trigger", "when")
                  if data.get(k) is not None and k not in diff}
         out.append({"item": ident, "differs": diff})

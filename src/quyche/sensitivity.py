@@ -48,7 +48,9 @@ class _Out(BaseModel):
 class FindingChange(_Out):
     """A finding that appears or disappears under an alternative reading."""
 
-    change: Literal["appeared", "disappeared"]
+    change: Literal["appeared", "disappeared", "moved"] = Field(
+        ..., description="moved: the same duty with the same status (or the same missed "
+        "duty), due at another instant")
     finding: Literal["obligation", "violation"]
     rule_id: str
     kind: str = Field(..., description="the obligation's status or the violation's kind")
@@ -56,8 +58,10 @@ class FindingChange(_Out):
     site: str | None = None
     period: str | None = None
     when: str = Field(..., description="the obligation's due instant or the violation's when")
+    was: str | None = Field(None, description="a moved finding's instant before")
     trigger: str | None = None
     owed_to: list[str] = []
+    events: list[str] = Field([], description="the events a violation names")
     source: Citation
 
 
@@ -67,6 +71,7 @@ class AlternativeOutcome(_Out):
     value: Any
     appeared: int = 0
     disappeared: int = 0
+    moved: int = 0
     changes: list[FindingChange] = []
     error: str | None = Field(None, description="why the alternative could not be evaluated")
 
@@ -224,18 +229,44 @@ def _change(change: Literal["appeared", "disappeared"], item: ObligationStatus |
                              owed_to=list(item.owed_to), source=item.source)
     return FindingChange(change=change, finding="violation", rule_id=item.rule_id,
                          kind=item.kind, actor=item.actor, site=item.site, period=item.period,
-                         when=item.when, source=item.source)
+                         when=item.when, events=list(item.events), source=item.source)
 
 
 def compare_findings(before: Report, after: Report) -> list[FindingChange]:
-    """Findings of `after` not in `before` (appeared) and of `before` not in `after`."""
+    """Findings of `after` not in `before` (appeared), of `before` not in `after`
+    (disappeared), and duties of both with the same status due at another instant (moved)."""
     old, new = _findings(before), _findings(after)
     old_items, new_items = _by_key(before), _by_key(after)
-    out = [_change("disappeared", old_items[k]) for k in sorted(old - new, key=repr)
-           for _ in range((old - new)[k])]
-    out += [_change("appeared", new_items[k]) for k in sorted(new - old, key=repr)
+    gone = [_change("disappeared", old_items[k]) for k in sorted(old - new, key=repr)
+            for _ in range((old - new)[k])]
+    came = [_change("appeared", new_items[k]) for k in sorted(new - old, key=repr)
             for _ in range((new - old)[k])]
-    return out
+    out = []
+    for change in gone:
+        ident = _duty(change)
+        twin = next((c for c in came if ident is not None and _duty(c) == ident), None)
+        if twin is None:
+            out.append(change)
+        else:
+            came.remove(twin)
+            out.append(twin.model_copy(update={"change": "moved", "was": change.when}))
+    out += came
+    # a finding that changed reads as its old form, then its new one
+    return sorted(out, key=lambda c: (c.finding, c.rule_id, c.actor or "", c.site or "",
+                                      c.trigger or "", c.period or "",
+                                      c.change == "appeared", c.when))
+
+
+def _duty(change: FindingChange) -> tuple[Any, ...] | None:
+    """What a duty's finding is, whenever it is due: None for findings tied to their instant
+    (a day's broadcast, a late fulfilment, an event's content)."""
+    if change.finding == "obligation":
+        return (change.finding, change.rule_id, change.kind, change.actor,
+                tuple(change.owed_to), change.period, change.trigger)
+    if change.kind == "missed":  # its `when` is the duty's due instant
+        return (change.finding, change.rule_id, change.kind, change.actor, change.site,
+                change.period, tuple(change.events))
+    return None
 
 
 # --------------------------------------------------------------------------- entry point
@@ -297,7 +328,8 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
             outcomes.append(AlternativeOutcome(
                 value=value, changes=changes,
                 appeared=sum(c.change == "appeared" for c in changes),
-                disappeared=sum(c.change == "disappeared" for c in changes)))
+                disappeared=sum(c.change == "disappeared" for c in changes),
+                moved=sum(c.change == "moved" for c in changes)))
         results.append(InterpretationSensitivity(
             id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
             value=interp.value, source=cite(rs, interp.source),
@@ -327,14 +359,17 @@ def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
             if alt.error:
                 lines.append(f"  alternative {value}: not evaluable: {alt.error}")
                 continue
-            lines.append(f"  alternative {value}: +{alt.appeared} −{alt.disappeared} findings")
+            moved = f", {alt.moved} due at another time" if alt.moved else ""
+            lines.append(f"  alternative {value}: +{alt.appeared} −{alt.disappeared} "
+                         f"findings{moved}")
             for change in alt.changes[:limit]:
-                sign = "+" if change.change == "appeared" else "−"
+                sign = {"appeared": "+", "disappeared": "−", "moved": "~"}[change.change]
                 who = change.actor or change.site or ""
                 if change.owed_to:
                     who += " → " + ", ".join(change.owed_to)
+                when = f"{change.was} → {change.when}" if change.was else change.when
                 lines.append(f"    {sign} {change.finding} {change.rule_id} {change.kind} "
-                             f"{who} {change.period or ''} {change.when} "
+                             f"{who} {change.period or ''} {when} "
                              f"({cite_text(change.source)})".replace("  ", " "))
             if len(alt.changes) > limit:
                 lines.append(f"    … {len(alt.changes) - limit} more")
