@@ -122,7 +122,7 @@ def test_malformed_files_are_errors_with_file_and_line(text, where, message):
 def test_an_unknown_rule_set_is_an_error_not_a_failure():
     result = run_scenario(_write_tmp(PASSING.replace("rule_set: kontum", "rule_set: atlantis")))
     assert result.status == "error"
-    assert "atlantis" in result.text() and "bundled" in result.text()
+    assert ":3: rule_set: 'atlantis'" in result.text() and "bundled" in result.text()
 
 
 def test_cli_exit_codes_like_opa_test(suite: Path):
@@ -221,3 +221,32 @@ def test_pytest_does_not_collect_the_project_scenarios_twice():
     assert lines and all(line.startswith("tests/test_scenarios.py::") for line in lines)
     files = sorted((ROOT / "tests" / "scenarios").glob("*/*.yaml"))
     assert sum("test_scenario[" in line for line in lines) == len(files)
+
+
+def test_the_plugin_is_declared_to_pytest():
+    from importlib.metadata import entry_points
+
+    [plugin] = [e for e in entry_points(group="pytest11") if e.name == "quyche"]
+    assert plugin.value == "quyche.pytest_plugin"
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("as_of: \"2024-07-01T00:00:00+07:00\"", "as_of: \"yesterday\"", ":4: as_of: "),
+    ("events:", "interpretations: {nope: 1}\nevents:", ":5: interpretations: "),
+    ("events:", "since: \"2024-01-01T00:00:00\"\nevents:", ":5: since: "),
+])
+def test_arguments_evaluate_refuses_are_errors_at_their_line(old, new, where):
+    path = _write_tmp(PASSING.replace(old, new))
+    result = run_scenario(path)
+    assert result.status == "error"
+    assert f"{path}{where}" in result.text(), result.text()
+
+
+def test_a_broken_rule_set_file_is_located_in_that_file(tmp_path: Path):
+    (tmp_path / "rules.yaml").write_text("id: [\n", encoding="utf-8")
+    path = _write(tmp_path, "s.scenario.yaml", PASSING.replace("rule_set: kontum",
+                                                              "rule_set: rules.yaml"))
+    result = run_scenario(path)
+    assert result.status == "error"
+    assert f"{path}:3: rule_set: rules.yaml cannot be loaded" in result.text()
+    assert f"{tmp_path / 'rules.yaml'}:2:" in result.text()

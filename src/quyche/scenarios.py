@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .engine import evaluate
-from .errors import Problem, QuycheError, RuleSetError, ScenarioError
+from .errors import (
+    InterpretationError,
+    Problem,
+    QuycheError,
+    RuleSetError,
+    RuleSetNotFound,
+    ScenarioError,
+)
 from .loader import _read_yaml, _validation_problems, load, override
 from .report import ObligationStatus, Report, Violation
 from .schema import RuleSet
@@ -38,7 +45,6 @@ __all__ = [
     "junit_xml",
     "load_scenario",
     "run_scenario",
-    "run_scenarios",
     "scenario_files",
     "scenario_schema",
     "suite_coverage",
@@ -412,30 +418,50 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     return failures
 
 
+_ARGUMENTS = ("as_of", "since", "sites", "actors", "interpretations", "events")
+
+
 def run_scenario(scenario: Scenario | str | Path,
                  rule_sets: Mapping[str, RuleSet] | None = None) -> ScenarioResult:
     """Run one scenario; `rule_sets` maps ids to rule sets that take precedence over
     bundled ones (`quyche test --rules FILE`). Never raises for a bad scenario: the
-    result is then an error with its problems."""
+    result is then an error whose problems name the scenario's file and line."""
     started = time.perf_counter()
     path = Path(scenario.path if isinstance(scenario, Scenario) else scenario)
+
+    def error(problems: list[str], loaded: Scenario | None = None) -> ScenarioResult:
+        return ScenarioResult(path, loaded, problems=problems,
+                              seconds=time.perf_counter() - started)
+
     try:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
+    except ScenarioError as exc:
+        return error([str(p) for p in exc.problems])
+    spec = scenario.spec
+
+    def at(key: str, message: str) -> str:
+        line = scenario.line(key)
+        return f"{path}:{line}: {key}: {message}" if line else f"{path}: {key}: {message}"
+
+    try:
         base, rs = _resolve_rule_set(scenario, rule_sets or {})
-        spec = scenario.spec
+    except RuleSetError as exc:
+        if isinstance(exc, RuleSetNotFound):
+            return error([at("rule_set", f"{spec.rule_set!r}: {p.message}")
+                          for p in exc.problems], scenario)
+        # a rule-set file with problems: each is located in that file
+        return error([at("rule_set", f"{spec.rule_set} cannot be loaded")]
+                     + [str(p) for p in exc.problems], scenario)
+    except InterpretationError as exc:
+        return error([at("interpretations", str(exc).replace("\n", " "))], scenario)
+    try:
         report = evaluate(rs, spec.events, as_of=spec.as_of, since=spec.since,
                           sites=spec.sites, actors=spec.actors)
-    except (RuleSetError, ScenarioError) as exc:
-        return ScenarioResult(path, scenario if isinstance(scenario, Scenario) else None,
-                              problems=[str(p) for p in exc.problems],
-                              seconds=time.perf_counter() - started)
     except QuycheError as exc:
-        line = scenario.line("rule_set") if isinstance(scenario, Scenario) else None
-        where = f"{path}:{line}" if line else str(path)
-        return ScenarioResult(path, scenario if isinstance(scenario, Scenario) else None,
-                              problems=[f"{where}: {exc}".replace("\n", " ")],
-                              seconds=time.perf_counter() - started)
+        text = str(exc).replace("\n", " ")
+        key = next((k for k in _ARGUMENTS if text.startswith(k)), "as_of")
+        return error([at(key, text.removeprefix(f"{key}: "))], scenario)
     failures = check_report(scenario, report)
     return ScenarioResult(path, scenario, report, base, failures,
                           seconds=time.perf_counter() - started)
@@ -455,13 +481,6 @@ def suite_coverage(results: Iterable[ScenarioResult]) -> list[Coverage]:
         named |= asserted_rules(result.scenario)
     return [coverage(rs, reports, named) for rs, reports, named in
             (groups[k] for k in sorted(groups))]
-
-
-def run_scenarios(paths: Iterable[str | Path], rule_sets: Mapping[str, RuleSet] | None = None
-                  ) -> Iterator[ScenarioResult]:
-    """Run every scenario file under `paths`, in file order."""
-    for path in scenario_files(paths):
-        yield run_scenario(path, rule_sets)
 
 
 def junit_xml(results: Sequence[ScenarioResult], suite: str = "quyche") -> str:
