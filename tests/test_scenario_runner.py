@@ -162,6 +162,19 @@ def test_cli_json_and_junit(suite: Path, tmp_path: Path):
     assert cases[str(suite / "ok.scenario.yaml")].find("failure") is None
 
 
+def test_cli_coverage_as_json_and_html(suite: Path, tmp_path: Path):
+    page = tmp_path / "coverage.html"
+    result = CliRunner().invoke(app, ["test", str(suite / "ok.scenario.yaml"), "--coverage",
+                                      "--format", "json", "--coverage-html", str(page)])
+    assert result.exit_code == 0, result.output
+    [kontum] = json.loads(result.stdout)["coverage"]
+    exercised = [c["clause"] for c in kontum["clauses"] if c["state"] == "exercised"]
+    assert "Điều 8 khoản 2" in exercised  # the scenario's own clause, asserted
+    assert kontum["asserted"] == 1 and kontum["encoded"] == 10
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Điều 8 khoản 2" in html
+
+
 def test_a_rule_set_file_given_by_rules_or_by_path(tmp_path: Path):
     rules = (ROOT / "tests" / "data" / "sample.yaml").read_text(encoding="utf-8")
     (tmp_path / "province.yaml").write_text(rules, encoding="utf-8")

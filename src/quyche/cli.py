@@ -226,7 +226,7 @@ def check(
         report = _check_clauses(rs, _events_from(events), dict(
             as_of=as_of, since=since, sites=registry, actors=groups), fmt,
             show_coverage or coverage_html is not None, coverage_html,
-            sensitivity or bool(only), only, limit)
+            sensitivity or bool(only), only, limit, engine)
         if (fail_on is FailOn.violations and report.violations) or (
                 fail_on is FailOn.rejected and (report.violations or report.rejected)):
             raise typer.Exit(1)
@@ -531,7 +531,7 @@ class TestFormat(str, Enum):
 
 def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportFormat,
                    show_coverage: bool, coverage_html: Path | None, sensitivity: bool,
-                   only: list[str] | None, limit: int) -> Report:
+                   only: list[str] | None, limit: int, engine: str) -> Report:
     """`check --coverage` / `--sensitivity`: what the log touched, what readings change."""
     from .coverage import coverage, coverage_tables
     from .render import render_html, render_rich
@@ -542,10 +542,12 @@ def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportF
         fail("--coverage and --sensitivity write --format table or json")
     try:
         if sensitivity:
+            if engine != "native":
+                fail("--sensitivity evaluates with the native engine; leave out --engine")
             found = what_if(rs, events, only=only or None, **arguments)
             report = found.baseline
         else:
-            report = evaluate(rs, events, **arguments)
+            report = evaluate(rs, events, engine=engine, **arguments)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     data: dict[str, Any] = {}

@@ -120,11 +120,9 @@ class ScenarioFile(_Strict):
 
 def scenario_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a scenario file, for editors (yaml-language-server)."""
-    schema = ScenarioFile.model_json_schema(mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://quyche.invalid/scenario.schema.json"
-    schema["title"] = "quyche scenario"
-    return schema
+    from .jsonschema import schema_of
+
+    return schema_of(ScenarioFile, "scenario", "quyche scenario")
 
 
 @dataclass
