@@ -263,3 +263,11 @@ def test_a_broken_rule_set_file_is_located_in_that_file(tmp_path: Path):
     assert result.status == "error"
     assert f"{path}:3: rule_set: rules.yaml cannot be loaded" in result.text()
     assert f"{tmp_path / 'rules.yaml'}:2:" in result.text()
+
+
+def test_events_and_expect_written_empty_mean_none():
+    path = _write_tmp('name: n\narticle: Điều 8\nrule_set: kontum\n'
+                      'as_of: "2024-02-01T00:00:00+07:00"\nevents:\nexpect:\n')
+    result = run_scenario(path)
+    assert result.passed, result.text()
+    assert result.report is not None and result.report.summary.events_read == 0

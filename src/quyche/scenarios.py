@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from .engine import evaluate
 from .errors import (
@@ -117,6 +124,14 @@ class ScenarioFile(_Strict):
     expect: Expect = Expect()
     note: str | None = None
 
+    @field_validator("events", "expect", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any, info: ValidationInfo) -> Any:
+        """`events:` or `expect:` written with nothing after it means none."""
+        if value is None:
+            return [] if info.field_name == "events" else {}
+        return value
+
 
 def scenario_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a scenario file, for editors (yaml-language-server)."""
@@ -132,10 +147,6 @@ class Scenario:
     path: Path
     spec: ScenarioFile
     lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"{self.path.parent.name}/{self.path.name}"
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
