@@ -5,14 +5,25 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test hunt bench lint docs schema comparison clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/python:
+	@echo "==> creating the virtualenv $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The demo needs only the package; the tests need the dev extras too.
+$(BIN)/.demo-installed: pyproject.toml | $(BIN)/python
+	@echo "==> installing quyche into $(VENV) (about a minute the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e .
 	touch $@
 
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> installing quyche with its dev extras into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e ".[dev]"
+	touch $@ $(BIN)/.demo-installed
+
 ## demo: evaluate the bundled Kon Tum example log and print the findings
-demo: $(BIN)/.installed
+demo: $(BIN)/.demo-installed
+	@echo "==> the bundled rule sets, then the Kon Tum example log of 2024"
 	$(BIN)/quyche list
 	$(BIN)/quyche validate angiang caobang kontum laichau tuyenquang
 	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
@@ -20,8 +31,11 @@ demo: $(BIN)/.installed
 
 ## test: the whole suite, lint, and a strict documentation build
 test: $(BIN)/.installed
+	@echo "==> the test suite"
 	$(BIN)/python -m pytest
+	@echo "==> lint"
 	$(BIN)/ruff check src tests benchmarks
+	@echo "==> the documentation, built strictly"
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 ## hunt: the property tests with many random examples, to find new failures (not a gate)

@@ -1,7 +1,7 @@
 """The performance benchmark: a realistic year of a province, native engine vs durable_rules.
 
-DESIGN.md sets the bar: the native engine at 20x the durable_rules backend and
-at least 1 M events/s end to end on one core, in memory that does not grow
+The contract (docs/contract.md) sets the bar: the native engine at 20x the durable_rules
+backend and at least 1 M events/s end to end on one core, in memory that does not grow
 with the number of events. This script measures exactly that, on one machine
 in one run, and is what `make bench` runs; it is never a timed test.
 

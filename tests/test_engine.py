@@ -559,3 +559,14 @@ def test_since_never_before_the_in_force_date():
     assert {o.period for o in r.obligations_for("monthly_backup")} == {"2024-01", "2024-02"}
     with pytest.raises(EvaluationError, match="in-force"):
         run([], since="2023-06-01T00:00:00+07:00", as_of="2023-12-01T00:00:00+07:00")
+
+
+def test_report_instants_are_in_the_standard_zone():
+    """Report datetimes carry zoneinfo's Asia/Ho_Chi_Minh, whatever offset the caller wrote."""
+    from zoneinfo import ZoneInfo
+
+    r = run([], as_of="2024-03-04T17:00:00Z", since="2024-03-04T00:00:00+07:00")
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert r.as_of.tzinfo == local and r.as_of.isoformat() == "2024-03-05T00:00:00+07:00"
+    assert r.since.tzinfo == local
+    assert r.obligations and all(o.due.tzinfo == local for o in r.obligations)

@@ -160,7 +160,19 @@ class TestLoad:
     def test_not_found(self):
         with pytest.raises(RuleSetNotFound) as info:
             quyche.load("atlantis")
-        assert "bundled" in str(info.value)
+        assert "bundled" in str(info.value) and "did you mean" not in str(info.value)
+
+    def test_names_ignore_case_and_accents(self):
+        """A bundled id may be written as the province is: 'KonTum', 'Lai Châu'."""
+        name = quyche.rule_sets()[0]
+        assert quyche.load(name.upper()) is quyche.load(name)
+        assert quyche.load("Lai Châu").id == "laichau"
+
+    def test_near_miss_suggests(self):
+        """A misspelt id names the bundled rule set it is closest to."""
+        name = quyche.rule_sets()[0]
+        with pytest.raises(RuleSetNotFound, match=f"did you mean '{name}'"):
+            quyche.load(name[:-1] + "x")
 
     def test_override(self):
         rs = quyche.load(SAMPLE, interpretations={"morning_ends": "11:00"})

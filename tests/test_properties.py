@@ -1,6 +1,6 @@
 """Tests for `quyche` as a whole: properties that hold for every rule set, stream and date.
 
-DESIGN.md, Principles 5 (deterministic, order-independent, mergeable) and 6
+docs/contract.md, Principles 5 (deterministic, order-independent, mergeable) and 6
 (nothing lost, no traceback), the deadline semantics, and the loader's promise
 that a rule set survives dump and load. Strategies come from `quyche.testing`.
 """

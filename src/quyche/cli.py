@@ -8,6 +8,7 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -25,7 +26,7 @@ from rich.table import Table
 
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
-from .events import read_jsonl
+from .event_files import read_event_file, read_event_stream
 from .loader import load, read_data, rule_sets
 from .render import cite, report_records
 from .report import Report
@@ -146,24 +147,31 @@ def schema(scenario: bool = typer.Option(False, "--scenario",
 
 
 def _events_from(path: str) -> Iterator[Any]:
-    if path == "-":
-        yield from read_jsonl(sys.stdin.buffer)
+    """The events of a file; a large file read at a terminal shows its progress."""
+    if path == "-" or not err.is_terminal or not Path(path).is_file() or \
+            Path(path).stat().st_size <= 5_000_000:
+        yield from read_event_file(path)
         return
-    try:
-        handle = Path(path).open("rb")  # noqa: SIM115 - closed below, after streaming
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    with handle:
-        if err.is_terminal and Path(path).stat().st_size > 5_000_000:
-            from rich.progress import Progress
+    from rich.progress import Progress
 
-            with Progress(console=err, transient=True) as progress:
-                task = progress.add_task("reading events", total=Path(path).stat().st_size)
-                for line in handle:
-                    progress.advance(task, len(line))
-                    yield from read_jsonl([line])
-        else:
-            yield from read_jsonl(handle)
+    with Progress(console=err, transient=True) as progress, Path(path).open("rb") as handle:
+        task = progress.add_task("reading events", total=Path(path).stat().st_size)
+        yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path)
+
+
+class _Counted(io.RawIOBase):
+    """A file that tells a progress bar how much of it has been read."""
+
+    def __init__(self, handle: Any, progress: Any, task: Any) -> None:
+        self._handle, self._progress, self._task = handle, progress, task
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._handle.readinto(buffer)
+        self._progress.advance(self._task, n or 0)
+        return n
 
 
 def _read_registry(path: Path | None, what: str) -> Any:
@@ -193,7 +201,8 @@ def _yaml_kind(data: Any) -> str:
 @app.command()
 def check(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
-    events: str = typer.Argument(..., help="events as JSON lines ('-' for stdin)"),
+    events: str = typer.Argument(..., help="events as JSON lines or a JSON array, plain, .gz "
+                                 "or .zst ('-' for stdin)"),
     as_of: str = typer.Option(..., "--as-of", help="evaluate as of this instant (with offset)"),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),

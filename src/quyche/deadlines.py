@@ -1,6 +1,6 @@
 """Deadline arithmetic: from a rule's deadline or recurrence to the instant a duty expires.
 
-Semantics (DESIGN.md, Bộ luật Dân sự 2015 Điều 147-148), each switchable by the
+Semantics (docs/contract.md, Bộ luật Dân sự 2015 Điều 147-148), each switchable by the
 rule set's `policies`:
 - a period in days starts the day after the trigger; its last day, if a weekend
   or holiday, moves to the next working day (`roll_forward_periods`);
@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pendulum
 
@@ -37,7 +38,9 @@ __all__ = [
     "triggered_due",
 ]
 
-LOCAL = pendulum.timezone(TIMEZONE)
+#: The zone of every instant quyche writes: the standard library's, so that callers compare
+#: and serialise report datetimes without pendulum (used below only for calendar months).
+LOCAL = ZoneInfo(TIMEZONE)
 _UNIT_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 

@@ -389,8 +389,9 @@ class Context:
 
 
 def _instant_arg(value: Any, name: str) -> dt.datetime:
+    """An argument instant, in local time: the report's window reads like its findings."""
     try:
-        return parse_instant(value)
+        return parse_instant(value).astimezone(LOCAL)
     except ValueError as exc:
         raise EvaluationError(f"{name}: {exc}") from None
 
@@ -1349,7 +1350,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: 
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
              interpretations: Mapping[str, Any] | None = None) -> Report:
-    """Evaluate `events` against `rule_set` as of `as_of`; see DESIGN.md for the contract.
+    """Evaluate `events` against `rule_set` as of `as_of`; see docs/contract.md for the contract.
 
     `events` is consumed once, as an iterator: a file of millions of lines is never
     held whole. `engine="durable"` matches triggers through durable_rules (an extra).

@@ -4,7 +4,8 @@
     ├── RuleSetError          a rule-set file cannot be read or is invalid (all problems)
     │   └── RuleSetNotFound   no bundled rule set or file by that name
     ├── InterpretationError   an override names an unknown interpretation or gives a bad value
-    ├── EventError            an event cannot be used (evaluate() rejects instead of raising)
+    ├── EventError            an event file that is not events at all (one bad event is
+    │                         rejected by evaluate(), never raised)
     ├── CalendarError         a date outside what the working-day calendar can answer
     ├── EvaluationError       bad arguments to evaluate() (as_of without offset, ...)
     │   └── BackendUnavailable  the durable_rules backend is asked for, not installed
@@ -73,7 +74,10 @@ class InterpretationError(QuycheError):
 
 
 class EventError(QuycheError):
-    """An event that cannot be used; evaluate() turns these into report.rejected entries."""
+    """An event source that cannot be read as events: not JSON lines, mostly unreadable.
+
+    A single bad event is not an error: evaluate() lists it under `report.rejected`.
+    """
 
 
 class CalendarError(QuycheError):

@@ -1,4 +1,4 @@
-"""The event vocabulary (DESIGN.md, version 0) as pydantic models.
+"""The event vocabulary (docs/contract.md, version 0) as pydantic models.
 
 Events arrive from other systems as dicts or JSON lines. Each is validated
 against its type's model; an instant without a UTC offset is refused (a local

@@ -10,9 +10,11 @@ refuses duplicate keys, and reports every problem of a file at once as
 from __future__ import annotations
 
 import copy
+import difflib
 import importlib.resources
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -545,6 +547,9 @@ def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = N
     """
     key = str(name_or_path)
     bundled = _bundled()
+    if key not in bundled and _folded(key) in bundled and not Path(key).suffix \
+            and not Path(key).is_file():
+        key = _folded(key)  # "KonTum" and "Lai Châu" are spellings of kontum and laichau
     if key in bundled and not Path(key).suffix:
         if key not in _CACHE:
             _CACHE[key] = load_text(bundled[key].read_text(encoding="utf-8"),
@@ -553,10 +558,12 @@ def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = N
     else:
         path = Path(name_or_path)
         if not path.is_file():
+            guess = difflib.get_close_matches(_folded(key), sorted(bundled), n=1, cutoff=0.6)
+            hint = f"; did you mean {guess[0]!r}?" if guess and not path.suffix else ""
             raise RuleSetNotFound([Problem(
                 str(path), None, None, "",
                 f"no such rule-set file, and no bundled rule set by that name "
-                f"(bundled: {', '.join(sorted(bundled))})",
+                f"(bundled: {', '.join(sorted(bundled))}){hint}",
             )])
         try:
             text = path.read_text(encoding="utf-8")
@@ -565,6 +572,12 @@ def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = N
                                ) from None
         rs = load_text(text, str(path))
     return override(rs, interpretations) if interpretations else rs
+
+
+def _folded(name: str) -> str:
+    """A name as a bundled id would spell it: lower case, no accents, spaces or dashes."""
+    plain = unicodedata.normalize("NFD", name.lower()).replace("đ", "d")
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c))
 
 
 def override(rule_set: RuleSet, interpretations: Mapping[str, Any]) -> RuleSet:

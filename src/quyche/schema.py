@@ -64,7 +64,7 @@ __all__ = [
     "Trigger",
 ]
 
-#: The event vocabulary of DESIGN.md; the engine knows how to read each of these.
+#: The event vocabulary of the contract (docs/contract.md); the engine reads each of these.
 EVENT_TYPES = (
     "broadcast",
     "emergency",
@@ -738,7 +738,7 @@ class Policy(Model):
 
 
 class Policies(Model):
-    """Deadline semantics of DESIGN.md, as data: each with its basis."""
+    """Deadline semantics of the contract (docs/contract.md), as data: each with its basis."""
 
     before_date: Policy = Field(
         ..., description="'trước ngày D': exclusive (by the end of D-1) or inclusive (end of D)"

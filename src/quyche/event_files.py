@@ -1,0 +1,140 @@
+"""Reading event files: JSON lines or a JSON array, plain, gzip or zstd, with or without a BOM.
+
+A single bad line is an event that gets rejected with its line number (see
+`events.read_jsonl`); a file that is not events at all is an `EventError`, so
+that a caller never gets a report of "everything missed" built from nothing.
+The compression is recognised by its magic bytes, not by the file name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from .errors import EventError
+from .events import InvalidEvent, read_jsonl
+
+__all__ = ["SNIFF_LINES", "read_event_file", "read_event_stream"]
+
+#: After this many non-blank lines, a file whose lines are mostly not JSON is refused.
+SNIFF_LINES = 20
+_BOM = b"\xef\xbb\xbf"
+_GZIP = b"\x1f\x8b"
+_ZSTD = b"\x28\xb5\x2f\xfd"
+
+
+def read_event_file(path: str | Path) -> Iterator[Any]:
+    """Events from the file at `path` ('-' for standard input), one at a time."""
+    name = str(path)
+    if name == "-":
+        yield from read_event_stream(sys.stdin.buffer, "<stdin>")
+        return
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 - closed below, after streaming
+    except OSError as exc:
+        raise EventError(f"{name}: cannot read ({exc.strerror})") from None
+    with handle:
+        yield from read_event_stream(handle, name)
+
+
+def read_event_stream(raw: IO[bytes], name: str) -> Iterator[Any]:
+    """Events from a binary stream; `name` is how error messages call it."""
+    stream = _decompressed(raw, name)
+    first = _first_content_line(stream)
+    if first is None:
+        return  # an empty file holds no events: nothing to refuse
+    line_number, line = first
+    head = line.lstrip()[:1]
+    if head == b"[":
+        yield from _json_array(line + stream.read(), name)
+    elif head == b"{":
+        yield from _guarded_lines(stream, name, line_number, line)
+    else:
+        shown = line.strip()[:40].decode("utf-8", "replace")
+        raise EventError(f"{name}: line {line_number} starts with {shown!r}: not JSON lines; "
+                         "expected one JSON object per line, or a JSON array of objects")
+
+
+def _decompressed(raw: IO[bytes], name: str) -> IO[bytes]:
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+    magic = buffered.peek(4)[:4]
+    if magic.startswith(_GZIP):
+        return io.BufferedReader(gzip.GzipFile(fileobj=buffered))  # type: ignore[arg-type]
+    if magic == _ZSTD:
+        try:
+            import zstandard
+        except ImportError:
+            raise EventError(f"{name}: zstd-compressed; reading it needs the zstandard package "
+                             '(pip install "quyche[zstd]"), or decompress it first') from None
+        reader = zstandard.ZstdDecompressor().stream_reader(buffered)
+        return io.BufferedReader(reader)  # type: ignore[arg-type]
+    return buffered
+
+
+def _first_content_line(stream: IO[bytes]) -> tuple[int, bytes] | None:
+    """The first non-blank line and its 1-based number, with a leading BOM dropped."""
+    for number, line in enumerate(_lines(stream), 1):
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM):]
+        if line.strip():
+            return number, line
+    return None
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    # Not `yield from stream`: closing this generator early would close the stream too.
+    try:
+        yield from iter(stream.readline, b"")
+    except (OSError, EOFError) as exc:  # a truncated or corrupt gzip/zstd file
+        raise EventError(f"cannot decompress: {exc}") from None
+
+
+def _guarded_lines(stream: IO[bytes], name: str, first_number: int,
+                   first: bytes) -> Iterator[Any]:
+    """JSON lines, refused as a whole when most of them are not JSON."""
+    blank = [b""] * (first_number - 1)  # keep the numbering of lines before the first event
+    content = bad = 0
+    first_bad: str | None = None
+
+    def lines() -> Iterator[bytes]:
+        yield from blank
+        yield first
+        yield from _lines(stream)
+
+    for item in read_jsonl(lines()):
+        content += 1
+        if isinstance(item, InvalidEvent):
+            bad += 1
+            first_bad = first_bad or item.reason
+            if content == SNIFF_LINES and bad * 2 > content:
+                raise _mostly_unreadable(name, bad, content, first_bad, "of the first")
+        yield item
+    if bad * 2 > content:
+        raise _mostly_unreadable(name, bad, content, first_bad or "", "of")
+
+
+def _mostly_unreadable(name: str, bad: int, total: int, example: str, which: str) -> EventError:
+    return EventError(f"{name}: {bad} {which} {total} lines are not JSON ({example}); is this a "
+                      "file of JSON lines?")
+
+
+def _json_array(data: bytes, name: str) -> Iterator[Any]:
+    try:
+        items = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise EventError(f"{name}: line {exc.lineno}, column {exc.colno}: a JSON array that "
+                         f"does not parse: {exc.msg}") from None
+    if not isinstance(items, list):
+        raise EventError(f"{name}: expected a JSON array of events")
+    for number, item in enumerate(items, 1):
+        if type(item) is dict:
+            yield item
+        else:
+            yield InvalidEvent(f"item {number}: expected a JSON object, got "
+                               f"{type(item).__name__}")
