@@ -271,3 +271,25 @@ def test_events_and_expect_written_empty_mean_none():
     result = run_scenario(path)
     assert result.passed, result.text()
     assert result.report is not None and result.report.summary.events_read == 0
+
+
+def test_a_directory_of_plain_yaml_passes_over_its_rule_set(tmp_path: Path):
+    """Without *.scenario.yaml files every YAML file is a scenario, except a rule set
+    kept beside them, which is named as passed over."""
+    (tmp_path / "rules.yaml").write_text(
+        (ROOT / "tests" / "data" / "sample.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    _write(tmp_path, "backup.yaml", """\
+        name: Monthly backup missed
+        article: Điều 7
+        rule_set: rules.yaml
+        as_of: "2024-03-01T00:00:00+07:00"
+        expect:
+          violations:
+            - {rule_id: monthly_backup, kind: missed, period: "2024-01"}
+        """)
+    passed_over: list[Path] = []
+    assert scenario_files([tmp_path], passed_over) == [tmp_path / "backup.yaml"]
+    assert passed_over == [tmp_path / "rules.yaml"]
+    result = CliRunner().invoke(app, ["test", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "not scenarios (rule sets):" in result.output and "1 passed" in result.output

@@ -609,10 +609,14 @@ def test_(
     for path in rules or []:
         rs = _load(str(path))
         given[rs.id] = rs
+    passed_over: list[Path] = []
     try:
-        files = scenario_files(paths)
+        files = scenario_files(paths, passed_over)
     except ScenarioError as exc:
         fail(str(exc))
+    if passed_over and fmt is TestFormat.table:
+        err.print("not scenarios (rule sets): " + ", ".join(map(str, passed_over)),
+                  markup=False, highlight=False)
     if not files:
         fail(f"no scenario files in {', '.join(map(str, paths))}")
     results = [run_scenario(path, given) for path in files]

@@ -521,18 +521,39 @@ def junit_xml(results: Sequence[ScenarioResult], suite: str = "quyche") -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; in a directory its `*.scenario.yaml` files, or every `*.yaml` /
-    `*.yml` file when it has none (as in quyche's own tests/scenarios/<rule-set>/)."""
+def scenario_files(paths: Iterable[str | Path], rule_set_files: list[Path] | None = None
+                   ) -> list[Path]:
+    """Files as given; in a directory its `*.scenario.yaml` files, or when it has none
+    every `*.yaml` / `*.yml` file that is not a rule set (as in quyche's own
+    tests/scenarios/<rule-set>/). The rule-set files passed over are appended to
+    `rule_set_files`, so a caller can say so."""
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
             marked = sorted(path.rglob("*.scenario.yaml"))
-            found += marked or sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                                      and p.is_file())
+            if marked:
+                found += marked
+                continue
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix not in (".yaml", ".yml") or not candidate.is_file():
+                    continue
+                if _is_rule_set(candidate):
+                    if rule_set_files is not None:
+                        rule_set_files.append(candidate)
+                else:
+                    found.append(candidate)
         elif path.exists():
             found.append(path)
         else:
             raise ScenarioError([Problem(str(path), None, None, "", "no such file or directory")])
     return found
+
+
+def _is_rule_set(path: Path) -> bool:
+    """A YAML file that is a rule set: a mapping with `schema_version` and `instrument`."""
+    try:
+        data, _marks, _problems = _read_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and {"schema_version", "instrument"} <= set(data)
