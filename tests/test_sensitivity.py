@@ -127,3 +127,23 @@ def test_check_sensitivity_on_a_year_log():
     assert "border_gate_languages_mode (Điều 8 khoản 1 điểm a)" in focused.output
     assert "alternative \"plan\": +0 −1 findings" in focused.output
     assert "language_not_allowed" in focused.output
+
+
+def test_an_alternative_the_rule_set_cannot_take_is_reported_not_raised():
+    """Lai Châu describes one alternative in words; it is listed with the loader's reason."""
+    from itertools import islice
+
+    from quyche.event_files import read_event_file
+    from quyche.loader import read_data
+
+    folder = ROOT / "examples" / "laichau"
+    sites = read_data((folder / "sites.yaml").read_text(encoding="utf-8"))
+    sites = sites["sites"] if isinstance(sites, dict) else sites
+    events = islice(read_event_file(folder / "events.jsonl"), 300)
+    found = sensitivity("laichau", events, as_of="2024-08-01T00:00:00+07:00", sites=sites,
+                        since="2024-07-01T00:00:00+07:00",
+                        only=["border_gate_foreign_languages"])
+    [interp] = found.interpretations
+    [words] = [a for a in interp.alternatives if a.error]
+    assert "override not accepted" in words.error and words.changes == []
+    assert found.evaluations == 1 + sum(a.error is None for a in interp.alternatives)

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .engine import evaluate
-from .errors import EvaluationError, InterpretationError
+from .errors import InterpretationError, QuycheError
 from .explain import _interpretations, _policies, cite, rule_path
 from .loader import load, override
 from .report import Citation, ObligationStatus, Report, Violation
@@ -321,7 +321,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
             try:
                 report = evaluate(changed_rs, events, as_of=as_of, since=since, sites=sites,
                                   actors=actors)
-            except EvaluationError as exc:
+            except QuycheError as exc:  # e.g. a date the calendar does not cover
                 outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
                 continue
             changes = compare_findings(base, report)
