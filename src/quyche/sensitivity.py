@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .engine import evaluate
 from .errors import InterpretationError, QuycheError
-from .explain import _interpretations, _policies, cite, rule_path
+from .explain import cite, relied_on, rule_path
 from .loader import load, override
 from .report import Citation, ObligationStatus, Report, Violation
 from .schema import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
@@ -125,10 +125,8 @@ def _links(rs: RuleSet) -> dict[str, set[str] | None]:
     links: dict[str, set[str] | None] = {
         i.id: (set() if i.path.startswith(_RULE_PREFIXES) else None) for i in rs.interpretations}
     for rule_id in rs.rule_ids():
-        path, rule = rule_path(rs, rule_id)
-        prefixes = [f"policies.{p.name}" for p in _policies(rs, rule)]
-        for use in _interpretations(rs, path, rule, rs.id, rule_id, prefixes):
-            found = links.get(use.id)
+        for interp_id in relied_on(rs, rule_id):
+            found = links.get(interp_id)
             if found is not None:
                 found.add(rule_id)
     for interp in rs.interpretations:
