@@ -121,7 +121,8 @@ class Sensitivity(_Out):
 
 
 def _links(rs: RuleSet) -> dict[str, set[str] | None]:
-    """Interpretation id -> the rules it sets; None when its path names no rule."""
+    """Interpretation id -> the rules it sets; None when that is not known (its path
+    names no rule, or names a policy or group no rule is known to use)."""
     links: dict[str, set[str] | None] = {
         i.id: (set() if i.path.startswith(_RULE_PREFIXES) else None) for i in rs.interpretations}
     for rule_id in rs.rule_ids():
@@ -132,6 +133,9 @@ def _links(rs: RuleSet) -> dict[str, set[str] | None]:
     for interp in rs.interpretations:
         if interp.path.startswith("broadcast.") and not interp.path.startswith("broadcast.rules."):
             links[interp.id] = {r.id for r in rs.broadcast.rules}
+        elif links[interp.id] == set():
+            # a policy or group no rule is known to use: not proof that none does
+            links[interp.id] = None
     return links
 
 
