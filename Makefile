@@ -41,9 +41,10 @@ test: $(BIN)/.installed
 ## hunt: the property tests with many random examples, to find new failures (not a gate)
 hunt: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=hunt $(BIN)/python -m pytest -q tests/test_properties.py \
-	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py
+	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py \
+	    tests/test_partial.py tests/test_monitor.py
 
-## bench: events per second, native vs durable_rules, and memory at N and 10 N
+## bench: events/s native vs durable_rules, memory at N and 10 N, 40 partials merged once
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench.py --events $${EVENTS:-200000}
 

@@ -22,6 +22,11 @@ in one run, and is what `make bench` runs; it is never a timed test.
    subprocess: peak RSS, the findings' size (tracemalloc), and what is left.
 4. Working-day deadline lookups per second: `quyche.calendar().add_working_days`
    against `numpy.busday_offset` one call at a time, on the same holidays.
+5. Partitions: the same N events evaluated whole, and as `--partitions` per-site
+   parts (events that name no site dealt round-robin) whose partials are made in a
+   process pool and merged once: the whole's seconds, the sum of the partials'
+   seconds plus the merge's, their ratio, and the largest partial's JSON size, with
+   the report of the merge checked equal to the whole's.
 
 Figures are printed one per line as `key=value` (units in the key), in a fixed
 order, and with `--json PATH` also written as one JSON object.
@@ -46,6 +51,7 @@ import time
 import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -499,6 +505,75 @@ def stages(path: Path, meta: dict, rs: quyche.RuleSet) -> dict[str, float]:
             "dump_s": t4 - t3}
 
 
+def _partial_child(task: tuple[quyche.RuleSet, list[bytes], dict, str]
+                   ) -> tuple[float, quyche.Partial, int]:
+    rs, lines, meta, label = task
+    gc.collect()
+    started = time.process_time()
+    part = quyche.partial(rs, read_jsonl(lines), as_of=meta["as_of"], since=meta["since"],
+                          sites=meta["sites"], partition=label)
+    seconds = time.process_time() - started
+    return seconds, part, len(part.to_json())
+
+
+def partitions(path: Path, meta: dict, rs: quyche.RuleSet, k: int, repeat: int
+               ) -> dict[str, Any]:
+    """Whole vs k per-site partials made in a process pool and merged once.
+
+    Times are CPU seconds of the process doing the work (`time.process_time`): on a
+    shared machine, wall time of parallel workers measures the neighbours too.
+    """
+    lines = list(_lines(path, None))
+    whole_s, whole = None, None
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        started = time.process_time()
+        whole = quyche.evaluate(rs, read_jsonl(lines), as_of=meta["as_of"],
+                                since=meta["since"], sites=meta["sites"])
+        seconds = time.process_time() - started
+        whole_s = seconds if whole_s is None else min(whole_s, seconds)
+    site_of = {s["id"]: i % k for i, s in enumerate(meta["sites"])}
+    parts: list[list[bytes]] = [[] for _ in range(k)]
+    for i, line in enumerate(lines):
+        try:
+            site = orjson.loads(line).get("site")
+        except (orjson.JSONDecodeError, AttributeError):
+            site = None
+        parts[site_of.get(site, i % k) if isinstance(site, str) else i % k].append(line)
+    del lines
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        done = list(pool.map(_partial_child, [(rs, part, meta, f"part-{i:02}")
+                                              for i, part in enumerate(parts)]))
+    pool_s = time.perf_counter() - started
+    merge_s, merged = None, None
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        started = time.process_time()
+        merged = quyche.merge([part for _, part, _ in done])
+        seconds = time.process_time() - started
+        merge_s = seconds if merge_s is None else min(merge_s, seconds)
+    partial_s = sum(seconds for seconds, _, _ in done)
+    _, largest, size = max(done, key=lambda d: d[2])
+    site_days = len(largest.ledger.coverage) or 1
+
+    def numbered_apart(report: quyche.Report) -> dict:
+        # A malformed line's reason names its line in its own partition's input.
+        data = report.model_dump(mode="json")
+        data["rejected"] = sorted(r["id"] or "" for r in data["rejected"])
+        return data
+
+    return {"partitions": k, "whole_s": whole_s, "partials_sum_s": partial_s,
+            "merge_s": merge_s, "partials_and_merge_s": partial_s + merge_s,
+            "ratio_to_whole": (partial_s + merge_s) / whole_s, "pool_wall_s": pool_s,
+            "cpus": os.cpu_count(),
+            "largest_partial_json_kb": size / 1024,
+            "largest_partial_site_days": len(largest.ledger.coverage),
+            "largest_partial_bytes_per_site_day": size / site_days,
+            "largest_partial_events": largest.ledger.read,
+            "reports_identical": numbered_apart(merged) == numbered_apart(whole)}
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
@@ -676,6 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="native runs; the best counts")
     parser.add_argument("--no-memory", action="store_true", help="skip N and 10 N memory")
     parser.add_argument("--workday-queries", type=int, default=200_000)
+    parser.add_argument("--partitions", type=int, default=40,
+                        help="per-site partitions merged once (0: skip)")
     parser.add_argument("--profile", type=int, default=0, metavar="K",
                         help="also print the native engine's top K functions (cProfile)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
@@ -735,6 +812,8 @@ def main(argv: list[str] | None = None) -> int:
                              / at_n["beyond_findings_mb"],
                              "heap_beyond_findings_growth": at_10n["heap_beyond_findings_mb"]
                              / at_n["heap_beyond_findings_mb"]}
+    if args.partitions:
+        figures["partitions"] = partitions(path, meta, rs, args.partitions, args.repeat)
     figures["workdays"] = workdays(year, args.workday_queries, args.seed)
     figures["machine"]["loadavg_1min_at_end"] = os.getloadavg()[0]
     _emit(figures)

@@ -5,10 +5,10 @@ import quyche
 EXPECTED = {
     # operations
     "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
-    "override", "calendar", "sensitivity",
+    "override", "calendar", "partial", "merge", "sensitivity",
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
-    "VietnamCalendar",
+    "VietnamCalendar", "Partial", "Monitor",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",

@@ -147,3 +147,16 @@ def test_an_alternative_the_rule_set_cannot_take_is_reported_not_raised():
     [words] = [a for a in interp.alternatives if a.error]
     assert "override not accepted" in words.error and words.changes == []
     assert found.evaluations == 1 + sum(a.error is None for a in interp.alternatives)
+
+
+def test_check_sensitivity_also_writes_the_state(tmp_path: Path):
+    """--state-out still writes the partial of the rule set's own reading."""
+    state = tmp_path / "state.json"
+    result = CliRunner().invoke(app, [
+        "check", "kontum", str(ROOT / "examples" / "kontum" / "events.jsonl"),
+        "--sites", str(ROOT / "examples" / "kontum" / "sites.yaml"),
+        "--as-of", "2024-12-31T23:59:59+07:00", "--sensitivity",
+        "--only", "border_gate_languages_mode", "--state-out", str(state),
+        "--fail-on", "violations"])
+    assert result.exit_code == 1, result.output  # the log has violations
+    assert state.is_file() and state.stat().st_size > 0

@@ -3,6 +3,7 @@
     import quyche
     rs = quyche.load(quyche.rule_sets()[0])          # a bundled id, or a path to a YAML file
     report = quyche.evaluate(rs, events, as_of="2024-12-31T23:59:59+07:00")
+    quyche.merge([quyche.partial(rs, part, as_of=...) for part in parts])  # across processes
     quyche.diff(rs, other)                           # what differs, concept by concept
     quyche.schedule(rs, "2025-01-01", "2025-12-31")  # recurring duties in a window
     quyche.sensitivity(rs, events, as_of=...)        # findings under other readings
@@ -27,6 +28,8 @@ from .errors import (
 )
 from .explain import explain
 from .loader import dump, load, override, rule_sets
+from .monitor import Monitor
+from .partial import Partial, merge, partial
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
 from .schema import RuleSet
@@ -43,7 +46,9 @@ __all__ = [
     "EventError",
     "InterpretationError",
     "MergeError",
+    "Monitor",
     "ObligationStatus",
+    "Partial",
     "QuycheError",
     "Rejection",
     "Report",
@@ -62,7 +67,9 @@ __all__ = [
     "evaluate",
     "explain",
     "load",
+    "merge",
     "override",
+    "partial",
     "rule_sets",
     "schedule",
     "sensitivity",

@@ -216,6 +216,8 @@ def check(
     engine: str = typer.Option("native", help="native or durable"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English"),
+    state_out: Path | None = typer.Option(None, "--state-out", help="also write the "
+                                          "evaluation's partial (JSON) for `quyche merge`"),
     show_coverage: bool = typer.Option(False, "--coverage",
                                        help="which clauses the log's findings cite"),
     coverage_html: Path | None = typer.Option(None, "--coverage-html",
@@ -231,20 +233,36 @@ def check(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
-    if show_coverage or coverage_html or sensitivity or only:
+    clauses = show_coverage or coverage_html is not None or sensitivity or bool(only)
+    if clauses:  # coverage or sensitivity printed in place of the report
         report = _check_clauses(rs, _events_from(events), dict(
             as_of=as_of, since=since, sites=registry, actors=groups), fmt,
             show_coverage or coverage_html is not None, coverage_html,
             sensitivity or bool(only), only, limit, engine)
+    else:
+        try:
+            report = evaluate(rs, _events_from(events), as_of=as_of, since=since,
+                              sites=registry, actors=groups, engine=engine)
+        except QuycheError as exc:
+            fail(str(exc).replace("\n", " "))
+    if state_out is not None:
+        state = report.partial()
+        state.partition = events
+        try:
+            state_out.write_text(state.to_json(), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{state_out}: cannot write the state ({exc.strerror})")
+    if clauses:
         if (fail_on is FailOn.violations and report.violations) or (
                 fail_on is FailOn.rejected and (report.violations or report.rejected)):
             raise typer.Exit(1)
         return
-    try:
-        report = evaluate(rs, _events_from(events), as_of=as_of, since=since, sites=registry,
-                          actors=groups, engine=engine)
-    except QuycheError as exc:
-        fail(str(exc).replace("\n", " "))
+    _emit_report(report, fmt, fail_on, limit, english)
+
+
+def _emit_report(report: Report, fmt: ReportFormat, fail_on: FailOn, limit: int,
+                 english: bool) -> None:
+    """A report in the chosen format, and exit 1 when `--fail-on` says so."""
     if fmt is ReportFormat.json:
         sys.stdout.buffer.write(orjson.dumps(report.model_dump(mode="json"),
                                              option=orjson.OPT_INDENT_2) + b"\n")
@@ -256,6 +274,40 @@ def check(
     if (fail_on is FailOn.violations and report.violations) or (
             fail_on is FailOn.rejected and (report.violations or report.rejected)):
         raise typer.Exit(1)
+
+
+@app.command("merge")
+def merge_(
+    rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
+    files: list[Path] = typer.Argument(..., help="partials written by `check --state-out`"),
+    as_of: str | None = typer.Option(None, "--as-of", help="merge as of this instant (needed "
+                                     "only when the partials leave it open)"),
+    fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
+    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
+                                   help="exit 1 on violations, or on violations or rejected "
+                                   "events"),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
+                                             help="override a reading: ID=VALUE"),
+    limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
+    english: bool = typer.Option(False, "--en", help="messages in English"),
+) -> None:
+    """Merge partials of one evaluation into the report of all their events."""
+    from .partial import Partial, merge
+
+    rs = _load(rules, interpretation)
+    parts = []
+    for path in files:
+        try:
+            parts.append(Partial.from_json(path.read_bytes(), str(path)))
+        except OSError as exc:
+            fail(f"{path}: cannot read ({exc.strerror})")
+        except QuycheError as exc:
+            fail(str(exc).replace("\n", " "))
+    try:
+        report = merge(parts, as_of=as_of, rule_set=rs)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    _emit_report(report, fmt, fail_on, limit, english)
 
 
 def _cite(source: Any) -> str:
@@ -305,7 +357,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
     if report.rejected:
         grid = table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})")
         for r in report.rejected[:limit]:
-            grid.add_row(str(r.index), r.id or "", r.reason)
+            where = f" ({r.partition}: {r.partition_index})" if r.partition is not None else ""
+            grid.add_row(f"{r.index}{where}", r.id or "", r.reason)
         out.print(grid)
         more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:

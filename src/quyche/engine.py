@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import matcher
 from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
-from .errors import CalendarError, EvaluationError, MergeError
+from .errors import CalendarError, EvaluationError
 from .events import InvalidEvent, parse_instant, reason_of, validate_event
 from .loader import valid_language_tag
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
@@ -430,34 +430,101 @@ class Ledger:
     trigger_ids: set[str] = field(default_factory=set)
 
     def merge(self, other: Ledger) -> Ledger:
-        out = Ledger(
-            read=self.read + other.read,
-            applied=self.applied + other.applied,
-            rejected=self.rejected + other.rejected,
-            emergencies=self.emergencies + other.emergencies,
-            submissions=self.submissions + other.submissions,
-            backups={k: _first_backup(*(d[k] for d in (self.backups, other.backups) if k in d))
-                     for k in self.backups.keys() | other.backups.keys()},
-            deletions=self.deletions + other.deletions,
-            triggers=self.triggers + other.triggers,
-            findings=self.findings + other.findings,
-            trigger_ids=self.trigger_ids | other.trigger_ids,
-            duplicate_ids=self.duplicate_ids | other.duplicate_ids
-            | (self.trigger_ids & other.trigger_ids) | {
-                k for k in self.backups.keys() & other.backups.keys()
-                if self.backups[k] != other.backups[k]},
-        )
-        for key in set(self.coverage) | set(other.coverage):
-            out.coverage[key] = _union(self.coverage.get(key, ()), other.coverage.get(key, ()))
-        for key in set(self.segment_ids) | set(other.segment_ids):
-            ids = sorted(set(self.segment_ids.get(key, [])) | set(other.segment_ids.get(key, [])))
-            out.segment_ids[key] = ids[:_MAX_IDS_PER_DAY]  # the day's first segments
-        for key in set(self.segment_count) | set(other.segment_count):
-            out.segment_count[key] = (self.segment_count.get(key, 0)
-                                      + other.segment_count.get(key, 0))
-        for key in set(self.discharges) | set(other.discharges):
-            out.discharges[key] = self.discharges.get(key, []) + other.discharges.get(key, [])
+        return Ledger.merge_all([self, other])
+
+    @staticmethod
+    def merge_all(ledgers: Iterable[Ledger]) -> Ledger:
+        """One ledger of many, in one pass: what the events of all of them showed together.
+
+        The result shares no mutable part with its inputs (a monitor keeps adding to its own).
+        """
+        out = Ledger()
+        seen_triggers: set[str] = set()
+        backups: dict[str, set[tuple[float, str | None, str | None]]] = defaultdict(set)
+        coverage, segment_ids, counts = out.coverage, out.segment_ids, out.segment_count
+        for ledger in ledgers:
+            out.read += ledger.read
+            out.applied += ledger.applied
+            out.rejected += ledger.rejected
+            out.emergencies += ledger.emergencies
+            out.submissions += ledger.submissions
+            out.deletions += ledger.deletions
+            out.triggers += ledger.triggers
+            out.findings += ledger.findings
+            out.duplicate_ids |= ledger.duplicate_ids
+            # an id that raised duties in two partitions names two events
+            out.duplicate_ids |= seen_triggers & ledger.trigger_ids
+            seen_triggers |= ledger.trigger_ids
+            for key, backup in ledger.backups.items():
+                backups[key].add(backup)
+            for key, intervals in ledger.coverage.items():
+                mine = coverage.get(key)
+                coverage[key] = ([[s, e] for s, e in intervals] if mine is None
+                                 else _union(mine, intervals))
+            for key, ids in ledger.segment_ids.items():
+                mine = segment_ids.get(key)
+                # the day's first segments, in the order of their (start, id)
+                segment_ids[key] = (list(ids) if mine is None
+                                    else sorted(set(mine) | set(ids))[:_MAX_IDS_PER_DAY])
+            for key, n in ledger.segment_count.items():
+                counts[key] = counts.get(key, 0) + n
+            for key, hits in ledger.discharges.items():
+                out.discharges.setdefault(key, []).extend(hits)
+        out.trigger_ids = seen_triggers
+        for key, found in backups.items():
+            out.backups[key] = _first_backup(*found)
+            if len(found) > 1:
+                out.duplicate_ids.add(key)
         return out
+
+    def to_data(self) -> dict[str, Any]:
+        """The ledger as JSON-ready data (the `ledger` member of docs/partials.md)."""
+        def cells(table: Mapping[tuple[str, int], Any]) -> list[list[Any]]:
+            return [[site, day, value] for (site, day), value in sorted(table.items())]
+
+        return {
+            "read": self.read, "applied": self.applied,
+            "rejected": [r.model_dump(mode="json") for r in self.rejected],
+            "coverage": cells(self.coverage),
+            "segment_ids": cells({k: [list(x) for x in v] for k, v in self.segment_ids.items()}),
+            "segment_count": cells(self.segment_count),
+            "emergencies": [[s, e, list(sites) if sites is not None else None, ident]
+                            for s, e, sites, ident in self.emergencies],
+            "submissions": [list(x) for x in self.submissions],
+            "backups": {k: list(v) for k, v in sorted(self.backups.items())},
+            "deletions": [list(x) for x in self.deletions],
+            "triggers": [[r, t, ts, list(owners), due, list(to), ex]
+                         for r, t, ts, owners, due, to, ex in self.triggers],
+            "discharges": [[*key, [list(h) for h in hits]]
+                           for key, hits in sorted(self.discharges.items())],
+            "findings": [v.model_dump(mode="json") for v in self.findings],
+            "duplicate_ids": sorted(self.duplicate_ids),
+            "trigger_ids": sorted(self.trigger_ids),
+        }
+
+    @staticmethod
+    def from_data(data: Mapping[str, Any]) -> Ledger:
+        """The ledger `to_data` wrote; malformed data raises KeyError, TypeError or ValueError."""
+        return Ledger(
+            read=int(data["read"]), applied=int(data["applied"]),
+            rejected=[Rejection.model_validate(r) for r in data["rejected"]],
+            coverage={(site, day): [[s, e] for s, e in v] for site, day, v in data["coverage"]},
+            segment_ids={(site, day): [(s, i) for s, i in v]
+                         for site, day, v in data["segment_ids"]},
+            segment_count={(site, day): int(n) for site, day, n in data["segment_count"]},
+            emergencies=[(s, e, tuple(sites) if sites is not None else None, ident)
+                         for s, e, sites, ident in data["emergencies"]],
+            submissions=[(a, k, ts, i, p, to) for a, k, ts, i, p, to in data["submissions"]],
+            backups={k: (ts, site, actor) for k, (ts, site, actor) in data["backups"].items()},
+            deletions=[(ts, b, i) for ts, b, i in data["deletions"]],
+            triggers=[(r, t, ts, tuple(owners), due, tuple(to), ex)
+                      for r, t, ts, owners, due, to, ex in data["triggers"]],
+            discharges={(et, f, ref): [(ts, i, a, to) for ts, i, a, to in hits]
+                        for et, f, ref, hits in data["discharges"]},
+            findings=[Violation.model_validate(v) for v in data["findings"]],
+            duplicate_ids=set(data["duplicate_ids"]),
+            trigger_ids=set(data["trigger_ids"]),
+        )
 
 
 def _first_backup(*backups: tuple[float, str | None, str | None]
@@ -1378,9 +1445,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: 
 
 
 def merge_reports(a: Report, b: Report) -> Report:
-    if a._ledger is None or b._ledger is None:
-        raise MergeError("only reports made by evaluate() in this process can be merged")
-    if a._context.fingerprint != b._context.fingerprint:
-        raise MergeError("reports were made with different rule sets, as_of, since, sites "
-                         "or actors")
-    return finalize(a._context, a._ledger.merge(b._ledger))
+    """The report of both reports' events: `quyche.merge([a, b])`."""
+    from .partial import merge
+
+    return merge([a, b])

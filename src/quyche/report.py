@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
 
 __all__ = ["Citation", "ObligationStatus", "Rejection", "Report", "Summary", "Violation"]
 
@@ -71,6 +71,10 @@ class Rejection(_Out):
     index: int
     id: str | None
     reason: str
+    partition: str | None = Field(
+        None, description="in a merged report: the partition the event came from")
+    partition_index: int | None = Field(
+        None, description="in a merged report: the event's index within its partition")
 
 
 class Summary(_Out):
@@ -92,15 +96,50 @@ class Report(_Out):
     rejected: list[Rejection]
     warnings: list[str] = Field([], description="things worth a look that are not findings")
     summary: Summary
+    state: dict[str, Any] | None = Field(
+        None, description="the evaluation's partial (docs/partials.md), only in a report made "
+        "by with_state(): a report read back from that JSON still merges")
 
     _ledger: Any = PrivateAttr(None)
     _context: Any = PrivateAttr(None)
+    _partial: Any = PrivateAttr(None)  # the evaluation state of an unpickled report
 
-    def merge(self, other: Report) -> Report:
-        """The report of the union of both reports' events (same rule set and arguments)."""
-        from .engine import merge_reports
+    def merge(self, other: Report, rule_set: Any = None) -> Report:
+        """The report of the union of both reports' events (same rule set and arguments).
 
-        return merge_reports(self, other)
+        `rule_set` only for reports read from JSON whose rule set is not bundled.
+        """
+        from .partial import merge
+
+        return merge([self, other], rule_set=rule_set)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_state(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("state", 0) is None:
+            del data["state"]  # reports without state dump exactly as they always did
+        return data
+
+    def with_state(self) -> Report:
+        """This report with its partial in `state`, so that its JSON can be merged later."""
+        return self.model_copy(update={"state": self.partial().to_data()})
+
+    def partial(self) -> Any:
+        """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
+        from .partial import partial_of
+
+        return partial_of(self)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # The context holds compiled matchers that do not pickle: carry the partial instead,
+        # from which a merge rebuilds the context.
+        state = super().__getstate__()
+        private = dict(state.get("__pydantic_private__") or {})
+        if private.get("_context") is not None:
+            private["_partial"] = self.partial()
+            private["_context"] = private["_ledger"] = None
+        state["__pydantic_private__"] = private
+        return state
 
     def obligations_for(self, rule_id: str) -> list[ObligationStatus]:
         return [o for o in self.obligations if o.rule_id == rule_id]
