@@ -553,6 +553,7 @@ class Generator:
     def content(self) -> None:
         """Content going live: weekly per site, daily on a portal; a few items break a rule."""
         rng = self.rng
+        updates = random.Random(zlib.crc32(f"{self.ex.rule_set}/updates".encode()))
         portal = not self.rs.broadcast.rules
         items = []
         for site in self.ex.sites:
@@ -570,6 +571,13 @@ class Generator:
                             "category": rng.choice(cats), "language": rng.choice(langs)}
                     items.append(item)
                     self.add(item)
+                if not count and self.update_owed(site, day):
+                    # A day the rule set owes an update (daily_update): drawn from a stream of
+                    # its own, so the rest of the year stays as seeded.
+                    self.add({"id": f"cp-{site.id}-{day:%Y%m%d}-u", "type": "content_published",
+                              "at": office(updates, day).isoformat(), "site": site.id,
+                              "category": updates.choice(cats),
+                              "language": updates.choice(langs)})
         rules = {c.kind: c for c in self.rs.constraints}
         attribution = rules.get("attribution")
         if attribution is not None:
@@ -594,6 +602,12 @@ class Generator:
             item = rng.choice(candidates[len(candidates) // 2:])
             item["language"] = code
             item["meta"] = {"note": "a brochure in a language the portal does not carry"}
+
+    def update_owed(self, site: Site, day: dt.date) -> bool:
+        """Whether a daily_update constraint of the rule set owes `site` new content on `day`."""
+        return any(c.kind == "daily_update" and c.day_kinds
+                   and (c.site_kinds is None or site.kind in c.site_kinds)
+                   and CAL.kind_of(day) in c.day_kinds for c in self.rs.constraints)
 
     def quote(self, item: dict[str, Any]) -> dict[str, str]:
         published = dt.datetime.fromisoformat(item["at"]) - dt.timedelta(
@@ -699,12 +713,30 @@ class Generator:
         if report.rejected:
             raise SystemExit(f"{self.ex.rule_set}: generated events rejected: {report.rejected}")
         self.recipients = self.usual_recipients(report)
-        self.duty_triggers = {o.trigger for o in report.obligations if o.trigger}
-        recurring = [o for o in report.obligations if o.trigger is None]
-        triggered = [o for o in report.obligations if o.trigger is not None]
+        # Fixing an incident (incident_resolved) is done on time, from a stream of its own:
+        # the example's mishaps are in what is reported, and a remedy duty must not reshuffle them.
+        remedies = [o for o in report.obligations if o.trigger is not None
+                    and self.rs.obligation(o.rule_id).discharged_by.event == "incident_resolved"]
+        others = [o for o in report.obligations if o not in remedies]
+        self.duty_triggers = {o.trigger for o in others if o.trigger}
+        recurring = [o for o in others if o.trigger is None]
+        triggered = [o for o in others if o.trigger is not None]
         self.answer_recurring(recurring)
         self.answer_triggered(triggered)
         self.answer_untriggered()
+        self.answer_remedies(remedies)
+
+    def answer_remedies(self, obligations: list[Any]) -> None:
+        """Each incident fixed by the body that owes the fix, well within its time."""
+        rng = random.Random(zlib.crc32(f"{self.ex.rule_set}/remedies".encode()))
+        triggers = {e["id"]: e for e in self.events}
+        for ob in sorted(obligations, key=lambda o: (o.trigger, o.rule_id, o.actor)):
+            start = dt.datetime.fromisoformat(triggers[ob.trigger]["at"])
+            span = (ob.due - start).total_seconds()
+            moment = (start + dt.timedelta(seconds=span * rng.uniform(0.1, 0.4))).replace(
+                second=0, microsecond=0)
+            if moment <= self.as_of:
+                self.add(self.answer(ob.rule_id, ob.trigger, moment, ob.actor, ob.owed_to, False))
 
     def usual_recipients(self, report: quyche.Report) -> dict[str, str]:
         """Whom each body usually reports to: the named body it owes most recurring duties."""

@@ -1,6 +1,7 @@
 """Tests for `quyche.deadlines`."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -173,6 +174,30 @@ class TestDurations:
     ])
     def test_retained_until_the_end_of_the_corresponding_day(self, made, duration, until):
         assert iso(retained_until(at(made), duration)) == until
+
+    def test_retention_rolls_forward_over_tet_when_the_policy_says_so(self):
+        """Six months from 29/07/2024 end on 29/01/2025 (Tết): rolled on, to the end of 03/02."""
+        made, six = at("2024-07-29T22:00:00+07:00"), Duration(months=6)
+        assert iso(retained_until(made, six)) == "2025-01-30T00:00:00+07:00"
+        assert iso(retained_until(made, six, roll_forward=True)) == "2025-02-04T00:00:00+07:00"
+
+    def test_retention_in_hours_never_rolls(self):
+        """Hours run from the instant, whatever the policy."""
+        made = at("2025-01-28T10:00:00+07:00")
+        assert iso(retained_until(made, Duration(hours=24), roll_forward=True)) == \
+            "2025-01-29T10:00:00+07:00"
+
+    def test_a_retention_rule_needs_the_policy(self):
+        """A rule set with a backup_retention constraint must say whether its period rolls on."""
+        import yaml
+
+        from quyche.errors import RuleSetError
+        from quyche.loader import load_text
+
+        data = yaml.safe_load((Path(__file__).parent / "data" / "sample.yaml").read_text())
+        del data["policies"]["roll_forward_retention"]
+        with pytest.raises(RuleSetError, match=r"constraints\[\d\]\.retention.*roll_forward_"):
+            load_text(yaml.safe_dump(data, allow_unicode=True), "sample.yaml")
 
     def test_exactly_one_unit(self):
         with pytest.raises(ValueError):

@@ -570,3 +570,63 @@ def test_report_instants_are_in_the_standard_zone():
     assert r.as_of.tzinfo == local and r.as_of.isoformat() == "2024-03-05T00:00:00+07:00"
     assert r.since.tzinfo == local
     assert r.obligations and all(o.due.tzinfo == local for o in r.obligations)
+
+
+_ASK = {"id": "q1", "type": "request", "actor": "ubnd_tinh", "to": "so_tttt",
+        "kind": "report", "at": "2024-09-16T09:00:00+07:00"}
+
+
+class TestRequests:
+    """A `request` raises its duties on the body asked, owed to the asker."""
+
+    def test_due_not_after_the_request_is_rejected(self):
+        """A request due at or before the moment it is made is bad input, naming `due`."""
+        bad = {**_ASK, "due": "2024-09-16T09:00:00+07:00"}
+        report = quyche.evaluate("angiang", [bad], as_of="2024-10-01T00:00:00+07:00",
+                                 since="2024-09-01T00:00:00+07:00")
+        assert [r.reason.split(":")[0] for r in report.rejected] == ["due"]
+
+    def test_the_request_due_prevails_over_the_deadline(self):
+        """The request's own date is the due instant; no exception is reported."""
+        ask = {**_ASK, "due": "2024-09-30T17:00:00+07:00"}
+        report = quyche.evaluate("angiang", [ask], as_of="2024-10-01T00:00:00+07:00",
+                                 since="2024-09-01T00:00:00+07:00")
+        duty, = report.obligations_for("ad_hoc_report")
+        assert (duty.actor, duty.owed_to, duty.due.isoformat(), duty.exception) == (
+            "so_tttt", ["ubnd_tinh"], "2024-09-30T17:00:00+07:00", None)
+
+    def test_the_same_in_both_partitions(self):
+        """Reports of two partitions of requests and answers merge into the whole."""
+        answer = {"id": "a1", "type": "info_provided", "actor": "so_tttt", "ref": "q1",
+                  "at": "2024-09-18T09:00:00+07:00"}
+        kw = {"as_of": "2024-10-01T00:00:00+07:00", "since": "2024-09-01T00:00:00+07:00"}
+        whole = quyche.evaluate("angiang", [_ASK, answer], **kw)
+        merged = quyche.evaluate("angiang", [_ASK], **kw).merge(
+            quyche.evaluate("angiang", [answer], **kw))
+        assert merged.model_dump() == whole.model_dump()
+        assert whole.obligations_for("ad_hoc_report")[0].status == "met"
+
+    def test_a_request_duty_names_no_recipient(self):
+        """A duty raised by a request is owed to whoever asks: owed_to is refused."""
+        from pydantic import ValidationError
+
+        from quyche.schema import Obligation
+
+        ob = quyche.load("angiang").obligation("ad_hoc_report").model_dump()
+        ob["owed_to"] = ["ubnd_tinh"]
+        with pytest.raises(ValidationError, match="whoever asked"):
+            Obligation.model_validate(ob)
+
+
+class TestReferences:
+    """An event naming another that is not in the stream is warned in every rule set."""
+
+    @pytest.mark.parametrize("name", quyche.rule_sets())
+    def test_unknown_incident_is_warned_everywhere(self, name):
+        """The same warning for `incident_reported` naming no incident, whatever the rule set."""
+        ev = {"id": "p1", "type": "incident_reported", "incident": "ghost", "actor": "so_tttt",
+              "to": "ubnd_tinh", "at": "2026-08-05T10:00:00+07:00"}
+        report = quyche.evaluate(name, [ev], as_of="2026-09-01T00:00:00+07:00",
+                                 since="2026-08-01T00:00:00+07:00")
+        assert ("p1: incident_reported names incident 'ghost', which no event of the stream "
+                "has as its id; it discharges nothing") in report.warnings, report.warnings

@@ -76,6 +76,30 @@ class TestValidate:
     def test_meta_is_free(self):
         assert validate_event({"type": "backup", "at": AT, "meta": {"any": [1, 2]}}).meta
 
+    def test_request_kinds_and_due(self):
+        """A request asks for a report or information, by an optional aware `due`."""
+        ok = validate_event({"type": "request", "actor": "a", "to": "b", "kind": "report",
+                             "at": AT, "due": "2024-03-08T17:00:00+07:00"})
+        assert type(ok).__name__ == "Request"
+        assert ok.due == parse_instant("2024-03-08T17:00:00+07:00")
+        assert reason({"type": "request", "actor": "a", "to": "b", "kind": "plan",
+                       "at": AT}).startswith("kind:")
+        assert reason({"type": "request", "actor": "a", "kind": "report", "at": AT}) == (
+            "to: field required")
+
+    def test_incident_resolved_names_incident_and_actor(self):
+        """An incident_resolved needs the incident it closes and who closed it."""
+        assert reason({"type": "incident_resolved", "at": AT, "actor": "a"}) == (
+            "incident: field required")
+
+    def test_submission_outline_is_a_list_of_headings(self):
+        """`outline` on a submission is a list of strings."""
+        ev = validate_event({"type": "submission", "actor": "a", "kind": "k", "at": AT,
+                             "outline": ["I", "II. Kết quả"]})
+        assert ev.outline == ["I", "II. Kết quả"]
+        assert reason({"type": "submission", "actor": "a", "kind": "k", "at": AT,
+                       "outline": "I, II"}).startswith("outline:")
+
 
 class TestReadJsonl:
     def test_one_item_per_non_blank_line(self):

@@ -30,8 +30,9 @@ SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
 START, END = "2024-01-15T00:00:00+07:00", "2024-05-15T00:00:00+07:00"
 REFS = {"backup_deleted": ("backup", {"backup"}),
         "incident_reported": ("incident", {"incident"}),
+        "incident_resolved": ("incident", {"incident"}),
         "feedback_forwarded": ("feedback", {"feedback_received"}),
-        "info_provided": ("ref", {"activity_ended", "document_signed"}),
+        "info_provided": ("ref", {"activity_ended", "document_signed", "request"}),
         "document_published": ("ref", {"document_received"})}
 
 

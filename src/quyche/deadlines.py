@@ -98,17 +98,23 @@ def add_duration(instant: dt.datetime, duration: Duration) -> dt.datetime:
                        moved.second, moved.microsecond, tzinfo=LOCAL)
 
 
-def retained_until(instant: dt.datetime, duration: Duration) -> dt.datetime:
+def retained_until(instant: dt.datetime, duration: Duration, roll_forward: bool = False,
+                   cal: VietnamCalendar | None = None) -> dt.datetime:
     """When a thing made at `instant` may go, if it must be kept for `duration`.
 
     A period in days, months or years runs from the next day and ends at 24:00 of its
     last day (Bộ luật Dân sự Điều 147–148): a backup of 28/07 22:00 kept "06 tháng"
-    is kept to the end of 28/01. No move to a working day: keeping is not an act due.
-    A period in hours runs from the instant itself.
+    is kept to the end of 28/01. With `roll_forward` (the rule set's
+    `roll_forward_retention` policy), a last day on a weekend or holiday moves to the
+    next working day, as Điều 148 khoản 5 moves the end of any period. A period in
+    hours runs from the instant itself and never moves.
     """
     if duration.hours:
         return instant + dt.timedelta(hours=duration.hours)
-    return end_of_day(local_date(add_duration(instant, duration)))
+    last = local_date(add_duration(instant, duration))
+    if roll_forward:
+        last = (cal or calendar()).next_working_day(last)
+    return end_of_day(last)
 
 
 @dataclass(frozen=True, slots=True)

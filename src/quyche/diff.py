@@ -252,8 +252,9 @@ def _instrument_source(inst: Any, key: str) -> Source | None:
 
 
 def _policies_semantic(pol: Policies) -> dict[str, Any]:
-    return {name: getattr(pol, name).value
-            for name in ("before_date", "roll_forward_periods", "roll_forward_fixed_dates")}
+    return {name: policy.value if (policy := getattr(pol, name)) is not None else None
+            for name in ("before_date", "roll_forward_periods", "roll_forward_fixed_dates",
+                         "roll_forward_retention")}
 
 
 def _policies_source(pol: Policies, key: str) -> Source | None:
@@ -419,6 +420,12 @@ def _no_roll_rule(a: Any, b: Any, _pair: _Pair) -> Direction | None:
     return true_is_stricter(not a, not b)
 
 
+def _retention_roll_rule(a: Any, b: Any, _pair: _Pair) -> Direction | None:
+    if a is None or b is None:
+        return None  # one side keeps no backups to a period: nothing to compare
+    return true_is_stricter(bool(a), bool(b))  # rolling on keeps a backup longer
+
+
 def _plain(rule: Callable[[Any, Any], Direction | None]) -> DirectionRule:
     return lambda a, b, _pair: rule(a, b)
 
@@ -445,7 +452,8 @@ SECTIONS: tuple[_Section, ...] = (
              field_source=_policies_source,
              directions={"before_date": _before_date_rule,
                          "roll_forward_periods": _no_roll_rule,
-                         "roll_forward_fixed_dates": _no_roll_rule}),
+                         "roll_forward_fixed_dates": _no_roll_rule,
+                         "roll_forward_retention": _retention_roll_rule}),
     _Section("obligations", "Obligations", _by_id(lambda rs: rs.obligations),
              _obligation_semantic, title=lambda ob: _text(ob.title), when=_obligation_when,
              bucket=_obligation_bucket, score=_obligation_score,

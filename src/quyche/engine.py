@@ -25,10 +25,19 @@ from pydantic import BaseModel, ValidationError
 from . import matcher
 from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
 from .errors import CalendarError, EvaluationError
-from .events import InvalidEvent, parse_instant, reason_of, validate_event
+from .events import (
+    REFERABLE,
+    REFERENCE_FIELDS,
+    InvalidEvent,
+    parse_instant,
+    reason_of,
+    validate_event,
+)
 from .loader import valid_language_tag
+from .outlines import missing_sections, section_label
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
+from .updates import update_checks, update_rules
 from .workdays import FIRST_YEAR as _FIRST_YEAR
 from .workdays import LAST_YEAR as _LAST_YEAR
 from .workdays import calendar
@@ -428,6 +437,10 @@ class Ledger:
     duplicate_ids: set[str] = field(default_factory=set)
     # ids of the events of types that can raise a duty, for answers that name them
     trigger_ids: set[str] = field(default_factory=set)
+    # (site, local day since 1970-01-01) of content published at a site, for daily_update rules
+    updates: set[tuple[str, int]] = field(default_factory=set)
+    # requests that raised no duty: (id, kind, to), each reported once in a warning
+    idle_requests: list[tuple[str, str, str]] = field(default_factory=list)
 
     def merge(self, other: Ledger) -> Ledger:
         return Ledger.merge_all([self, other])
@@ -470,6 +483,8 @@ class Ledger:
                 counts[key] = counts.get(key, 0) + n
             for key, hits in ledger.discharges.items():
                 out.discharges.setdefault(key, []).extend(hits)
+            out.updates |= ledger.updates
+            out.idle_requests += ledger.idle_requests
         out.trigger_ids = seen_triggers
         for key, found in backups.items():
             out.backups[key] = _first_backup(*found)
@@ -500,6 +515,8 @@ class Ledger:
             "findings": [v.model_dump(mode="json") for v in self.findings],
             "duplicate_ids": sorted(self.duplicate_ids),
             "trigger_ids": sorted(self.trigger_ids),
+            "updates": [list(x) for x in sorted(self.updates)],
+            "idle_requests": [list(x) for x in self.idle_requests],
         }
 
     @staticmethod
@@ -524,6 +541,8 @@ class Ledger:
             findings=[Violation.model_validate(v) for v in data["findings"]],
             duplicate_ids=set(data["duplicate_ids"]),
             trigger_ids=set(data["trigger_ids"]),
+            updates={(site, int(day)) for site, day in data["updates"]},
+            idle_requests=[(i, k, to) for i, k, to in data["idle_requests"]],
         )
 
 
@@ -562,6 +581,7 @@ class Reader:
         self._allowed_cache: dict[tuple[str | None, str], list[Any]] = {}
         self._content_memo: dict[tuple[str | None, str | None, str | None], list[tuple]] = {}
         self._tag_ok: dict[str, bool] = {}
+        self._updates_checked = bool(update_rules(rs))
 
     def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
         """Apply every event; the common case is inlined, everything else goes to `add`.
@@ -763,6 +783,8 @@ class Reader:
     def _on_content_published(self, ev: Any) -> None:
         self._at(ev.at)
         self._check_site(ev.site)
+        if ev.site is not None and self._updates_checked:
+            self.ledger.updates.add((ev.site, _day_of(ev.at.timestamp())))
         self._check_category(ev.category)
         self._check_language(ev.language)
         if ev.at.timestamp() >= self.ctx.since_ts:
@@ -859,6 +881,21 @@ class Reader:
                           "2024-Q3, 2024-07")
         self.ledger.submissions.append((ev.actor, ev.kind, ts, ev.id or "", ev.period, ev.to))
         self._trigger(ev)
+        outline = self.ctx.rule_set.reporting.outline
+        if (ev.outline is not None and outline is not None and outline.required
+                and ev.kind in outline.applies_to and ts >= self.ctx.since_ts):
+            self._outline_check(ev, outline)
+
+    def _outline_check(self, ev: Any, outline: Any) -> None:
+        """A report that names its headings and leaves out a required one is a finding."""
+        missing = [section_label(s) for s in missing_sections(outline, ev.outline)]
+        if missing:
+            self.ledger.findings.append(Violation(
+                rule_id=outline.id, kind="outline_missing_section", actor=ev.actor,
+                when=ev.at.isoformat(), period=ev.period,
+                message=f"Báo cáo thiếu mục của đề cương: {'; '.join(missing)}",
+                message_en=f"The report leaves out sections of the outline: {'; '.join(missing)}",
+                source=self.ctx.cite(outline.source), events=[ev.id] if ev.id else []))
 
     def _on_backup(self, ev: Any) -> None:
         ts = self._at(ev.at)
@@ -887,38 +924,68 @@ class Reader:
                 self.ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
                     (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
                      getattr(ev, "to", None) or ""))
+        # An event naming another is kept whatever the rule set, so that a name matching no
+        # event of the stream is reported the same everywhere (finalize).
+        field = REFERENCE_FIELDS.get(ev.type)
+        if field and (ev.type, field) not in self.ctx.discharge_refs and getattr(ev, field, None):
+            self.ledger.discharges.setdefault((ev.type, field, getattr(ev, field)), []).append(
+                (ev.at.timestamp(), ev.id or "", getattr(ev, "actor", None) or "",
+                 getattr(ev, "to", None) or ""))
 
     _on_incident = _on_incident_reported = _on_feedback_received = _generic
     _on_feedback_forwarded = _on_activity_ended = _on_document_signed = _generic
     _on_info_provided = _on_document_received = _on_document_published = _generic
+    _on_incident_resolved = _generic
 
-    def _trigger(self, ev: Any) -> None:
+    def _on_request(self, ev: Any) -> None:
+        """A request raises its duties on the body asked (`to`), owed to the body that asked,
+        due when the request says, else by the rule set's deadline."""
+        self._at(ev.at)
+        if ev.due is not None and ev.due <= ev.at:
+            raise _Reject(f"due: {ev.due.isoformat()} is not after at {ev.at.isoformat()}")
+        raised = len(self.ledger.triggers)
+        self._trigger(ev, owner=ev.to, owed_to=(ev.actor,), due=ev.due)
+        if len(self.ledger.triggers) == raised:
+            self.ledger.idle_requests.append((ev.id or "(no id)", ev.kind, ev.to))
+
+    def _trigger(self, ev: Any, owner: str | None = None, owed_to: tuple[str, ...] | None = None,
+                 due: dt.datetime | None = None) -> None:
+        """Raise the duties `ev` triggers; `owner`, `owed_to` and `due`, when given, are the
+        event's own (a request names who must answer, who asked, and by when)."""
         rules = self.triggered.get(ev.type)
-        if not rules:
-            return
-        if ev.id:
+        if ev.id and (rules or ev.type in REFERABLE):
             if ev.id in self.ledger.trigger_ids:
                 self.ledger.duplicate_ids.add(ev.id)
             self.ledger.trigger_ids.add(ev.id)
+        if not rules:
+            return
         data = ev.model_dump()
+        view = data if owner is None else {**data, "actor": owner}
         ident = ev.id or f"#{ev.type}@{ev.at.isoformat()}"  # the same in any partition
         for ob, condition, exceptions in rules:
             if not condition(data):
                 continue
-            owners = self.ctx.trigger_owners(ob, data)
-            if not owners and EVENT_ACTOR in ob.owed_by and not data.get("actor"):
+            site = data.get("site")
+            if ob.site_kinds is not None and site is not None and (
+                    self.ctx.site_kind(site) not in (None, *ob.site_kinds)):
+                continue  # a duty for some kinds of site, raised at a site of another kind
+            owners = self.ctx.trigger_owners(ob, view)
+            if not owners and EVENT_ACTOR in ob.owed_by and not view.get("actor"):
                 owners = [UNNAMED]  # the duty exists; the event does not say whose it is
             if not owners:
                 continue
             exception = next((ex for ex, test in exceptions if test(data)), None)
-            deadline = exception.deadline if exception else ob.deadline
-            try:
-                due = triggered_due(deadline, ev.at, self.ctx.rule_set.policies,
-                                    self.ctx.calendar)
-            except CalendarError as exc:
-                raise _Reject(f"at: {exc}") from None
+            if due is not None:
+                exception, ends = None, due  # the event's own deadline prevails
+            else:
+                try:
+                    ends = triggered_due(exception.deadline if exception else ob.deadline,
+                                         ev.at, self.ctx.rule_set.policies, self.ctx.calendar)
+                except CalendarError as exc:
+                    raise _Reject(f"at: {exc}") from None
+            to = owed_to if owed_to is not None else tuple(self.ctx.recipients(ob, data))
             self.ledger.triggers.append((ob.id, ident, ev.at.timestamp(), tuple(owners),
-                                         due.timestamp(), tuple(self.ctx.recipients(ob, data)),
+                                         ends.timestamp(), to,
                                          exception.id if exception else None))
 
 
@@ -1028,6 +1095,15 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     for (event_type, ref_field, ref), hits in ledger.discharges.items():
         if (event_type, ref_field, ref) in answered:
             continue
+        if (event_type, ref_field) not in ctx.discharge_refs:
+            # it discharges nothing here: only a name that matches no event is worth a word
+            if ref in ledger.trigger_ids:
+                continue
+            for _ts, ident, _actor, _to in hits:
+                warnings.append(f"{ident or 'an event'}: {event_type} names {ref_field} "
+                                f"{ref!r}, which no event of the stream has as its id; it "
+                                "discharges nothing")
+            continue
         if not ref:
             for _ts, ident, _actor, _to in hits:
                 warnings.append(f"{ident or 'an event'}: {event_type} names no {ref_field}, so "
@@ -1060,6 +1136,11 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                         "because the event vocabulary says so")
     violations.extend(_daily_checks(ctx, ledger))
     violations.extend(_retention_checks(ctx, ledger, warnings))
+    violations.extend(update_checks(ctx, ledger.updates))
+    for ident, kind, to in ledger.idle_requests:
+        warnings.append(f"{ident}: a request for {kind} to {to!r} raises no duty of {rs.id}: "
+                        f"no duty of {to!r} answers such a request here (a group member? "
+                        "pass actors=)")
 
     # A total order on every field, so equal-looking findings never keep the input's order.
     obligations.sort(key=lambda o: (o.due, o.rule_id, o.actor, o.period or "", o.trigger or "",
@@ -1392,7 +1473,9 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
         for rule in rules:
             if rule.site_kinds is not None and kind is not None and kind not in rule.site_kinds:
                 continue  # a backup of no known kind of site is held to every retention rule
-            keep_until = retained_until(_local(taken), rule.retention)
+            roll = ctx.rule_set.policies.roll_forward_retention
+            keep_until = retained_until(_local(taken), rule.retention,
+                                        bool(roll and roll.value), ctx.calendar)
             if ts < keep_until.timestamp() and ts >= ctx.since_ts:
                 if rule.retention.hours:
                     until_vi = until_en = _local(keep_until.timestamp()).isoformat()

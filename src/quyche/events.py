@@ -27,6 +27,8 @@ from pydantic import (
 
 __all__ = [
     "BASE_SUBMISSION_KINDS",
+    "REFERABLE",
+    "REFERENCE_FIELDS",
     "ActivityEnded",
     "Attribution",
     "Backup",
@@ -42,8 +44,10 @@ __all__ = [
     "FeedbackReceived",
     "Incident",
     "IncidentReported",
+    "IncidentResolved",
     "InfoProvided",
     "InvalidEvent",
+    "Request",
     "Submission",
     "parse_instant",
     "read_jsonl",
@@ -62,6 +66,20 @@ BASE_SUBMISSION_KINDS = (
     "budget_estimate",
     "maintenance_plan",
 )
+
+
+#: Events that name another event, and the field that names it (by its id).
+REFERENCE_FIELDS = {
+    "incident_reported": "incident",
+    "incident_resolved": "incident",
+    "info_provided": "ref",
+    "document_published": "ref",
+    "feedback_forwarded": "feedback",
+}
+#: Event types another event may name: their ids are kept, so that a name that matches no
+#: event of the stream is reported whatever the rule set.
+REFERABLE = ("incident", "activity_ended", "document_signed", "document_received",
+             "feedback_received", "request")
 
 
 class InvalidEvent:
@@ -130,6 +148,9 @@ class Submission(_Event):
     at: Instant
     to: str | None = None
     period: str | None = None
+    outline: list[str] | None = Field(
+        None, description="the headings the report follows, checked against the rule set's "
+        "required outline for its kind (absent: not checked)")
 
 
 class Backup(_Event):
@@ -161,6 +182,29 @@ class IncidentReported(_Event):
     incident: Ref
     actor: Ref
     to: Ref
+
+
+class IncidentResolved(_Event):
+    """The incident was fixed (remedied, repaired): it discharges the duty to resolve it."""
+
+    type: Literal["incident_resolved"]
+    at: Instant
+    incident: Ref
+    actor: Ref
+
+
+class Request(_Event):
+    """A body (`actor`) asks another (`to`) for an ad-hoc report or for information.
+
+    `due` is the request's own deadline, where it sets one; otherwise the rule set's.
+    """
+
+    type: Literal["request"]
+    at: Instant
+    actor: Ref
+    to: Ref
+    kind: Literal["report", "information"]
+    due: Instant | None = None
 
 
 class FeedbackReceived(_Event):
@@ -243,6 +287,8 @@ Event = Annotated[
     | BackupDeleted
     | Incident
     | IncidentReported
+    | IncidentResolved
+    | Request
     | FeedbackReceived
     | FeedbackForwarded
     | ActivityEnded

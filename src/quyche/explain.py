@@ -29,6 +29,7 @@ from .schema import (
     Deadline,
     LanguagePolicy,
     Obligation,
+    Outline,
     Policies,
     Recurrence,
     RuleSet,
@@ -63,6 +64,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "backup_deleted": ("xoá bản sao lưu", "a backup is deleted"),
     "incident": ("phát hiện sự cố", "an incident is detected"),
     "incident_reported": ("báo cáo sự cố", "an incident is reported onward"),
+    "incident_resolved": ("khắc phục xong sự cố", "an incident is fixed"),
+    "request": ("có yêu cầu", "a request is made"),
     "feedback_received": ("tiếp nhận phản ánh, kiến nghị", "public feedback is received"),
     "feedback_forwarded": ("chuyển phản ánh, kiến nghị", "feedback is forwarded"),
     "activity_ended": ("kết thúc hoạt động, sự kiện", "an activity or event ends"),
@@ -234,6 +237,8 @@ def rule_path(rs: RuleSet, rule_id: str) -> tuple[str, Any]:
         for item in items:
             if item.id == rule_id:
                 return f"{prefix}.{rule_id}", item
+    if rs.reporting.outline is not None and rs.reporting.outline.id == rule_id:
+        return "reporting.outline", rs.reporting.outline
     raise EvaluationError(
         f"{rs.id}: no rule {rule_id!r}; rules are: {', '.join(rs.rule_ids())}")
 
@@ -283,7 +288,7 @@ class Explanation(_Out):
 
     rule_set: str
     rule_id: str
-    kind: Literal["obligation", "broadcast_rule", "constraint", "language_policy"]
+    kind: Literal["obligation", "broadcast_rule", "constraint", "language_policy", "outline"]
     path: str
     title: dict[str, str]
     text: dict[str, str] = Field(..., description="the rule in words: vi and en")
@@ -320,6 +325,11 @@ def _obligation_text(rs: RuleSet, ob: Obligation, lang: Lang) -> str:
         lines.append((f"Phát sinh khi {event[0]}{when}; thời hạn: "
                       if vi else f"Arises when {event[1]}{when}; due ")
                      + describe_deadline(ob.deadline, lang) + ".")
+        if ob.trigger.event == "request":
+            lines.append("Chủ thể thực hiện là cơ quan được yêu cầu (to), đối với cơ quan yêu "
+                         "cầu; hạn của yêu cầu (due), nếu có, thay thời hạn trên." if vi else
+                         "Owed by the body asked (the request's `to`) to the body asking; the "
+                         "request's own `due`, when given, replaces the deadline above.")
         for ex in ob.exceptions:
             lines.append((f"Ngoại lệ {ex.id}: khi {describe_condition(ex.when)}, "
                           if vi else f"Exception {ex.id}: when {describe_condition(ex.when)}, ")
@@ -387,10 +397,26 @@ def _constraint_text(rs: RuleSet, c: Any, lang: Lang) -> str:
                  "months": ("tháng", "months"), "years": ("năm", "years")}[unit]
         lines.append(f"Dữ liệu sao lưu được lưu giữ tối thiểu {n} {words[0]}." if vi else
                      f"Backups must be kept at least {n} {words[1]}.")
+    elif c.kind == "daily_update":
+        days = ", ".join(c.day_kinds) or ("không ngày nào" if vi else "no day")
+        lines.append(f"Mỗi điểm phải được cập nhật thông tin mỗi ngày thuộc loại: {days}." if vi
+                     else f"Each site must get new content on every day of kind: {days}.")
     if c.site_kinds:
         lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
                      + ", ".join(c.site_kinds) + ".")
     return " ".join(lines)
+
+
+def _outline_text(outline: Outline, lang: Lang) -> str:
+    vi = lang == "vi"
+    sections = "; ".join(f"{s.number}. {s.title}" for s in outline.sections)
+    kinds = ", ".join(outline.applies_to)
+    if not outline.required:
+        return (f"Đề cương cho loại báo cáo {kinds}: {sections}. Không kiểm tra." if vi else
+                f"Outline of the reports of kind {kinds}: {sections}. Recorded, not checked.")
+    return (f"Báo cáo loại {kinds} có liệt kê đề mục (outline) phải có đủ các mục: {sections}."
+            if vi else f"A report of kind {kinds} that lists its headings (`outline`) must "
+            f"carry every section: {sections}.")
 
 
 def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
@@ -448,9 +474,12 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
 
 
 def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
-    if not isinstance(rule, Obligation):
-        return []
     used: list[tuple[str, str]] = []
+    if getattr(rule, "kind", None) == "backup_retention" and not rule.retention.hours:
+        used.append(("roll_forward_retention", "the retention is a period counted in "
+                     "days, months or years"))
+    if not isinstance(rule, Obligation):
+        return _policy_uses(rs, used)
     rec = rule.recurrence
     if rec is not None and rec.anchor == "calendar":
         if rec.relation == "before":
@@ -461,6 +490,10 @@ def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
     deadlines = [rule.deadline, *(e.deadline for e in rule.exceptions)] if rule.trigger else []
     if any(d is not None and d.kind == "days" for d in deadlines):
         used.append(("roll_forward_periods", "the deadline is a period counted in days"))
+    return _policy_uses(rs, used)
+
+
+def _policy_uses(rs: RuleSet, used: list[tuple[str, str]]) -> list[PolicyUse]:
     out = []
     for name, why in used:
         policy = getattr(rs.policies, name)
@@ -540,6 +573,10 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         kind = "language_policy"
         text = {lang: _language_text(rs, rule, lang) for lang in ("vi", "en")}
         title = {"vi": rule.id, "en": rule.id}
+    elif isinstance(rule, Outline):
+        kind = "outline"
+        text = {lang: _outline_text(rule, lang) for lang in ("vi", "en")}
+        title = {"vi": rule.title, "en": rule.title}
     else:
         kind = "constraint"
         text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}

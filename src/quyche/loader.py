@@ -352,6 +352,12 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
                         f"{sorted(kinds)}"))
     for i, c in enumerate(rs.constraints):
         kind_refs(c.site_kinds, f"constraints[{i}].site_kinds")
+        if c.kind == "daily_update" and c.owed_by is not None:
+            actor_ref(c.owed_by, f"constraints[{i}].owed_by")
+        if c.kind == "backup_retention" and rs.policies.roll_forward_retention is None:
+            out.append((f"constraints[{i}].retention", "a retention period needs "
+                        "policies.roll_forward_retention: does a period ending on a weekend or "
+                        "holiday run to the next working day?"))
         for j, cat in enumerate(getattr(c, "categories", []) or []):
             if cat not in categories:
                 out.append((f"constraints[{i}].categories[{j}]", f"unknown category {cat!r}"))

@@ -28,6 +28,7 @@ __all__ = [
     "CategoryConstraint",
     "CitedValue",
     "Constraint",
+    "DailyUpdateConstraint",
     "DayPart",
     "Deadline",
     "DeadlineException",
@@ -73,6 +74,8 @@ EVENT_TYPES = (
     "backup_deleted",
     "incident",
     "incident_reported",
+    "incident_resolved",
+    "request",
     "feedback_received",
     "feedback_forwarded",
     "activity_ended",
@@ -628,6 +631,9 @@ class Obligation(Model):
             raise ValueError(f"{EVENT_ACTOR!r} only makes sense for a triggered obligation")
         if self.discharged_by.match == "ref" and self.trigger is None:
             raise ValueError("match: ref needs a triggered obligation")
+        if self.trigger is not None and self.trigger.event == "request" and self.owed_to:
+            raise ValueError("a duty raised by a request is owed to whoever asked (the "
+                             "request's actor): leave owed_to empty")
         return self
 
     @property
@@ -676,11 +682,24 @@ class BackupRetentionConstraint(_ConstraintBase):
     retention: Duration
 
 
+class DailyUpdateConstraint(_ConstraintBase):
+    """Each site of the given kinds gets new content (a `content_published`) on each day of
+    the given kinds; a registered site with none that day is a finding."""
+
+    kind: Literal["daily_update"]
+    day_kinds: list[Literal["working_day", "weekend", "holiday"]] = Field(
+        ..., description="the kinds of day an update is owed on; empty: none (not checked)")
+    owed_by: str | None = Field(
+        None, description="who answers for the updates, named as the actor of its findings: a "
+        "body, or the operator role (the site's operator)")
+
+
 Constraint = Annotated[
     AttributionConstraint
     | ProhibitedContentConstraint
     | CategoryConstraint
-    | BackupRetentionConstraint,
+    | BackupRetentionConstraint
+    | DailyUpdateConstraint,
     Field(discriminator="kind"),
 ]
 
@@ -714,8 +733,12 @@ class OutlineSection(Model):
 class Outline(Model):
     """The outline (Đề cương báo cáo) a periodic report must follow."""
 
+    id: Id = Field("report_outline", description="the rule id of findings about the outline")
     title: str
     applies_to: list[Id] = Field(..., min_length=1, description="submission kinds")
+    required: bool = Field(
+        False, description="a submission of these kinds that lists its headings (`outline`) "
+        "and leaves out a section is a finding; false: the outline is recorded, not checked")
     sections: list[OutlineSection] = Field(..., min_length=1)
     source: Source
 
@@ -749,13 +772,19 @@ class Policies(Model):
     roll_forward_fixed_dates: Policy = Field(
         ..., description="whether a fixed due date on a non-working day moves"
     )
+    roll_forward_retention: Policy | None = Field(
+        None, description="whether a retention period (kept N days, months or years) whose "
+        "last day is a weekend or holiday runs to the end of the next working day; required "
+        "when the rule set has a backup_retention constraint"
+    )
 
     @model_validator(mode="after")
     def _values(self) -> Policies:
         if self.before_date.value not in ("exclusive", "inclusive"):
             raise ValueError("before_date.value must be 'exclusive' or 'inclusive'")
-        for name in ("roll_forward_periods", "roll_forward_fixed_dates"):
-            if not isinstance(getattr(self, name).value, bool):
+        for name in ("roll_forward_periods", "roll_forward_fixed_dates", "roll_forward_retention"):
+            policy = getattr(self, name)
+            if policy is not None and not isinstance(policy.value, bool):
                 raise ValueError(f"{name}.value must be true or false")
         return self
 
@@ -836,4 +865,5 @@ class RuleSet(Model):
             + [r.id for r in self.broadcast.rules]
             + [c.id for c in self.constraints]
             + [p.id for p in self.languages.policies]
+            + ([self.reporting.outline.id] if self.reporting.outline else [])
         )

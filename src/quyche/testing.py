@@ -104,6 +104,8 @@ _MODELS: dict[str, type] = {
     "backup_deleted": _ev.BackupDeleted,
     "incident": _ev.Incident,
     "incident_reported": _ev.IncidentReported,
+    "incident_resolved": _ev.IncidentResolved,
+    "request": _ev.Request,
     "feedback_received": _ev.FeedbackReceived,
     "feedback_forwarded": _ev.FeedbackForwarded,
     "activity_ended": _ev.ActivityEnded,
@@ -117,14 +119,16 @@ _MODELS: dict[str, type] = {
 _FOLLOW_UPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "backup_deleted": ("backup", ("backup",)),
     "incident_reported": ("incident", ("incident",)),
+    "incident_resolved": ("incident", ("incident",)),
     "feedback_forwarded": ("feedback", ("feedback_received",)),
-    "info_provided": ("ref", ("activity_ended", "document_signed")),
+    "info_provided": ("ref", ("activity_ended", "document_signed", "request")),
     "document_published": ("ref", ("document_received",)),
 }
 _ROOTS = tuple(t for t in EVENT_TYPES if t not in _FOLLOW_UPS)
 _NEEDS_SITE = ("broadcast", "incident")
 _INCIDENT_CATEGORIES = get_args(_ev.Incident.model_fields["category"].annotation)
 _DOC_CLASSES = get_args(_ev.DocumentReceived.model_fields["doc_class"].annotation)
+_REQUEST_KINDS = get_args(_ev.Request.model_fields["kind"].annotation)
 # Offsets an exporter might write; +07:00 first so that shrinking lands on local time.
 _OFFSETS = ("+07:00", "Z", "+00:00", "+09:00", "-05:00", "+05:45", "-09:30")
 _EXTRA_LANGUAGES = ("vi", "en", "fr", "zh", "ja", "vi+en")
@@ -359,6 +363,12 @@ def _root_event(draw: Any, p: _Pools, kind: str, at: dt.datetime) -> dict[str, A
             to = _maybe(draw, p.recipients)
             if to is not None:
                 ev["to"] = to
+    elif kind == "request":
+        ev["actor"] = draw(st.sampled_from(p.recipients))
+        ev["to"] = draw(st.sampled_from(p.actors))
+        ev["kind"] = draw(st.sampled_from(_REQUEST_KINDS))
+        if draw(st.booleans()):
+            ev["due"] = at + dt.timedelta(seconds=_length(draw, _DELAYS) or _HOUR)
     elif kind == "document_received":
         ev["doc_class"] = draw(st.sampled_from(_DOC_CLASSES))
         urgent = _maybe(draw, st.booleans())
@@ -385,7 +395,11 @@ def _follow_up(draw: Any, p: _Pools, kind: str, root: dict[str, Any], at: dt.dat
                ) -> dict[str, Any]:
     field_name = _FOLLOW_UPS[kind][0]
     ev: dict[str, Any] = {"type": kind, "at": at, field_name: _ROOT}
-    if kind == "incident_reported":
+    if kind == "incident_resolved":
+        operator = p.operators.get(root["site"])
+        ev["actor"] = operator if operator and draw(st.booleans()) else draw(
+            st.sampled_from(p.actors))
+    elif kind == "incident_reported":
         operator = p.operators.get(root["site"])
         ev["actor"] = operator if operator and draw(st.booleans()) else draw(
             st.sampled_from(p.actors))
@@ -396,7 +410,7 @@ def _follow_up(draw: Any, p: _Pools, kind: str, root: dict[str, Any], at: dt.dat
         if to is not None:
             ev["to"] = to
     elif kind == "info_provided":
-        ev["actor"] = root["actor"]
+        ev["actor"] = root["to"] if root["type"] == "request" else root["actor"]
     return ev
 
 
@@ -837,9 +851,15 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
                ("listed", "of_allowed"))
     choose("policies.before_date.value", rs.policies.before_date.value,
            ("exclusive", "inclusive"))
-    for name in ("roll_forward_periods", "roll_forward_fixed_dates"):
-        choose(f"policies.{name}.value", getattr(rs.policies, name).value, (True, False))
+    for name in ("roll_forward_periods", "roll_forward_fixed_dates", "roll_forward_retention"):
+        if getattr(rs.policies, name) is not None:
+            choose(f"policies.{name}.value", getattr(rs.policies, name).value, (True, False))
     for c in rs.constraints:
+        if c.kind == "daily_update":
+            kinds = list(c.day_kinds)
+            choose(f"constraints.{c.id}.day_kinds", kinds, [
+                [k for k in ("working_day", "weekend", "holiday") if (k in kinds) != (k == t)]
+                for t in ("working_day", "weekend", "holiday")])
         if c.kind == "backup_retention":
             unit = next(k for k, v in c.retention.__dict__.items() if v is not None)
             add(f"constraints.{c.id}.retention.{unit}", getattr(c.retention, unit),
