@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import quyche
 from quyche.cli import app
-from quyche.coverage import coverage
+from quyche.coverage import coverage, encoded_clauses
 from quyche.scenarios import run_scenario, suite_coverage
 
 ROOT = Path(__file__).parent.parent
@@ -142,8 +142,8 @@ def test_a_rule_named_by_an_absent_expectation_is_asserted(tmp_path: Path):
 
 # The project's own figure (docs/scenarios.md): exercised / encoded clauses per rule set,
 # and how many of them a scenario asserts. Raise these as scenarios are added; never lower.
-THRESHOLDS = {"angiang": (1.0, 12), "caobang": (1.0, 11), "kontum": (1.0, 10),
-              "laichau": (1.0, 12), "tuyenquang": (1.0, 20)}
+THRESHOLDS = {"angiang": (1.0, 16), "caobang": (1.0, 13), "kontum": (1.0, 12),
+              "laichau": (1.0, 14), "tuyenquang": (1.0, 25)}
 
 
 def test_the_project_suite_coverage_does_not_fall():
@@ -164,7 +164,8 @@ def test_check_coverage_on_a_log(tmp_path: Path):
         "--coverage-html", str(tmp_path / "coverage.html")])
     assert result.exit_code == 0, result.output
     cov = json.loads(result.stdout)["coverage"]
-    assert cov["rule_set"] == "kontum" and cov["encoded"] == 10
+    assert cov["rule_set"] == "kontum"
+    assert cov["encoded"] == len(encoded_clauses(quyche.load("kontum")))
     clauses = {c["clause"]: c["state"] for c in cov["clauses"]}
     assert clauses["Điều 6 khoản 1"] == "exercised"  # the year's broadcast findings
     assert cov["exercised"] == sum(s == "exercised" for s in clauses.values())
