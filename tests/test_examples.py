@@ -46,10 +46,10 @@ SUMMARIES = {
     "kontum": (11401, 11399, {"open": 2, "met": 96, "late": 4, "missed": 6},
                {"broadcast_hours": 1, "broadcast_part": 2, "language_not_allowed": 1,
                 "late": 4, "missed": 6, "no_broadcast": 2}),
-    "laichau": (5294, 5292, {"open": 12, "met": 45, "late": 4, "missed": 3},
+    "laichau": (5294, 5292, {"open": 11, "met": 45, "late": 4, "missed": 3},
                 {"backup_retention": 2, "broadcast_hours": 1, "broadcast_part": 2,
                  "language_not_allowed": 1, "late": 4, "missed": 3, "no_broadcast": 2}),
-    "caobang": (5411, 5409, {"open": 11, "met": 71, "late": 5, "missed": 2},
+    "caobang": (5411, 5409, {"open": 10, "met": 71, "late": 5, "missed": 2},
                 {"broadcast_hours": 1, "broadcast_window": 2, "late": 5, "missed": 2,
                  "no_broadcast": 2}),
     "angiang": (4757, 4755, {"open": 9, "met": 19, "late": 2, "missed": 3},
@@ -235,9 +235,9 @@ VIOLATIONS = {
 # Obligations whose status or due instant the README states beyond the violations.
 OBLIGATIONS = {
     "kontum": [
-        {"rule_id": "interim_review", "actor": "so_tttt", "status": "open",
+        {"rule_id": "interim_review", "actor": "so_vhttdl", "status": "open",
          "due": "2027-01-15T00:00:00+07:00"},
-        {"rule_id": "final_review", "actor": "so_tttt", "status": "open",
+        {"rule_id": "final_review", "actor": "so_vhttdl", "status": "open",
          "due": "2029-01-16T00:00:00+07:00"},
         {"rule_id": "quarterly_media_products", "period": "2024-Q3", "status": "met",
          "due": "2024-09-16T00:00:00+07:00"},

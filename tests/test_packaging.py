@@ -41,3 +41,16 @@ def test_installed_copy_finds_rule_sets_from_elsewhere(wheel, tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ",".join(NAMES)
+
+
+def test_nothing_shipped_refers_outside_the_repository():
+    """Code, rule sets, docs and schema carry their own contract (docs/contract.md)."""
+    shipped = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "pyproject.toml"]
+    for folder, pattern in (("src", "*.py"), ("rules", "*.yaml"), ("docs", "*.md"),
+                            ("schema", "*.json"), ("examples", "*")):
+        shipped += [p for p in (ROOT / folder).rglob(pattern) if p.is_file()]
+    offending = [str(p.relative_to(ROOT)) for p in shipped
+                 if any(ref in p.read_text(encoding="utf-8", errors="replace")
+                        for ref in ("DESIGN.md", "../shared", "STYLE.md"))]
+    assert offending == []
+    assert (ROOT / "docs" / "contract.md").is_file()

@@ -28,7 +28,9 @@ class TestRealRuleSets:
         for d in duties:
             assert d.actor == "bao_tinh" and d.all_day
             assert d.due == dt.datetime(2025, d.last_day.month, 21, tzinfo=LOCAL)
-            assert d.owed_to == ["so_tttt"]
+            # owed to the Sở TT&TT, and from 01/03/2025 to its successor (a reading)
+            assert d.owed_to == (["so_tttt"] if d.last_day < dt.date(2025, 3, 1)
+                                 else ["so_vhttdl"])
             assert d.source.article is not None and "20" in d.source.quote
 
     def test_kontum_quarterly_on_the_15th_for_declared_members(self) -> None:

@@ -30,9 +30,9 @@ from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .monitor import Monitor
 from .partial import Partial, merge, partial
-from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
-from .schema import RuleSet
+from .schema import RuleSet, Succession
 from .sensitivity import sensitivity
 from .workdays import VietnamCalendar, calendar
 
@@ -44,6 +44,7 @@ __all__ = [
     "Citation",
     "EvaluationError",
     "EventError",
+    "Handover",
     "InterpretationError",
     "MergeError",
     "Monitor",
@@ -56,6 +57,7 @@ __all__ = [
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
+    "Succession",
     "Summary",
     "VietnamCalendar",
     "Violation",

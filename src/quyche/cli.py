@@ -193,6 +193,22 @@ def _read_registry(path: Path | None, what: str) -> Any:
     return data
 
 
+def _read_successions(path: Path | None, rs: Any, groups: Any, registry: Any) -> Any:
+    """A successions file, read as strictly as the site registry (see quyche.successions)."""
+    from .successions import read_successions
+
+    if path is None:
+        return None
+    known = set(groups or {}) if isinstance(groups, dict) else set()
+    known |= {s.get("operator") for s in registry or [] if isinstance(s, dict)} - {None}
+    try:
+        return read_successions(path.read_text(encoding="utf-8"), str(path), rs, known)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read successions ({exc})".replace("\n", " "))
+    except RuleSetError as exc:
+        fail("\n".join(str(p) for p in exc.problems))
+
+
 def _yaml_kind(data: Any) -> str:
     return {dict: "a mapping", list: "a list", type(None): "empty"}.get(
         type(data), f"a single value ({data!r})")
@@ -207,6 +223,8 @@ def check(
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    successions: Path | None = typer.Option(
+        None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="exit 1 on violations, or on violations or rejected "
@@ -233,16 +251,18 @@ def check(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
+    handed = _read_successions(successions, rs, groups, registry)
     clauses = show_coverage or coverage_html is not None or sensitivity or bool(only)
     if clauses:  # coverage or sensitivity printed in place of the report
         report = _check_clauses(rs, _events_from(events), dict(
-            as_of=as_of, since=since, sites=registry, actors=groups), fmt,
-            show_coverage or coverage_html is not None, coverage_html,
+            as_of=as_of, since=since, sites=registry, actors=groups, successions=handed),
+            fmt, show_coverage or coverage_html is not None, coverage_html,
             sensitivity or bool(only), only, limit, engine)
     else:
         try:
             report = evaluate(rs, _events_from(events), as_of=as_of, since=since,
-                              sites=registry, actors=groups, engine=engine)
+                              sites=registry, actors=groups, engine=engine,
+                              successions=handed)
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
     if state_out is not None:
@@ -335,7 +355,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         grid = table("when", "rule", "kind", "actor", "site", "message", "article", "quote",
                      title=f"Violations ({len(report.violations)})")
         for v in report.violations[:limit]:
-            grid.add_row(v.when, v.rule_id, v.kind, v.actor or "", v.site or "",
+            grid.add_row(v.when, v.rule_id, v.kind,
+                         (v.actor or "") + _handed_mark(v, "owed_by"), v.site or "",
                          v.message_en if english else v.message, _cite(v.source),
                          f"“{v.source.quote}”")
         out.print(grid)
@@ -349,7 +370,8 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
                      f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
                  + (", those not met:" if pending else ""))
     for o in shown[:limit]:
-        grid.add_row(o.due.isoformat(), o.rule_id, o.actor, ", ".join(o.owed_to),
+        grid.add_row(o.due.isoformat(), o.rule_id, o.actor + _handed_mark(o, "owed_by"),
+                     ", ".join(o.owed_to) + _handed_mark(o, "owed_to"),
                      o.period or o.trigger or "", o.status, _cite(o.source))
     if report.obligations:
         out.print(grid)
@@ -447,6 +469,8 @@ def schedule_(
     actor: str | None = typer.Option(None, help="only this actor's duties"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    successions: Path | None = typer.Option(
+        None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
@@ -465,9 +489,11 @@ def schedule_(
     if isinstance(registry, dict) and "sites" in registry:
         registry = registry["sites"]
     groups = _read_registry(actors, "actors")
+    handed = _read_successions(successions, rs, groups, registry)
     lo, hi = window(year) if year is not None else (start, end)
     try:
-        duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups)
+        duties = schedule(rs, lo, hi, actor=actor, sites=registry, actors=groups,
+                          successions=handed)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     if rs.instrument.status != "in_force":
@@ -487,9 +513,14 @@ def schedule_(
             column.overflow = "fold"
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
-            table.add_row(when, d.rule_id, d.actor, d.period, ", ".join(d.owed_to),
-                          _cite(d.source))
+            table.add_row(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"), d.period,
+                          ", ".join(d.owed_to) + _handed_mark(d, "owed_to"), _cite(d.source))
         out.print(table)
+        from .successions import succession_warnings, territory_notes
+
+        last = max((d.last_day for d in duties), default=None)
+        for note in [*succession_warnings(duties), *territory_notes(rs, last)]:
+            err.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
@@ -500,6 +531,13 @@ def schedule_(
             err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
                       "the actors known (groups count only declared members; the operator "
                       "role needs --sites)", highlight=False)
+
+
+def _handed_mark(duty: Any, role: str) -> str:
+    """' (← so_tttt, reading)' after a body that carries a duty in another's place."""
+    marks = [f"← {h.predecessor}, {h.asserted_by}" for h in duty.successions
+             if h.role == role and h.successor]
+    return f" ({'; '.join(marks)})" if marks else ""
 
 
 def _explain_markdown(e: Any) -> str:
@@ -525,6 +563,9 @@ def _explain_markdown(e: Any) -> str:
                       f"{i.question} — {i.reading}",
                       f"  alternatives: `{json.dumps(i.alternatives, ensure_ascii=False)}`; "
                       f"override: `{i.override_cli}` or `{i.override_python}`"]
+    if e.successions:
+        lines += ["", "## Successions", ""]
+        lines += [f"- `{h.id}`: {h.text}" for h in e.successions]
     for note in e.notes:
         lines += ["", f"> {note}"]
     return "\n".join(lines) + "\n"
@@ -579,6 +620,10 @@ def explain(
         say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
         say(f"  override: {i.override_cli}")
         say(f"            {i.override_python}")
+    if e.successions:
+        say("successions (who carries the duty after 2025's changes):", style="bold")
+    for h in e.successions:
+        say(f"- {h.id}: {h.text}")
     for note in e.notes:
         say(f"note: {note}")
 

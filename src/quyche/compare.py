@@ -24,6 +24,7 @@ from .render import Table
 from .render import cite as cite_text
 from .report import Citation
 from .schema import Obligation, RuleSet
+from .successions import territory_notes
 
 __all__ = ["ROWS", "Comparison", "Entry", "Row", "compare"]
 
@@ -81,6 +82,30 @@ def _instrument(rs: RuleSet) -> list[Entry]:
     number = inst.number.value or "number blank in the text"
     return [_e(rs, f"{inst.kind} {number} ({inst.status})", inst.number.source,
                inst.number.value)]
+
+
+def _territory(rs: RuleSet) -> list[Entry]:
+    """After a province merger, where the instrument still applies (marked when a reading)."""
+    merged = [s for s in rs.successions if s.change == "province_merged"]
+    notes = territory_notes(rs, basis=False)
+    return [_e(rs, note, s.source, s.territory) for s, note in zip(merged, notes, strict=True)]
+
+
+def _successions(rs: RuleSet) -> list[Entry]:
+    readings = {i.path: i for i in rs.interpretations}
+    out = []
+    for s in rs.successions:
+        interp = readings.get(f"successions.{s.id}.successor")
+        how = ("a reading, with alternatives " + (", ".join(map(str, interp.alternatives))
+                                                  or "none")) if interp else (
+            "the rule set says so" if s.successor else "no successor named")
+        scope = f", functions {', '.join(s.functions)}" if s.functions else ""
+        out.append(_e(rs, f"{s.predecessor} → {s.successor or '—'} from "
+                          f"{s.effective.isoformat()} ({s.change.replace('_', ' ')}{scope}; {how})",
+                      s.source, {"id": s.id, "predecessor": s.predecessor,
+                                 "successor": s.successor, "effective": s.effective.isoformat(),
+                                 "reading": interp is not None}))
+    return out
 
 
 def _in_force(rs: RuleSet) -> list[Entry]:
@@ -258,8 +283,12 @@ def _attribution(rs: RuleSet) -> list[Entry]:
 ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
     ("instrument", "Instrument", "Instrument", "Văn bản", _instrument),
     ("in_force", "Instrument", "In force from", "Hiệu lực từ", _in_force),
+    ("territory", "Instrument", "Territory after a province merger",
+     "Địa bàn áp dụng sau sáp nhập tỉnh", _territory),
     ("before_date", "Instrument", "Reading of “trước ngày D”", "Cách hiểu “trước ngày D”",
      _before_date),
+    ("successions", "Institutions", "Successions (2025)", "Kế thừa cơ quan (2025)",
+     _successions),
     ("site_kinds", "Sites", "Kinds of site", "Loại điểm", _site_kinds),
     ("operators", "Sites", "Who operates", "Cơ quan quản lý, vận hành", _operators),
     ("min_hours", "Broadcasting", "Minimum hours", "Thời lượng tối thiểu", _min_hours),

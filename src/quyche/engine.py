@@ -37,6 +37,7 @@ from .loader import valid_language_tag
 from .outlines import missing_sections, section_label
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
+from .successions import Successions, succession_warnings, territory_notes, with_delivery_notes
 from .updates import update_checks, update_rules
 from .workdays import FIRST_YEAR as _FIRST_YEAR
 from .workdays import LAST_YEAR as _LAST_YEAR
@@ -185,7 +186,8 @@ class Context:
 
     def __init__(self, rule_set: RuleSet, as_of: Any, since: Any = None,
                  sites: Iterable[Mapping[str, Any]] | None = None,
-                 actors: Mapping[str, Iterable[str]] | None = None) -> None:
+                 actors: Mapping[str, Iterable[str]] | None = None,
+                 successions: Iterable[Any] | None = None) -> None:
         self.rule_set = rs = rule_set
         self.as_of = _instant_arg(as_of, "as_of")
         if since is None:
@@ -218,6 +220,9 @@ class Context:
         self._citations: dict[int, Citation] = {}
         self.sites = self._registry(sites)
         self.actor_groups = self._groups(actors)
+        self.successions = Successions(
+            rs, successions, self.actor_groups,
+            known=set(self.actor_groups) | {s.operator for s in self.sites.values() if s.operator})
         self.kinds = {k.id for k in rs.submission_kinds}
         self.categories = {c.id: c for c in rs.categories}
         self.instrument = rs.instrument.number.value
@@ -237,7 +242,8 @@ class Context:
                             tuple(sorted((s.id, s.kind, s.operator or "")
                                          for s in self.sites.values())),
                             tuple(sorted((a, tuple(sorted(g)))
-                                         for a, g in self.actor_groups.items())))
+                                         for a, g in self.actor_groups.items())),
+                            self.successions.fingerprint)
 
     def _registry(self, sites: Iterable[Mapping[str, Any]] | None) -> dict[str, SiteInfo]:
         kinds = {k.id for k in self.rule_set.site_kinds}
@@ -327,8 +333,9 @@ class Context:
             elif declared.kind == "group":
                 if actor and ref in self.actor_groups.get(actor, ()):
                     out.add(actor)
-            elif actor is None or actor == ref:
-                out.add(ref)
+            elif actor is None or actor == ref or self.successions.stands_for(
+                    ref, actor, ob, event["at"]):
+                out.add(ref)  # its successor (or, while unresolved, a candidate) acts for it
         return sorted(out)
 
     def period_recipients(self, ob: Obligation) -> list[list[str]]:
@@ -1045,21 +1052,35 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                 continue
             if ob.effective_until and period.start > ob.effective_until:
                 continue
+            made: set[tuple[str, tuple[str, ...]]] = set()
             for owner in owners:
                 for to in recipients:
                     if to == [owner]:
                         continue  # owed to itself (an operator that is also the owing body)
-                    slot = {"ob": ob, "owner": owner, "period": period, "to": to, "by": None,
-                            "at": None}
+                    sides = ctx.successions.sides(ob, owner, to, period.due)
+                    if sides.owed_to == [sides.owner] or (
+                            sides.owner, tuple(sides.owed_to)) in made:
+                        continue  # bodies merged into one: one duty
+                    made.add((sides.owner, tuple(sides.owed_to)))
+                    # owner_w, to_w: as the text writes them; a delivery counts when it comes
+                    # from (and goes to) the bodies in office on its own day
+                    slot = {"ob": ob, "owner": sides.owner, "period": period,
+                            "to": sides.owed_to, "by": None, "at": None, "via": None,
+                            "owner_w": owner, "to_w": to, "handovers": sides.handovers}
                     slots.append(slot)
                     if ob.discharged_by.event == "submission":
-                        open_slots[(owner, ob.discharged_by.kind)].append(slot)
+                        for name in sorted(ctx.successions.names(owner, ob.function)):
+                            open_slots[(name, ob.discharged_by.kind)].append(slot)
     warnings.extend(_allocate_submissions(ctx, ledger, open_slots))
     _allocate_backups(ctx, ledger, slots)
     for slot in slots:
         ob, period = slot["ob"], slot["period"]
+        handovers = slot["handovers"]
+        if handovers and slot["via"]:
+            handovers = with_delivery_notes(handovers, *slot["via"])
         obligations.append(_status(ctx, ob, slot["owner"], period.label, period.due, None,
-                                   slot["by"], slot["at"], violations, slot["to"]))
+                                   slot["by"], slot["at"], violations, slot["to"],
+                                   handovers=handovers))
 
     # Triggered duties. An answer that discharges no duty of its trigger says why, once per
     # duty it was offered to; one that discharges some duty of the trigger says nothing.
@@ -1079,13 +1100,19 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         for owner in owners:
             if owed_to == (owner,):
                 continue  # the body the duty is owed to found the trigger itself: no duty
+            sides = ctx.successions.sides(ob, owner, owed_to, due)
             hit = _answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
                           ledger.discharges.get(key, ()), refused)
             if hit is not None:
                 used.add((trigger_id, *hit))
             by, at = (hit[1] or None, _local(hit[0])) if hit else (None, None)
-            obligations.append(_status(ctx, ob, owner, None, due, trigger_id, by, at,
-                                       violations, list(owed_to), exception))
+            handovers = sides.handovers
+            if handovers and hit:
+                handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None,
+                                                _local(hit[0]).date())
+            obligations.append(_status(ctx, ob, sides.owner, None, due, trigger_id, by, at,
+                                       violations, sides.owed_to, exception,
+                                       handovers=handovers))
     for hit, reasons in refused.items():
         if hit not in used:
             warnings.extend(dict.fromkeys(reasons))
@@ -1124,7 +1151,8 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     for ident in sorted(reused):
         warnings.append(f"{ident}: the id of more than one event; events that name it "
                         "(answers, deletions) cannot say which one they mean")
-    warnings.extend(_succession_warnings(rs, obligations))
+    warnings.extend(succession_warnings(obligations))
+    warnings.extend(f"{rs.id}: {note}" for note in territory_notes(rs, last_day))
     if rs.instrument.status != "in_force":
         warnings.append(f"{rs.id}: the instrument's status is {rs.instrument.status!r}, "
                         "not in force; the findings show what it would require")
@@ -1166,39 +1194,6 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     return report
 
 
-def _succession_warnings(rs: RuleSet, obligations: Sequence[ObligationStatus]) -> list[str]:
-    """One warning per body that had been reorganised by the due date of duties it owes or is owed.
-
-    Successions are data, not reassignments: the text names the old body, and who carries
-    its functions is for the caller to decide. The warning says so, with the first such due.
-    """
-    changes = {s.predecessor: s for s in sorted(rs.successions, key=lambda s: s.effective,
-                                                  reverse=True)}
-    if not changes:
-        return []
-    found: dict[str, dict[str, Any]] = {}
-    for o in obligations:
-        due_day = (o.due - dt.timedelta(microseconds=1)).astimezone(LOCAL).date()
-        for body, role in [(o.actor, "owes"), *((b, "is owed") for b in o.owed_to)]:
-            change = changes.get(body)
-            if change is None or due_day < change.effective:
-                continue
-            entry = found.setdefault(body, {"first": due_day, "owes": [], "is owed": []})
-            entry["first"] = min(entry["first"], due_day)
-            entry[role].append(o.rule_id)
-    out = []
-    for body, entry in sorted(found.items()):
-        change = changes[body]
-        who = (f"its functions went to {change.successor}" if change.successor
-               else "the sources name no successor")
-        parts = [f"{role} {len(ids)} duty(ies) ({', '.join(sorted(set(ids)))})"
-                 for role in ("owes", "is owed") if (ids := entry[role])]
-        out.append(f"{body} was reorganised from {change.effective.isoformat()} ({change.id}; "
-                   f"{who}) but {' and '.join(parts)} due from {entry['first'].isoformat()}: "
-                   "the text's body is kept; who carries them is the caller's call")
-    return out
-
-
 def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
             trigger_ts: float, hits: Iterable[tuple[float, str, str, str]],
             refused: dict[tuple, list[str]]) -> tuple[float, str, str, str] | None:
@@ -1211,12 +1206,17 @@ def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], tr
     for hit in sorted(hits):
         ts, ident, actor, to = hit
         name = ident or f"a {ob.discharged_by.event} event"
+        # the bodies in office on the answer's day (`owner`, `owed_to` as the text writes them)
+        now = ctx.successions.sides_on(ob, owner, owed_to, _local(ts).date())
         if ts < trigger_ts:
             why = f"is dated {_local(ts).isoformat()}, before {trigger_id}"
-        elif actor and actor != owner and owner != UNNAMED:
-            why = f"comes from {actor}, not from {owner}"
-        elif not ctx.accepts_recipient(owed_to, to or None):
-            why = f"is addressed to {to}, not to {', '.join(owed_to)}"
+        elif actor and owner != UNNAMED and actor not in now.owner_accepts:
+            why = f"comes from {actor}, not from {now.owner}"
+        elif not ctx.accepts_recipient(now.owed_to, to or None) and to not in now.to_accepts:
+            also = sorted(now.to_accepts - set(now.owed_to))
+            why = f"is addressed to {to}, not to {', '.join(now.owed_to)}" + (
+                f" (nor, while its successor is a reading, to {', '.join(also)})"
+                if also else "")
         else:
             return hit
         refused[(trigger_id, *hit)].append(
@@ -1243,24 +1243,37 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                             key=lambda s: (s["period"].due, s["ob"].id, s["period"].label,
                                            s["to"]))
         unused = []
+        owes = False  # whether the actor owed any of these duties on a submission's day
         # A total order: submissions at the same instant never keep the input's order.
-        for _actor, _kind, ts, ident, period, to in sorted(
+        for actor, _kind, ts, ident, period, to in sorted(
                 subs, key=lambda s: (s[2], s[3], s[4] or "", s[5] or "")):
             to = None if to in roles else to  # addressed to the role: to every operator
 
-            def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period) -> bool:
+            day = _local(ts).date()
+
+            def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period,
+                     actor: str = actor, day: dt.date = day) -> bool:
                 return slot["at"] is None and (
                     (period is None and slot["period"].begins.timestamp() <= ts)
-                    or (period is not None and slot["period"].label == period))
+                    or (period is not None and slot["period"].label == period)) and (
+                    actor in ctx.successions.sides_on(  # from a body in office that day
+                        slot["ob"], slot["owner_w"], slot["to_w"], day).owner_accepts)
 
             refused: list[str] = []
+            also: list[str] = []  # names that count while a successor is only a reading
+            owes = owes or any(actor in ctx.successions.sides_on(
+                s["ob"], s["owner_w"], s["to_w"], day).owner_accepts for s in candidates)
             for slot in candidates:
                 if not fits(slot):
                     continue
-                if not ctx.accepts_recipient(slot["to"], to):
-                    refused.extend(r for r in slot["to"] if r not in refused)
+                now = ctx.successions.sides_on(slot["ob"], slot["owner_w"], slot["to_w"], day)
+                if not (ctx.accepts_recipient(now.owed_to, to) or to in now.to_accepts):
+                    refused.extend(r for r in now.owed_to if r not in refused)
+                    also.extend(r for r in sorted(now.to_accepts)
+                                if r not in now.owed_to and r not in also)
                     continue
                 slot["by"], slot["at"] = ident or None, _local(ts)
+                slot["via"] = (actor, to, day)
                 if to is None:
                     # Addressed to no one in particular: it reaches every recipient of the
                     # duty, each taking it for its own oldest open period (or the one named).
@@ -1269,16 +1282,19 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                         if (other["ob"] is slot["ob"] and tuple(other["to"]) not in reached
                                 and fits(other)):
                             other["by"], other["at"] = slot["by"], slot["at"]
+                            other["via"] = slot["via"]
                             reached.add(tuple(other["to"]))
                 break
             else:
                 if refused:
                     warnings.append(
                         f"{ident or '(no id)'}: submission of kind {key[1]!r} by {key[0]!r} is "
-                        f"addressed to {to!r}, not to {', '.join(refused)}; it discharges nothing")
+                        f"addressed to {to!r}, not to {', '.join(refused)}"
+                        + (f" (nor, while its successor is a reading, to {', '.join(also)})"
+                           if also else "") + "; it discharges nothing")
                 else:
                     unused.append(ident or "(no id)")
-        if unused and not candidates:
+        if unused and not owes:
             warnings.append(
                 f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} discharged "
                 f"nothing: {key[0]!r} owes no such duty here (a group member? pass actors=) "
@@ -1305,7 +1321,9 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
             if not lo <= ts < hi:
                 continue
             operator = ctx.sites[site].operator if site in ctx.sites else None
-            if actor == slot["owner"] or (actor is None and (
+            now = ctx.successions.sides_on(slot["ob"], slot["owner_w"], slot["to_w"],
+                                           _local(ts).date())
+            if actor in now.owner_accepts or (actor is None and (
                     operator == slot["owner"] or site is None)):
                 slot["by"] = None if ident.startswith("#") else ident
                 slot["at"] = _local(ts)
@@ -1315,7 +1333,7 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
 def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt.datetime,
             trigger: str | None, by: str | None, at: dt.datetime | None,
             violations: list[Violation], owed_to: list[str] | None = None,
-            exception: str | None = None) -> ObligationStatus:
+            exception: str | None = None, handovers: Sequence[Any] = ()) -> ObligationStatus:
     if at is not None:
         status = "met" if at <= due else "late"
     else:
@@ -1336,18 +1354,18 @@ def _status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: d
             rule_id=ob.id, kind="late", actor=owner, when=at.isoformat(), period=period,
             message=f"{what}: thực hiện muộn, hạn {due.isoformat()}",
             message_en=f"{what_en}: done late, due {due.isoformat()}",
-            source=citation, events=events))
+            source=citation, events=events, successions=list(handovers)))
     elif status == "missed":
         violations.append(Violation(
             rule_id=ob.id, kind="missed", actor=owner, when=due.isoformat(), period=period,
             message=f"{what}: chưa thực hiện, quá hạn {due.isoformat()}",
             message_en=f"{what_en}: not done, overdue since {due.isoformat()}",
-            source=citation, events=events))
+            source=citation, events=events, successions=list(handovers)))
     return ObligationStatus(
         rule_id=ob.id, title=ob.title.vi, actor=owner,
         owed_to=list(ob.owed_to) if owed_to is None else owed_to, period=period,
         due=due, status=status, trigger=trigger, fulfilled_by=by, fulfilled_at=at,
-        exception=exception, source=citation)
+        exception=exception, source=citation, successions=list(handovers))
 
 
 def _deadline_words(deadline: Any) -> tuple[str, str]:
@@ -1499,7 +1517,8 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
 def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
-             interpretations: Mapping[str, Any] | None = None) -> Report:
+             interpretations: Mapping[str, Any] | None = None,
+             successions: Iterable[Any] | None = None) -> Report:
     """Evaluate `events` against `rule_set` as of `as_of`; see docs/contract.md for the contract.
 
     `events` is consumed once, as an iterator: a file of millions of lines is never
@@ -1511,7 +1530,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: 
         rule_set = load(rule_set)
     if interpretations:
         rule_set = override(rule_set, interpretations)
-    ctx = Context(rule_set, as_of, since, sites, actors)
+    ctx = Context(rule_set, as_of, since, sites, actors, successions)
     if engine == "native":
         reader = Reader(ctx)
     elif engine == "durable":

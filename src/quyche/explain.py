@@ -35,12 +35,14 @@ from .schema import (
     RuleSet,
     Source,
 )
+from .successions import territory_notes
 
 __all__ = [
     "ExampleDue",
     "Explanation",
     "InterpretationUse",
     "PolicyUse",
+    "SuccessionUse",
     "actor_names",
     "cite",
     "describe_condition",
@@ -283,6 +285,25 @@ class ExampleDue(_Out):
     exceptions: dict[str, dt.datetime] = Field({}, description="due under each exception")
 
 
+class SuccessionUse(_Out):
+    """A succession that changes, from a date, who owes or is owed this duty."""
+
+    id: str
+    change: str
+    role: Literal["owed_by", "owed_to"]
+    predecessor: str
+    successor: str | None
+    effective: dt.date
+    functions: list[str] = []
+    asserted_by: Literal["data", "reading", "caller", "none"]
+    interpretation: str | None = None
+    candidates: list[str] = []
+    territory: str | None = None
+    basis: str
+    note: str | None = None
+    text: str = Field(..., description="the succession in a sentence")
+
+
 class Explanation(_Out):
     """What `quyche.explain(rule_set, rule_id)` returns."""
 
@@ -298,6 +319,8 @@ class Explanation(_Out):
     policies: list[PolicyUse] = []
     example: ExampleDue | None = None
     notes: list[str] = []
+    successions: list[SuccessionUse] = Field(
+        [], description="who carries the duty after the bodies it names were reorganised")
 
 
 # --------------------------------------------------------------------------- rules in words
@@ -435,6 +458,48 @@ def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
 
 
 # --------------------------------------------------------------------------- what it relies on
+
+
+def _successions(rs: RuleSet, ob: Obligation) -> list[SuccessionUse]:
+    """The successions that decide who owes or is owed `ob` from their dates."""
+    readings = {i.path: i for i in rs.interpretations}
+    out = []
+    for role, refs in (("owed_by", ob.owed_by), ("owed_to", ob.owed_to)):
+        named = set(refs) | {a.id for a in rs.actors if set(a.member_of) & set(refs)}
+        for s in rs.successions:
+            pred = rs.actor(s.predecessor)
+            members_named = pred is not None and pred.kind == "group" and any(
+                s.predecessor in (rs.actor(r).member_of if rs.actor(r) else []) for r in refs)
+            if (s.predecessor not in named and not members_named) or (
+                    s.functions and ob.function not in s.functions):
+                continue
+            interp = readings.get(f"successions.{s.id}.successor")
+            if interp is None:
+                by = "data" if s.successor else "none"
+            else:
+                by = "caller" if interp.overridden else "reading"
+            candidates = [a for a in (interp.alternatives if interp else [])
+                          if isinstance(a, str) and a != s.successor]
+            verb = "owes" if role == "owed_by" else "receives"
+            who = (f"{s.successor} {verb} it" if s.successor
+                   else f"{s.predecessor} still {verb} it (no successor known)")
+            ground = {"data": "the rule set says so", "caller": "as the caller said",
+                      "none": "the sources name no successor"}.get(
+                by, f"a reading, interpretation {interp.id if interp else ''}: until it is "
+                f"resolved, a delivery by or to {', '.join([s.predecessor, *candidates])} "
+                "counts too")
+            side = "owes" if role == "owed_by" else "is owed"
+            text = (f"From {s.effective.isoformat()}, where the text says {s.predecessor} "
+                    f"{side} this duty, {who} ({ground}). Basis: {s.basis}")
+            if s.territory:
+                text += f" The instrument applies to {s.territory} until replaced."
+            out.append(SuccessionUse(
+                id=s.id, change=s.change, role=role, predecessor=s.predecessor,
+                successor=s.successor, effective=s.effective, functions=list(s.functions),
+                asserted_by=by, interpretation=interp.id if interp else None,
+                candidates=candidates, territory=s.territory, basis=s.basis, note=s.note,
+                text=text))
+    return out
 
 
 def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
@@ -582,6 +647,7 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}
         title = {"vi": rule.title.vi, "en": rule.title.en}
     policies = _policies(rs, rule)
+    handed = _successions(rs, rule) if isinstance(rule, Obligation) else []
     notes = []
     if rule.source is not None and getattr(rule, "note", None):
         notes.append(rule.note)
@@ -593,15 +659,17 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
     if isinstance(rule, Obligation) and rule.recurrence and not rs.instrument.date_of(
             "in_force"):
         notes.append("The text gives no in-force date: evaluate() needs since=...")
+    notes += [f"Instrument status: {n}" for n in territory_notes(rs)]
     return Explanation(
         rule_set=rs.id, rule_id=rule_id, kind=kind, path=path, title=title, text=text,
         source=cite(rs, rule.source),
         sources=[cite(rs, s) for s in getattr(rule, "sources", [])],
-        interpretations=_interpretations(rs, path, rule, ref, rule_id,
-                                         [f"policies.{p.name}" for p in policies]),
+        interpretations=_interpretations(
+            rs, path, rule, ref, rule_id, [f"policies.{p.name}" for p in policies]
+            + [f"successions.{h.id}.successor" for h in handed]),
         policies=policies,
         example=_example(rs, rule, today) if isinstance(rule, Obligation) else None,
-        notes=notes)
+        notes=notes, successions=handed)
 
 
 def relied_on(rs: RuleSet, rule_id: str) -> list[str]:

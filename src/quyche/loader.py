@@ -304,6 +304,7 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
         actor_ref(s.predecessor, f"successions[{i}].predecessor")
         if s.successor is not None:
             actor_ref(s.successor, f"successions[{i}].successor")
+    out.extend(_succession_references(rs))
     for i, site in enumerate(rs.sites):
         if site.kind not in site_kinds:
             out.append((f"sites[{i}].kind", f"unknown site kind {site.kind!r}"))
@@ -376,6 +377,35 @@ def _cross_references(rs: RuleSet) -> list[tuple[str, str]]:
             out.append((f"interpretations[{i}].value",
                         f"the value at {interp.path} is {_as_yaml(actual)}, not "
                         f"{_as_yaml(interp.value)}"))
+    return out
+
+
+def _succession_references(rs: RuleSet) -> list[tuple[str, str]]:
+    """Readings of successors name declared bodies; no duty of a predecessor falls between
+    function-specific successions (a duty no succession covers would silently stay put)."""
+    out: list[tuple[str, str]] = []
+    actors = {a.id for a in rs.actors}
+    ids = {s.id: i for i, s in enumerate(rs.successions)}
+    for i, interp in enumerate(rs.interpretations):
+        parts = interp.path.split(".")
+        if parts[0] != "successions" or parts[1:2] == [] or parts[1] not in ids:
+            continue
+        for j, value in enumerate([interp.value, *interp.alternatives]):
+            if value is not None and (not isinstance(value, str) or value not in actors):
+                where = "value" if j == 0 else f"alternatives[{j - 1}]"
+                out.append((f"interpretations[{i}].{where}",
+                            f"a successor is a declared actor or null, not {value!r}"))
+    general = {s.predecessor for s in rs.successions if not s.functions}
+    covered: dict[str, set[str]] = {}
+    for s in rs.successions:
+        if s.functions:
+            covered.setdefault(s.predecessor, set()).update(s.functions)
+    for i, o in enumerate(rs.obligations):
+        for ref in {*o.owed_by, *o.owed_to}:
+            if ref in covered and ref not in general and o.function not in covered[ref]:
+                out.append((f"obligations[{i}].function",
+                            f"{ref} has successions only for functions {sorted(covered[ref])}; "
+                            f"give this duty one of them (it has {o.function!r})"))
     return out
 
 

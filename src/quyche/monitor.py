@@ -45,9 +45,10 @@ class Monitor:
     def __init__(self, rule_set: RuleSet | str, since: Any = None,
                  sites: Iterable[Mapping[str, Any]] | None = None,
                  actors: Mapping[str, Iterable[str]] | None = None,
-                 interpretations: Mapping[str, Any] | None = None) -> None:
+                 interpretations: Mapping[str, Any] | None = None,
+                 successions: Iterable[Any] | None = None) -> None:
         rs = rule_set_of(rule_set, interpretations)
-        self._ctx = Context(rs, OPEN_AS_OF, since, sites, actors)
+        self._ctx = Context(rs, OPEN_AS_OF, since, sites, actors, successions)
         self._reader = Reader(self._ctx)
         self._state = Partial.of(self._ctx, self._reader.ledger, open_as_of=True)
         self._watermark: dt.datetime | None = None
@@ -112,7 +113,7 @@ class Monitor:
                 f"{self._watermark.isoformat()} (the latest as_of reported at): a monitor "
                 "reports forward in time; use evaluate() for an earlier as_of")
         ctx = Context(self._ctx.rule_set, when, self._state.since, self._state.sites,
-                      self._state.actors)
+                      self._state.actors, self._state.successions or None)
         self._watermark = when
         now, later = [], []
         for item in self._pending:
@@ -166,7 +167,8 @@ class Monitor:
                              f"quyche reads version {VERSION}")
         state = Partial.from_data(data.get("state"), source)
         rs = resolve_rule_set([state], rule_set)
-        monitor = cls(rs, state.since, state.sites, state.actors)
+        monitor = cls(rs, state.since, state.sites, state.actors,
+                      successions=state.successions or None)
         monitor._reader.ledger = monitor._state.ledger = state.ledger
         try:
             monitor._watermark = (parse_instant(data["watermark"]) if data["watermark"]

@@ -139,8 +139,10 @@ class Partial:
     def __init__(self, rule_set: RuleSet | None, reference: Mapping[str, Any], since: str,
                  sites: list[dict[str, Any]], actors: dict[str, list[str]],
                  as_of: str | None, ledger: Ledger, latest: _Latest | None = None,
-                 partition: str | None = None) -> None:
+                 partition: str | None = None,
+                 successions: list[dict[str, Any]] | None = None) -> None:
         self.rule_set = rule_set
+        self.successions = list(successions or [])  # the caller's, as `evaluate` got them
         self.reference = dict(reference)
         self.since, self.sites, self.actors = since, sites, actors
         self.as_of = as_of
@@ -156,7 +158,8 @@ class Partial:
         reference = {"id": rs.id, "digest": _digest(rs), "interpretations": {
             i.id: i.value for i in rs.interpretations if i.overridden}}
         return cls(rs, reference, since, sites, actors,
-                   None if open_as_of else ctx.as_of.isoformat(), ledger, latest, partition)
+                   None if open_as_of else ctx.as_of.isoformat(), ledger, latest, partition,
+                   ctx.successions.given)
 
     def __repr__(self) -> str:
         return (f"Partial({self.reference['id']}, as_of={self.as_of or 'open'}, "
@@ -167,7 +170,7 @@ class Partial:
     def fingerprint(self) -> dict[str, Any]:
         """What two partials must share to merge: rule set, window start, sites, actors."""
         return {"rule set": self.reference["digest"], "since": self.since,
-                "sites": self.sites, "actors": self.actors}
+                "sites": self.sites, "actors": self.actors, "successions": self.successions}
 
     # -- serialisation
 
@@ -177,6 +180,7 @@ class Partial:
             "since": self.since, "sites": self.sites, "actors": self.actors,
             "as_of": self.as_of, "latest": {"at": self.latest.at, "start": self.latest.start},
             "partition": self.partition, "ledger": self.ledger.to_data(),
+            "successions": self.successions,
         }
 
     def to_json(self) -> str:
@@ -197,7 +201,8 @@ class Partial:
             latest = data.get("latest") or {}
             return cls(None, reference, str(data["since"]), list(data["sites"]),
                        dict(data["actors"]), data["as_of"], Ledger.from_data(data["ledger"]),
-                       _Latest(latest.get("at"), latest.get("start")), data.get("partition"))
+                       _Latest(latest.get("at"), latest.get("start")), data.get("partition"),
+                       list(data.get("successions") or []))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise MergeError(f"{source}: malformed partial ({type(exc).__name__}: {exc})"
                              ) from None
@@ -224,7 +229,7 @@ def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any = None,
             since: Any = None, sites: Iterable[Mapping[str, Any]] | None = None,
             actors: Mapping[str, Iterable[str]] | None = None,
             interpretations: Mapping[str, Any] | None = None,
-            partition: str | None = None) -> Partial:
+            partition: str | None = None, successions: Iterable[Any] | None = None) -> Partial:
     """What `evaluate` would keep of `events`, without computing a finding.
 
     `as_of=None` leaves it open: it merges at any as_of at or after its latest event.
@@ -235,11 +240,11 @@ def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any = None,
         raise EvaluationError("events: expected an iterable of events (dicts or models), "
                               f"got {type(events).__name__}")
     if as_of is None:
-        ctx = Context(rs, OPEN_AS_OF, since, sites, actors)
+        ctx = Context(rs, OPEN_AS_OF, since, sites, actors, successions)
         latest = _Latest()
         ledger = Reader(ctx).add_all(latest.watch(events))
         return Partial.of(ctx, ledger, open_as_of=True, latest=latest, partition=partition)
-    ctx = Context(rs, as_of, since, sites, actors)
+    ctx = Context(rs, as_of, since, sites, actors, successions)
     return Partial.of(ctx, Reader(ctx).add_all(events), partition=partition)
 
 
@@ -339,7 +344,8 @@ def merge(items: Iterable[Partial | Report], as_of: Any = None,
                          f"(up to {latest.text()}), which evaluate would refuse: merge at a "
                          "later as_of, or make the partials with as_of fixed")
     rs = resolve_rule_set(parts, rule_set)
-    ctx = Context(rs, when, parts[0].since, parts[0].sites, parts[0].actors)
+    ctx = Context(rs, when, parts[0].since, parts[0].sites, parts[0].actors,
+                  parts[0].successions or None)
     return finalize(ctx, Ledger.merge_all(_numbered(parts)))
 
 

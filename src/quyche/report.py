@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
 
-__all__ = ["Citation", "ObligationStatus", "Rejection", "Report", "Summary", "Violation"]
+__all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "Summary",
+           "Violation"]
 
 Status = Literal["open", "met", "late", "missed"]
 
@@ -33,6 +34,26 @@ class Citation(_Out):
     quote: str
 
 
+class Handover(_Out):
+    """A succession that decides (or flags) who owes, or is owed, a duty at its due date."""
+
+    succession: str = Field(..., description="the succession's id")
+    change: str = Field(..., description="reorganised | abolished | province_merged")
+    role: Literal["owed_by", "owed_to"] = Field(..., description="which side of the duty")
+    predecessor: str = Field(..., description="the body the text names")
+    successor: str | None = Field(..., description="who carries the duty; null: no one named")
+    effective: dt.date
+    asserted_by: Literal["data", "reading", "caller", "none"] = Field(
+        ..., description="data: the rule set asserts it; reading: an interpretation (open "
+        "until a caller overrides it); caller: the caller's override or successions; none: "
+        "no successor is known, the duty stays with the text's body")
+    interpretation: str | None = Field(None, description="the reading's id, to override it")
+    candidates: list[str] = Field([], description="while unresolved, the other bodies a "
+                                  "delivery may come from or go to")
+    basis: str
+    note: str | None = Field(None, description="e.g. discharged through a candidate")
+
+
 class ObligationStatus(_Out):
     """One duty of one actor for one period (or one trigger), and whether it was met."""
 
@@ -48,6 +69,8 @@ class ObligationStatus(_Out):
     fulfilled_at: dt.datetime | None = None
     exception: str | None = Field(None, description="the deadline exception that applied")
     source: Citation
+    successions: list[Handover] = Field([], description="successions in effect at the due "
+                                        "date for the owing or owed body")
 
 
 class Violation(_Out):
@@ -63,6 +86,7 @@ class Violation(_Out):
     message_en: str
     source: Citation
     events: list[str] = []
+    successions: list[Handover] = Field([], description="as on the obligation it concerns")
 
 
 class Rejection(_Out):

@@ -120,6 +120,8 @@ class ScenarioFile(_Strict):
     sites: list[dict[str, Any]] | None = None
     actors: dict[str, list[str]] | None = None
     interpretations: dict[str, Any] | None = None
+    successions: list[dict[str, Any]] | None = Field(
+        None, description="the caller's own successions (as in the rule set)")
     events: list[Any] = []
     expect: Expect = Expect()
     note: str | None = None
@@ -205,15 +207,20 @@ def _instant(value: Any) -> dt.datetime | None:
 
 
 def same(expected: Any, actual: Any) -> bool:
-    """Equal as a scenario means it: instants as instants, dates as ISO text, sub-mappings
-    on the keys given."""
+    """Equal as a scenario means it: instants as instants, dates as ISO text, lists item by
+    item (as long), mappings (in lists too) on the keys given."""
     if isinstance(actual, dt.datetime) or _instant(actual):
         want, got = _instant(expected), _instant(actual)
         return want is not None and got is not None and want == got
     if isinstance(expected, dt.date) and not isinstance(expected, dt.datetime):
         expected = expected.isoformat()
+    if isinstance(actual, dt.date) and not isinstance(actual, dt.datetime):
+        actual = actual.isoformat()
     if isinstance(expected, dict) and isinstance(actual, dict):
         return all(k in actual and same(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(
+            same(e, a) for e, a in zip(expected, actual, strict=True))
     return expected == actual
 
 
@@ -427,7 +434,7 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     return failures
 
 
-_ARGUMENTS = ("as_of", "since", "sites", "actors", "interpretations", "events")
+_ARGUMENTS = ("as_of", "since", "sites", "actors", "interpretations", "successions", "events")
 
 
 def run_scenario(scenario: Scenario | str | Path,
@@ -466,7 +473,7 @@ def run_scenario(scenario: Scenario | str | Path,
         return error([at("interpretations", str(exc).replace("\n", " "))], scenario)
     try:
         report = evaluate(rs, spec.events, as_of=spec.as_of, since=spec.since,
-                          sites=spec.sites, actors=spec.actors)
+                          sites=spec.sites, actors=spec.actors, successions=spec.successions)
     except QuycheError as exc:
         text = str(exc).replace("\n", " ")
         key = next((k for k in _ARGUMENTS if text.startswith(k)), "as_of")

@@ -28,11 +28,11 @@ from .errors import EvaluationError
 from .events import parse_instant
 from .explain import cite, last_day
 from .render import cite as render_cite
-from .report import Citation
+from .report import Citation, Handover
 from .schema import RuleSet
 from .workdays import TIMEZONE
 
-__all__ = ["Duty", "schedule", "to_ics", "window"]
+__all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
 
 
 class Duty(BaseModel):
@@ -56,6 +56,8 @@ class Duty(BaseModel):
     recipient: str | None = Field(
         None, description="the operator this duty is owed to, when a duty owed to the operator "
         "role is one per operator")
+    successions: list[Handover] = Field(
+        [], description="successions in effect at the due date for the owing or owed body")
 
     @property
     def uid(self) -> str:
@@ -92,7 +94,8 @@ def window(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
-             actors: Mapping[str, Iterable[str]] | None = None) -> list[Duty]:
+             actors: Mapping[str, Iterable[str]] | None = None,
+             successions: Iterable[Any] | None = None) -> list[Duty]:
     """Every recurring duty due in the window (start, end], sorted by due instant.
 
     `start` and `end` are dates (the window runs from the start of `start` to the
@@ -100,8 +103,9 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     is after `start` and at or before `end`: a duty due "by the end of 31/12" is
     in the window of that year, also when `end` is written 31/12 23:59:59 (read as
     the end of that day). Nothing falls due before the rule set is in
-    force. `actor` keeps only that actor's duties; `sites` and `actors` are the
-    site registry and group memberships of `evaluate`.
+    force. `actor` keeps only that actor's duties (those it owes under its own name, and
+    after a succession those its successor owes in its place); `sites`, `actors` and
+    `successions` are those of `evaluate`.
     """
     from .loader import load
 
@@ -113,11 +117,12 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     if in_force is not None and hi <= dt.datetime(in_force.year, in_force.month, in_force.day,
                                                   tzinfo=LOCAL):
         # The whole window is before the rule set is in force: nothing falls due in it.
-        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors)
+        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors,
+                      successions=successions)
         if actor is not None:
             _check_actor(rs, ctx, actor)
         return []
-    ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors)
+    ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors, successions=successions)
     if actor is not None:
         _check_actor(rs, ctx, actor)
     floor = lo
@@ -128,7 +133,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     for ob in rs.obligations:
         if ob.recurrence is None:
             continue
-        owners = [o for o in ctx.owners(ob) if actor is None or o == actor]
+        owners = ctx.owners(ob)
         if not owners:
             continue
         source = cite(rs, ob.source)
@@ -144,16 +149,42 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
             if ob.effective_until and p.start > ob.effective_until:
                 continue
             local = p.due.astimezone(LOCAL)
+            made: set[tuple[str, tuple[str, ...]]] = set()
             for owner in owners:
-                out.extend(Duty(
-                    rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
-                    actor=owner, owed_to=to, period=p.label,
-                    period_start=p.start, period_end=p.end, due=p.due,
-                    last_day=last_day(p.due), all_day=local.time() == dt.time(0),
-                    source=source, recipient=to[0] if to != list(ob.owed_to) else None)
-                    for to in recipients if to != [owner])  # no duty owed to oneself
+                for to in recipients:
+                    if to == [owner]:
+                        continue  # no duty owed to oneself
+                    sides = ctx.successions.sides(ob, owner, to, p.due)
+                    key = (sides.owner, tuple(sides.owed_to))
+                    if sides.owed_to == [sides.owner] or key in made or (
+                            actor is not None and actor not in (owner, sides.owner)):
+                        continue
+                    made.add(key)
+                    out.append(Duty(
+                        rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
+                        actor=sides.owner, owed_to=sides.owed_to, period=p.label,
+                        period_start=p.start, period_end=p.end, due=p.due,
+                        last_day=last_day(p.due), all_day=local.time() == dt.time(0),
+                        source=source, successions=list(sides.handovers),
+                        recipient=sides.owed_to[0] if to != list(ob.owed_to) else None))
     out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
     return out
+
+
+def handover_line(h: Handover) -> str:
+    """A succession on a duty, in a line: who the text names, who carries it, on what ground."""
+    side = "the owing body" if h.role == "owed_by" else "the recipient"
+    if h.successor is None:
+        who = f"stays with {h.predecessor} (no successor known)"
+    else:
+        who = f"passes from {h.predecessor} to {h.successor}"
+    ground = {"data": "the rule set says so", "caller": "as the caller said",
+              "none": "the sources name no successor"}.get(
+        h.asserted_by, f"a reading, interpretation {h.interpretation}; candidates: "
+        f"{', '.join(h.candidates) or 'none'}")
+    return (f"Succession {h.succession} ({h.change.replace('_', ' ')} from "
+            f"{h.effective.isoformat()}): {side} {who} ({ground})"
+            + (f"; {h.note}" if h.note else ""))
 
 
 def _check_actor(rs: RuleSet, ctx: Context, actor: str) -> None:
@@ -199,7 +230,8 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
                        f"{where}{instrument}: “{src.quote}”\n"
                        f"Owed by {d.actor} to {recipients}; period {d.period} "
                        f"({d.period_start.isoformat()} – {d.period_end.isoformat()}); "
-                       f"due {d.due.isoformat()}.")
+                       f"due {d.due.isoformat()}."
+                       + "".join(f"\n{handover_line(h)}" for h in d.successions))
         event = Event.new(uid=d.uid, stamp=stamp, start=start, end=end,
                           summary=f"{d.title} — {d.actor} ({d.period})",
                           description=description, categories=[d.rule_set, d.rule_id])
@@ -208,6 +240,8 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         event.add("x-quyche-actor", d.actor)
         event.add("x-quyche-period", d.period)
         event.add("x-quyche-due", d.due.isoformat())
+        for h in d.successions:
+            event.add("x-quyche-succession", h.succession)
         cal.add_component(event)
     if any(not d.all_day for d in duties):
         cal.add_missing_timezones()

@@ -287,11 +287,12 @@ def _alternatives(interp: Interpretation) -> list[Any]:
 def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
                 actors: Mapping[str, Iterable[str]] | None = None,
-                only: Iterable[str] | None = None) -> Sensitivity:
+                only: Iterable[str] | None = None,
+                successions: Iterable[Any] | None = None) -> Sensitivity:
     """Which findings appear or disappear under each alternative reading that a finding
     depends on. `events` is read once (an iterator will do); `only` limits the question
-    to some interpretation ids. Costs one evaluation, plus one per alternative of each
-    interpretation in question."""
+    to some interpretation ids; the other arguments are `evaluate`'s. Costs one
+    evaluation, plus one per alternative of each interpretation in question."""
     rs = load(rule_set) if isinstance(rule_set, str) else rule_set
     events = list(events)
     sites = list(sites) if sites is not None else None
@@ -302,7 +303,9 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
         raise InterpretationError(
             f"{rs.id}: no interpretation {', '.join(map(repr, unknown))}; declared: "
             f"{', '.join(sorted(by_id)) or 'none'}")
-    base = evaluate(rs, events, as_of=as_of, since=since, sites=sites, actors=actors)
+    successions = list(successions) if successions is not None else None
+    base = evaluate(rs, events, as_of=as_of, since=since, sites=sites, actors=actors,
+                    successions=successions)
     depended, skipped = dependent_interpretations(rs, base, events, sites)
     results: list[InterpretationSensitivity] = []
     skipped = {k: v for k, v in skipped.items() if k in wanted}
@@ -322,7 +325,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, sinc
             evaluations += 1
             try:
                 report = evaluate(changed_rs, events, as_of=as_of, since=since, sites=sites,
-                                  actors=actors)
+                                  actors=actors, successions=successions)
             except QuycheError as exc:  # e.g. a date the calendar does not cover
                 outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
                 continue
