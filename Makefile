@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test hunt bench lint docs schema comparison clean
+.PHONY: demo test hunt fuzz bench lint docs schema comparison clean
 
 $(BIN)/python:
 	@echo "==> creating the virtualenv $(VENV)"
@@ -43,6 +43,18 @@ hunt: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=hunt $(BIN)/python -m pytest -q tests/test_properties.py \
 	    tests/test_testing.py tests/test_durable.py tests/test_diff.py tests/test_loader.py \
 	    tests/test_partial.py tests/test_monitor.py
+
+## fuzz: hostile input through every entry point for a few minutes (not a gate): the
+## hypothesis targets of tests/test_fuzz.py long and random, memory capped at 4 GB, then
+## each driven by atheris where it installs (FUZZ_SECONDS per target)
+fuzz: $(BIN)/.installed
+	-$(BIN)/python -m pip install --quiet -e ".[fuzz]"
+	ulimit -v 4000000; HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    -W ignore::hypothesis.errors.HypothesisWarning tests/test_fuzz.py
+	if $(BIN)/python -c "import atheris" 2>/dev/null; then for target in load evaluate render files; do \
+	    HYPOTHESIS_PROFILE=fuzz $(BIN)/python tests/fuzz_atheris.py $$target \
+	    -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=4000 || exit 1; done; \
+	else echo "atheris not installed: hypothesis targets only"; fi
 
 ## bench: events/s native vs durable_rules, memory at N and 10 N, 40 partials merged once
 bench: $(BIN)/.installed

@@ -8,7 +8,7 @@ EXPECTED = {
     "override", "calendar", "partial", "merge", "sensitivity",
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
-    "VietnamCalendar", "Partial", "Monitor", "Succession", "Handover",
+    "VietnamCalendar", "Partial", "Monitor", "Succession", "Handover", "SiteEntry",
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",

@@ -30,6 +30,7 @@ from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .monitor import Monitor
 from .partial import Partial, merge, partial
+from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .schedule import schedule
 from .schema import RuleSet, Succession
@@ -57,6 +58,7 @@ __all__ = [
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
+    "SiteEntry",
     "Succession",
     "Summary",
     "VietnamCalendar",

@@ -20,14 +20,15 @@ from typing import Any, NoReturn
 import orjson
 import rich.markup
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .event_files import read_event_file, read_event_stream
-from .loader import load, read_data, rule_sets
+from .loader import load, read_located, read_value, rule_sets
+from .registry import RegistryError, read_actors, read_sites
 from .render import cite, report_records
 from .report import Report
 
@@ -40,8 +41,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No emoji codes: data such as ":x:" in a quote is printed as written.
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def _version(value: bool) -> None:
@@ -75,6 +77,11 @@ class FailOn(str, Enum):
     rejected = "rejected"  # violations or rejected events
 
 
+def _cells(*values: str) -> list[Text]:
+    """Table cells from data: printed as they are, never read as rich markup."""
+    return [Text(v) for v in values]
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err.print("[red]error:[/red] " + rich.markup.escape(message), highlight=False)
     raise typer.Exit(code)
@@ -86,7 +93,10 @@ def _load(name: str, overrides: list[str] | None = None) -> Any:
         key, sep, value = item.partition("=")
         if not sep:
             fail(f"--interpretation {item!r}: expected ID=VALUE")
-        interpretations[key] = yaml.safe_load(value)
+        try:  # YAML 1.2, as rule sets are read: `12:00` stays text, `no` is not false
+            interpretations[key] = read_value(value, f"--interpretation {key}")
+        except RuleSetError as exc:
+            fail(str(exc).replace("\n", " "))
     try:
         return load(name, interpretations=interpretations or None)
     except RuleSetError as exc:
@@ -105,13 +115,13 @@ def list_() -> None:
         try:
             rs = load(name)
         except RuleSetError as exc:
-            table.add_row(name, "", f"[red]invalid ({len(exc.problems)} problems)[/red]",
-                          "", "", "")
+            table.add_row(*_cells(name, ""), Text(f"invalid ({len(exc.problems)} problems)",
+                                                  style="red"), *_cells("", "", ""))
             continue
         inst = rs.instrument
-        table.add_row(name, rs.province, str(inst.number.value or "(number blank)"),
-                      str(inst.in_force.value or "not in the text"), inst.status,
-                      str(len(rs.rule_ids())))
+        table.add_row(*_cells(name, rs.province, str(inst.number.value or "(number blank)"),
+                              str(inst.in_force.value or "not in the text"), inst.status,
+                              str(len(rs.rule_ids()))))
     out.print(table)
 
 
@@ -130,7 +140,8 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
             continue
         out.print(f"{name}: ok — {rs.province}, {len(rs.obligations)} obligations, "
                   f"{len(rs.broadcast.rules)} broadcast rules, {len(rs.constraints)} "
-                  f"constraints, {len(rs.interpretations)} interpretations", highlight=False)
+                  f"constraints, {len(rs.interpretations)} interpretations", highlight=False,
+                  markup=False)
     if bad:
         raise typer.Exit(1)
 
@@ -179,18 +190,28 @@ def _read_registry(path: Path | None, what: str) -> Any:
     if path is None:
         return None
     try:
-        data = read_data(path.read_text(encoding="utf-8"), str(path))
+        data, locate = read_located(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read {what} ({exc})".replace("\n", " "))
     except RuleSetError as exc:
         fail("\n".join(str(p) for p in exc.problems))
+    prefix = ""  # where the registry sits in the file, for locating a problem
+    if what == "sites" and isinstance(data, dict) and "sites" in data:
+        data, prefix = data["sites"], "sites"
     if what == "sites" and not isinstance(data, list):
         fail(f"{path}: the sites file is a list of sites (- {{id: ..., kind: ..., operator: "
              f"...}}), not {_yaml_kind(data)}")
     if what == "actors" and not isinstance(data, dict):
         fail(f"{path}: the actors file maps each actor id to its groups (actor_id: "
              f"[group_id, ...]), not {_yaml_kind(data)}")
-    return data
+    try:  # the same models and messages as evaluate(sites=..., actors=...)
+        if what == "sites":
+            return [entry.model_dump(exclude_none=True) for entry in read_sites(data)]
+        return read_actors(data)
+    except RegistryError as exc:
+        line, column = locate(prefix + exc.path)
+        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        fail(f"{where}: {exc}")
 
 
 def _read_successions(path: Path | None, rs: Any, groups: Any, registry: Any) -> Any:
@@ -248,8 +269,6 @@ def check(
     """Evaluate events against a rule set: obligations, statuses, violations."""
     rs = _load(rules, interpretation)
     registry = _read_registry(sites, "sites")
-    if isinstance(registry, dict) and "sites" in registry:
-        registry = registry["sites"]
     groups = _read_registry(actors, "actors")
     handed = _read_successions(successions, rs, groups, registry)
     clauses = show_coverage or coverage_html is not None or sensitivity or bool(only)
@@ -336,7 +355,8 @@ def _cite(source: Any) -> str:
 
 def _print_report(report: Report, limit: int, english: bool) -> None:
     s = report.summary
-    out.print(f"[bold]{report.rule_set}[/bold] as of {report.as_of.isoformat()} "
+    name = rich.markup.escape(report.rule_set)
+    out.print(f"[bold]{name}[/bold] as of {report.as_of.isoformat()} "
               f"(since {report.since.isoformat()}): {s.events_read} events read, "
               f"{s.events_applied} applied, {s.events_rejected} rejected", highlight=False)
     def more(shown: int, total: int, what: str) -> None:
@@ -355,10 +375,10 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         grid = table("when", "rule", "kind", "actor", "site", "message", "article", "quote",
                      title=f"Violations ({len(report.violations)})")
         for v in report.violations[:limit]:
-            grid.add_row(v.when, v.rule_id, v.kind,
-                         (v.actor or "") + _handed_mark(v, "owed_by"), v.site or "",
-                         v.message_en if english else v.message, _cite(v.source),
-                         f"“{v.source.quote}”")
+            grid.add_row(*_cells(v.when, v.rule_id, v.kind,
+                                 (v.actor or "") + _handed_mark(v, "owed_by"), v.site or "",
+                                 v.message_en if english else v.message, _cite(v.source),
+                                 f"“{v.source.quote}”"))
         out.print(grid)
         more(limit, len(report.violations), "violations")
     else:
@@ -370,9 +390,10 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
                      f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
                  + (", those not met:" if pending else ""))
     for o in shown[:limit]:
-        grid.add_row(o.due.isoformat(), o.rule_id, o.actor + _handed_mark(o, "owed_by"),
-                     ", ".join(o.owed_to) + _handed_mark(o, "owed_to"),
-                     o.period or o.trigger or "", o.status, _cite(o.source))
+        grid.add_row(*_cells(o.due.isoformat(), o.rule_id,
+                             o.actor + _handed_mark(o, "owed_by"),
+                             ", ".join(o.owed_to) + _handed_mark(o, "owed_to"),
+                             o.period or o.trigger or "", o.status, _cite(o.source)))
     if report.obligations:
         out.print(grid)
         more(limit, len(shown), "obligations")
@@ -380,11 +401,11 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         grid = table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})")
         for r in report.rejected[:limit]:
             where = f" ({r.partition}: {r.partition_index})" if r.partition is not None else ""
-            grid.add_row(f"{r.index}{where}", r.id or "", r.reason)
+            grid.add_row(*_cells(f"{r.index}{where}", r.id or "", r.reason))
         out.print(grid)
         more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {rich.markup.escape(warning)}", highlight=False)
 
 
 # --------------------------------------------------------------------------- analysts' tools
@@ -486,8 +507,6 @@ def schedule_(
         fail(f"--year {year}: the working-day calendar covers 1976-2200")
     rs = _load(rules, interpretation)
     registry = _read_registry(sites, "sites")
-    if isinstance(registry, dict) and "sites" in registry:
-        registry = registry["sites"]
     groups = _read_registry(actors, "actors")
     handed = _read_successions(successions, rs, groups, registry)
     lo, hi = window(year) if year is not None else (start, end)
@@ -507,20 +526,23 @@ def schedule_(
         sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else "")))
     else:
         table = Table("due by", "rule", "actor", "period", "owed to", "article",
-                      title=f"{rs.id}: {len(duties)} recurring duties"
-                      + (f" of {actor}" if actor else ""), title_justify="left")
+                      title=rich.markup.escape(f"{rs.id}: {len(duties)} recurring duties"
+                                               + (f" of {actor}" if actor else "")),
+                      title_justify="left")
         for column in table.columns[:4]:
             column.overflow = "fold"
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
-            table.add_row(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"), d.period,
-                          ", ".join(d.owed_to) + _handed_mark(d, "owed_to"), _cite(d.source))
+            table.add_row(*_cells(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"),
+                                  d.period, ", ".join(d.owed_to) + _handed_mark(d, "owed_to"),
+                                  _cite(d.source)))
         out.print(table)
         from .successions import succession_warnings, territory_notes
 
         last = max((d.last_day for d in duties), default=None)
         for note in [*succession_warnings(duties), *territory_notes(rs, last)]:
-            err.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]note:[/yellow] {rich.markup.escape(note)}", highlight=False,
+                      soft_wrap=True)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
@@ -541,33 +563,39 @@ def _handed_mark(duty: Any, role: str) -> str:
 
 
 def _explain_markdown(e: Any) -> str:
-    from .render import cite_quote
+    """The explanation as Markdown; every piece of rule-set data is escaped (`md_text`) or
+    set in a code span (`md_code`), so a name or quote cannot add HTML, links or headings."""
+    from .render import cite_quote, md_code, md_text
 
-    lines = [f"# {e.rule_set} · {e.rule_id}", "", f"**{e.title['en']}** — {e.title['vi']}", "",
-             f"- **Tiếng Việt.** {e.text['vi']}", f"- **English.** {e.text['en']}",
-             f"- **Source.** {cite_quote(e.source, 400)}"]
-    lines += [f"- **Also.** {cite_quote(s, 400)}" for s in e.sources]
+    def js(value: Any) -> str:
+        return md_code(json.dumps(value, ensure_ascii=False))
+
+    lines = [f"# {md_text(e.rule_set)} · {md_text(e.rule_id)}", "",
+             f"**{md_text(e.title['en'])}** — {md_text(e.title['vi'])}", "",
+             f"- **Tiếng Việt.** {md_text(e.text['vi'])}",
+             f"- **English.** {md_text(e.text['en'])}",
+             f"- **Source.** {md_text(cite_quote(e.source, 400))}"]
+    lines += [f"- **Also.** {md_text(cite_quote(s, 400))}" for s in e.sources]
     if e.example is not None:
-        lines.append(f"- **Example.** {e.example.text['en']} / {e.example.text['vi']}")
+        lines.append(f"- **Example.** {md_text(e.example.text['en'])} / "
+                     f"{md_text(e.example.text['vi'])}")
     if e.policies:
         lines += ["", "## Deadline policies it uses", ""]
-        lines += [f"- `{p.name}` = `{json.dumps(p.value)}` ({p.why}); basis: {p.basis}"
-                  for p in e.policies]
+        lines += [f"- {md_code(p.name)} = {js(p.value)} ({md_text(p.why)}); basis: "
+                  f"{md_text(p.basis)}" for p in e.policies]
     if e.interpretations:
         lines += ["", "## Interpretations it relies on", ""]
         for i in e.interpretations:
-            said = (f", overridden; the rule set reads "
-                    f"`{json.dumps(i.text_value, ensure_ascii=False)}`" if i.overridden else "")
-            lines += [f"- `{i.id}` (`{i.path}` = `{json.dumps(i.value, ensure_ascii=False)}`"
-                      f"{said}): "
-                      f"{i.question} — {i.reading}",
-                      f"  alternatives: `{json.dumps(i.alternatives, ensure_ascii=False)}`; "
-                      f"override: `{i.override_cli}` or `{i.override_python}`"]
+            said = f", overridden; the rule set reads {js(i.text_value)}" if i.overridden else ""
+            lines += [f"- {md_code(i.id)} ({md_code(i.path)} = {js(i.value)}{said}): "
+                      f"{md_text(i.question)} — {md_text(i.reading)}",
+                      f"  alternatives: {js(i.alternatives)}; "
+                      f"override: {md_code(i.override_cli)} or {md_code(i.override_python)}"]
     if e.successions:
         lines += ["", "## Successions", ""]
-        lines += [f"- `{h.id}`: {h.text}" for h in e.successions]
+        lines += [f"- {md_code(h.id)}: {md_text(h.text)}" for h in e.successions]
     for note in e.notes:
-        lines += ["", f"> {note}"]
+        lines += ["", f"> {md_text(note)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -758,5 +786,5 @@ def main() -> None:
     try:
         app()
     except QuycheError as exc:  # a library error that escaped a command: still no traceback
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {rich.markup.escape(str(exc))}", highlight=False)
         sys.exit(2)

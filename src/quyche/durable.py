@@ -32,7 +32,10 @@ by construction here rather than by luck:
   `matcher.compile` makes of it in Python.
 - Ruleset names are global to a host and cannot be reused: each compiled rule
   set gets names derived from a digest of the rule set, and is compiled once per
-  process (about 80 KB of engine memory per ruleset, never freed).
+  process (about 80 KB of engine memory per ruleset). durable_rules never frees a
+  ruleset by itself: the compiled rule sets are kept in an LRU of `MAX_COMPILED`;
+  one evicted is unregistered and deleted in the engine, and registered anew if a
+  reader still holding it posts again.
 - A rule whose condition holds for a message lacking the tested fields also
   matches the session's own state record and loops forever; every rule here
   tests the event `type`, which that record lacks.
@@ -49,6 +52,8 @@ import hashlib
 import json
 import math
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -297,18 +302,23 @@ def rulesets(rule_set: RuleSet) -> dict[str, dict[str, Any]]:
 
 
 class _Compiled:
-    """A rule set's rulesets registered on the shared host, and how to ask them."""
+    """A rule set's rulesets registered on the shared host, and how to ask them.
+
+    It may be retired (its rulesets freed in the engine, see `_evict`) while a reader
+    still holds it; its next `post` registers them again.
+    """
 
     def __init__(self, rule_set: RuleSet, host: Any, engine: Any, lock: threading.RLock):
         self._host, self._lock = host, lock
+        self._rule_set = rule_set
+        self.key = _key_of(rule_set)
         self._not_handled = engine.MessageNotHandledException
         self._fired: list[str] = []
-        definitions = rulesets(rule_set)
-        names = list(definitions)
-        self.router = names[0]
+        self.names = list(rulesets(rule_set))
+        self.router = self.names[0]
         duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
         #: (obligation, its ruleset), in rule-set order as the native engine visits them
-        self.duties = list(zip(duties, names[1:], strict=True))
+        self.duties = list(zip(duties, self.names[1:], strict=True))
         fields: dict[str, set[str]] = {}
         for ob in duties:
             read = fields.setdefault(ob.trigger.event, set())
@@ -317,10 +327,28 @@ class _Compiled:
                 read |= _fields(matcher.to_durable(ex.when))
         #: event type -> the fields the conditions of the duties it feeds read
         self.fields = {t: tuple(sorted(f)) for t, f in fields.items()}
+        self.live = False
+        self.register()
+
+    def register(self) -> None:
+        """Register the rulesets on the host (durable_rules consumes the definitions)."""
+        definitions = rulesets(self._rule_set)
         for definition in definitions.values():
             for rule_name, rule in definition.items():
                 rule["run"] = self._action(rule_name)
-        register(host, definitions, rule_set.id)
+        register(self._host, definitions, self._rule_set.id)
+        self.live = True
+
+    def retire(self) -> None:
+        """Unregister the rulesets and free them in the engine (durable_rules has no call
+        for it on the host: its directory and list are edited here)."""
+        import durable_rules_engine
+
+        for name in self.names:
+            ruleset = self._host._ruleset_directory.pop(name)
+            self._host._ruleset_list.remove(ruleset)
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+        self.live = False
 
     def _action(self, rule_name: str) -> Any:
         fired = self._fired
@@ -333,6 +361,8 @@ class _Compiled:
     def post(self, ruleset: str, message: dict[str, Any]) -> str:
         """The one rule of `ruleset` that fires for `message`."""
         with self._lock:
+            if not self.live:
+                _remember(self)
             fired = self._fired
             fired.clear()
             try:
@@ -348,7 +378,14 @@ class _Compiled:
 
 _LOCK = threading.RLock()
 _HOST: Any = None
-_COMPILED: dict[str, _Compiled] = {}
+#: Compiled rule sets, least recently used first. Each distinct (rule set, overrides)
+#: compiles its own rulesets; past MAX_COMPILED the least recently used is retired
+#: (freed in the engine), so a long-running process that evaluates many override
+#: combinations holds a bounded number (docs/durable.md). A retired one still held by
+#: a reader is found again through _RETIRED and registered anew on its next use.
+_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
+_RETIRED: weakref.WeakValueDictionary[str, _Compiled] = weakref.WeakValueDictionary()
+MAX_COMPILED = 32
 
 
 def _shared_host() -> Any:
@@ -383,15 +420,39 @@ def register(host: Any, definitions: Mapping[str, Any], owner: str) -> None:
             f"({what}: {exc}); evaluate it with engine='native'") from None
 
 
+def _key_of(rule_set: RuleSet) -> str:
+    return f"{rule_set.id}_{_digest(rule_set)}"
+
+
 def _compiled(rule_set: RuleSet) -> _Compiled:
     """The rule set's registered rulesets, compiled on first use in this process."""
     host = _shared_host()
-    key = f"{rule_set.id}_{_digest(rule_set)}"
+    key = _key_of(rule_set)
     with _LOCK:
-        found = _COMPILED.get(key)
+        found = _COMPILED.get(key) or _RETIRED.get(key)
         if found is None:
-            found = _COMPILED[key] = _Compiled(rule_set, host, _engine(), _LOCK)
+            found = _Compiled(rule_set, host, _engine(), _LOCK)
+        _remember(found)
         return found
+
+
+def _remember(compiled: _Compiled) -> None:
+    """Mark `compiled` most recently used (registering it again if it was retired), and
+    retire the least recently used past MAX_COMPILED. Called under _LOCK."""
+    if not compiled.live:
+        compiled.register()
+    _RETIRED.pop(compiled.key, None)
+    _COMPILED[compiled.key] = compiled
+    _COMPILED.move_to_end(compiled.key)
+    while len(_COMPILED) > max(MAX_COMPILED, 1):
+        _key, oldest = _COMPILED.popitem(last=False)
+        oldest.retire()
+        _RETIRED[oldest.key] = oldest
+
+
+def compiled_count() -> int:
+    """How many compiled rule sets this process holds registered (at most MAX_COMPILED)."""
+    return len(_COMPILED)
 
 
 # --------------------------------------------------------------------------- reader

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import matcher
 from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
@@ -35,6 +35,7 @@ from .events import (
 )
 from .loader import valid_language_tag
 from .outlines import missing_sections, section_label
+from .registry import read_actors, read_sites
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
 from .successions import Successions, succession_warnings, territory_notes, with_delivery_notes
@@ -248,44 +249,21 @@ class Context:
     def _registry(self, sites: Iterable[Mapping[str, Any]] | None) -> dict[str, SiteInfo]:
         kinds = {k.id for k in self.rule_set.site_kinds}
         registry = {s.id: SiteInfo(s.id, s.kind, s.operator) for s in self.rule_set.sites}
-        if isinstance(sites, (Mapping, str, bytes)) or not (
-                sites is None or isinstance(sites, Iterable)):
-            raise EvaluationError(f"sites: expected a list of sites, got {type(sites).__name__}")
-        given: dict[str, int] = {}
-        for i, raw in enumerate(sites or []):
-            if isinstance(raw, BaseModel):
-                raw = raw.model_dump()
-            if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
-                raise EvaluationError(f"sites[{i}]: expected a mapping with a string 'id'")
-            if "kind" not in raw:
-                raise EvaluationError(f"sites[{i}] ({raw['id']}): kind: field required; "
-                                      f"expected one of {sorted(kinds)}")
-            if raw.get("kind") not in kinds:
+        for i, entry in enumerate(read_sites(sites)):
+            if entry.kind not in kinds:
                 raise EvaluationError(
-                    f"sites[{i}] ({raw['id']}): kind {raw.get('kind')!r} is not a site kind of "
+                    f"sites[{i}] ({entry.id}): kind {entry.kind!r} is not a site kind of "
                     f"{self.rule_set.id}; expected one of {sorted(kinds)}")
-            unknown = set(raw) - {"id", "kind", "operator", "name"}
-            if unknown:
-                raise EvaluationError(f"sites[{i}] ({raw['id']}): unknown keys {sorted(unknown)}")
-            if raw["id"] in given:
-                raise EvaluationError(f"sites[{i}] ({raw['id']}): the same id as "
-                                      f"sites[{given[raw['id']]}]; each site once")
-            given[raw["id"]] = i
-            registry[raw["id"]] = SiteInfo(raw["id"], raw["kind"], raw.get("operator"))
+            registry[entry.id] = SiteInfo(entry.id, entry.kind, entry.operator)
         return registry
 
     def _groups(self, actors: Mapping[str, Iterable[str]] | None) -> dict[str, set[str]]:
-        if actors is not None and not isinstance(actors, Mapping):
-            raise EvaluationError("actors: expected a mapping of actor id to its groups, got "
-                                  f"{type(actors).__name__}")
         groups: dict[str, set[str]] = defaultdict(set)
         declared = {a.id for a in self.rule_set.actors if a.kind == "group"}
         for a in self.rule_set.actors:
             for g in a.member_of:
                 groups[a.id].add(g)
-        for actor, member_of in (actors or {}).items():
-            if isinstance(member_of, (str, Mapping)) or not isinstance(member_of, Iterable):
-                raise EvaluationError(f"actors[{actor!r}]: expected a list of groups")
+        for actor, member_of in read_actors(actors).items():
             for g in member_of:
                 if g not in declared:
                     raise EvaluationError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -20,10 +21,16 @@ import orjson
 from .errors import EventError
 from .events import InvalidEvent, read_jsonl
 
-__all__ = ["SNIFF_LINES", "read_event_file", "read_event_stream"]
+__all__ = ["MAX_ARRAY_BYTES", "MAX_LINE_BYTES", "SNIFF_LINES", "read_event_file",
+           "read_event_stream"]
 
 #: After this many non-blank lines, a file whose lines are mostly not JSON is refused.
 SNIFF_LINES = 20
+#: Bounds on what one file can make the reader hold (decompressed): a line of JSON lines
+#: is one event (a few hundred bytes), read one at a time; a JSON array is parsed whole.
+#: A compressed file that expands past them (a "zip bomb") is refused, not read.
+MAX_LINE_BYTES = 1_000_000
+MAX_ARRAY_BYTES = 200_000_000
 _BOM = b"\xef\xbb\xbf"
 _GZIP = b"\x1f\x8b"
 _ZSTD = b"\x28\xb5\x2f\xfd"
@@ -46,13 +53,17 @@ def read_event_file(path: str | Path) -> Iterator[Any]:
 def read_event_stream(raw: IO[bytes], name: str) -> Iterator[Any]:
     """Events from a binary stream; `name` is how error messages call it."""
     stream = _decompressed(raw, name)
-    first = _first_content_line(stream)
+    first = _first_content_line(stream, name)
     if first is None:
         return  # an empty file holds no events: nothing to refuse
     line_number, line = first
     head = line.lstrip()[:1]
     if head == b"[":
-        yield from _json_array(line + stream.read(), name)
+        rest = stream.read(MAX_ARRAY_BYTES + 1 - len(line))
+        if len(line) + len(rest) > MAX_ARRAY_BYTES:
+            raise EventError(f"{name}: a JSON array of more than {MAX_ARRAY_BYTES:,} bytes; "
+                             "write JSON lines, which are read one event at a time")
+        yield from _json_array(line + rest, name)
     elif head == b"{":
         yield from _guarded_lines(stream, name, line_number, line)
     else:
@@ -77,9 +88,9 @@ def _decompressed(raw: IO[bytes], name: str) -> IO[bytes]:
     return buffered
 
 
-def _first_content_line(stream: IO[bytes]) -> tuple[int, bytes] | None:
+def _first_content_line(stream: IO[bytes], name: str) -> tuple[int, bytes] | None:
     """The first non-blank line and its 1-based number, with a leading BOM dropped."""
-    for number, line in enumerate(_lines(stream), 1):
+    for number, line in enumerate(_lines(stream, name), 1):
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM):]
         if line.strip():
@@ -87,12 +98,20 @@ def _first_content_line(stream: IO[bytes]) -> tuple[int, bytes] | None:
     return None
 
 
-def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+def _lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
     # Not `yield from stream`: closing this generator early would close the stream too.
     try:
-        yield from iter(stream.readline, b"")
-    except (OSError, EOFError) as exc:  # a truncated or corrupt gzip/zstd file
-        raise EventError(f"cannot decompress: {exc}") from None
+        for line in iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""):
+            if len(line) > MAX_LINE_BYTES:
+                raise EventError(f"{name}: a line of more than {MAX_LINE_BYTES:,} bytes (one "
+                                 "event is a JSON object of a few hundred)")
+            yield line
+    except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt gzip/zstd file
+        raise EventError(f"{name}: cannot decompress: {exc}") from None
+    except Exception as exc:
+        if type(exc).__name__ != "ZstdError":  # zstandard's own, outside OSError
+            raise
+        raise EventError(f"{name}: cannot decompress: {exc}") from None
 
 
 def _guarded_lines(stream: IO[bytes], name: str, first_number: int,
@@ -105,7 +124,7 @@ def _guarded_lines(stream: IO[bytes], name: str, first_number: int,
     def lines() -> Iterator[bytes]:
         yield from blank
         yield first
-        yield from _lines(stream)
+        yield from _lines(stream, name)
 
     for item in read_jsonl(lines()):
         content += 1

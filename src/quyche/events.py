@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,6 +25,8 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+
+from .registry import check_id
 
 __all__ = [
     "BASE_SUBMISSION_KINDS",
@@ -110,6 +113,8 @@ def parse_instant(value: Any) -> dt.datetime:
 
 Instant = Annotated[dt.datetime, BeforeValidator(parse_instant)]
 Ref = Annotated[str, Field(min_length=1)]
+#: A site, actor or recipient: names something of a registry or rule set, so it has their form.
+Key = Annotated[str, AfterValidator(check_id)]
 
 
 class _Event(BaseModel):
@@ -123,7 +128,7 @@ class Broadcast(_Event):
     """A played segment; hours are summed per site per local day, overlaps counted once."""
 
     type: Literal["broadcast"]
-    site: Ref
+    site: Key
     start: Instant
     end: Instant
     category: str | None = None
@@ -143,10 +148,10 @@ class Submission(_Event):
     """Something delivered: a media product, a report, a plan, a budget estimate."""
 
     type: Literal["submission"]
-    actor: Ref
-    kind: Ref
+    actor: Key
+    kind: Key
     at: Instant
-    to: str | None = None
+    to: Key | None = None
     period: str | None = None
     outline: list[str] | None = Field(
         None, description="the headings the report follows, checked against the rule set's "
@@ -156,7 +161,7 @@ class Submission(_Event):
 class Backup(_Event):
     type: Literal["backup"]
     at: Instant
-    site: str | None = None
+    site: Key | None = None
     actor: str | None = None
 
 
@@ -171,7 +176,7 @@ class Incident(_Event):
 
     type: Literal["incident"]
     at: Instant
-    site: Ref
+    site: Key
     category: Literal["technical", "security", "power"]
     actor: str | None = None
 
@@ -180,8 +185,8 @@ class IncidentReported(_Event):
     type: Literal["incident_reported"]
     at: Instant
     incident: Ref
-    actor: Ref
-    to: Ref
+    actor: Key
+    to: Key
 
 
 class IncidentResolved(_Event):
@@ -190,7 +195,7 @@ class IncidentResolved(_Event):
     type: Literal["incident_resolved"]
     at: Instant
     incident: Ref
-    actor: Ref
+    actor: Key
 
 
 class Request(_Event):
@@ -201,8 +206,8 @@ class Request(_Event):
 
     type: Literal["request"]
     at: Instant
-    actor: Ref
-    to: Ref
+    actor: Key
+    to: Key
     kind: Literal["report", "information"]
     due: Instant | None = None
 
@@ -210,35 +215,35 @@ class Request(_Event):
 class FeedbackReceived(_Event):
     type: Literal["feedback_received"]
     at: Instant
-    actor: Ref
+    actor: Key
     feedback: str | None = None
-    to: str | None = None
+    to: Key | None = None
 
 
 class FeedbackForwarded(_Event):
     type: Literal["feedback_forwarded"]
     at: Instant
-    actor: Ref
+    actor: Key
     feedback: str | None = None
-    to: str | None = None
+    to: Key | None = None
 
 
 class ActivityEnded(_Event):
     type: Literal["activity_ended"]
     at: Instant
-    actor: Ref
+    actor: Key
 
 
 class DocumentSigned(_Event):
     type: Literal["document_signed"]
     at: Instant
-    actor: Ref
+    actor: Key
 
 
 class InfoProvided(_Event):
     type: Literal["info_provided"]
     at: Instant
-    actor: Ref
+    actor: Key
     ref: Ref
 
 
@@ -272,7 +277,7 @@ class Attribution(BaseModel):
 class ContentPublished(_Event):
     type: Literal["content_published"]
     at: Instant
-    site: str | None = None
+    site: Key | None = None
     category: str | None = None
     language: str | None = None
     quoted_from: Attribution | None = None

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
+import weakref
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .deadlines import LOCAL, periods, triggered_due
-from .errors import EvaluationError
+from .errors import EvaluationError, QuycheError
 from .render import cite as cite_text
 from .report import Citation
 from .schema import (
@@ -516,15 +517,14 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
         prefixes += [f"categories.{c}" for c in rule.categories]
     out = []
     for interp in rs.interpretations:
-        mentioned = json.dumps([interp.value, interp.alternatives])
+        mentioned = json.dumps([interp.value, interp.alternatives, interp.text_value])
         membership = (interp.path.startswith("actors.") and interp.path.endswith(".member_of")
                       and any(f'"{g}"' in mentioned for g in groups))
         if not membership and not any(interp.path == p or interp.path.startswith(p + ".")
                                       for p in prefixes):
             continue
-        alternative = interp.alternatives[0] if interp.alternatives else "VALUE"
-        text = alternative if isinstance(alternative, str) else json.dumps(
-            alternative, ensure_ascii=False)
+        alternative = _example_value(rs, interp)
+        text = cli_value(alternative)
         cli = (f"quyche explain {shlex.quote(ref)} {rule_id} "
                f"--interpretation {shlex.quote(f'{interp.id}={text}')}")
         python = (f"quyche.load({ref!r}, interpretations={{{interp.id!r}: "
@@ -536,6 +536,53 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
             text_value=interp.text_value if interp.overridden else None,
             override_cli=cli, override_python=python))
     return out
+
+
+#: Values tried, after a reading's alternatives, for an override hint that works as
+#: printed: an example of the field's type, not a reading of the text.
+_PROBES: tuple[Any, ...] = (1, "00:00", True, "text", [], {})
+
+
+#: id(rule set) -> (a weak reference to it, {interpretation id: example value}); trying
+#: a value re-validates the rule set, so each is tried once per rule set object.
+_EXAMPLES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _example_value(rs: RuleSet, interp: Any) -> Any:
+    """A value the override accepts: the first alternative that loads, else a probe of
+    the field's type, else the rule set's own value."""
+    from .errors import InterpretationError
+    from .loader import override
+
+    key = id(rs)
+    held = _EXAMPLES.get(key)
+    if held is None or held[0]() is not rs:
+        held = _EXAMPLES[key] = (weakref.ref(rs, lambda _, k=key: _EXAMPLES.pop(k, None)), {})
+    known = held[1]
+    if interp.id not in known:
+        known[interp.id] = interp.value
+        for candidate in (*interp.alternatives, *_PROBES):
+            try:
+                override(rs, {interp.id: candidate})
+            except InterpretationError:
+                continue
+            known[interp.id] = candidate
+            break
+    return known[interp.id]
+
+
+def cli_value(value: Any) -> str:
+    """`value` as `-i ID=VALUE` text that the command line reads back to the same value
+    (YAML 1.2 scalars: `12:00` stays text, `1` is a number, `[a, b]` a list)."""
+    from .loader import read_value
+
+    if isinstance(value, str):
+        try:
+            if read_value(value) == value:
+                return value
+        except QuycheError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
@@ -704,5 +751,7 @@ def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
 
 
 def _cell(value: Any) -> str:
+    from .render import md_text
+
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return md_text(str(text), cell=True)

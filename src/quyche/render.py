@@ -26,6 +26,8 @@ __all__ = [
     "Table",
     "cite",
     "cite_quote",
+    "md_code",
+    "md_text",
     "render_html",
     "render_markdown",
     "render_rich",
@@ -111,24 +113,51 @@ def short(value: Any, limit: int = 160) -> str:
 
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_BLOCK_START = re.compile(r"^(\s*)([#>+*=~`[-]|\d+(?=[.)]))")
+
+
+def md_text(text: str, newline: str = " ", *, cell: bool = False) -> str:
+    """Data as inert Markdown text: no HTML, no entity, no link, no table cell break, and
+    (outside a table `cell`) no line of it starts a heading, quote, list, link definition
+    or code block. Each line break becomes `newline` (a space for inline text, `<br>` in a
+    table cell, a line break in a paragraph).
+    """
+    # Raw HTML and entities are live in Markdown: neutralise them, keep a plain "&" readable.
+    escaped = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    # "[text](url)" is a link (javascript: included): break "](", keep plain brackets.
+    escaped = escaped.replace("](", "]\\(").replace("|", "\\|")
+    lines = [line.strip() for line in escaped.splitlines()]
+    if not cell:
+        lines = [_BLOCK_START.sub(_inert, line) for line in lines]
+    keep_blank = newline == "\n"  # paragraphs stay paragraphs
+    return newline.join(line for line in lines if line or keep_blank).strip()
+
+
+def _inert(match: re.Match[str]) -> str:
+    return match[2] + "\\" if match[2].isdigit() else "\\" + match[2]
+
+
+def md_code(text: str) -> str:
+    """Data as one inline code span, whatever backticks or line breaks it holds."""
+    flat = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _md_cell(text: str) -> str:
-    # Raw HTML and entities are live in Markdown: neutralise them, keep a plain "&" readable.
-    escaped = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
-    escaped = escaped.replace("|", "\\|")
-    return "<br>".join(escaped.splitlines()) if escaped else " "
+    return md_text(text, "<br>", cell=True) or " "
 
 
 def render_markdown(title: str, tables: Sequence[Table], intro: str = "") -> str:
     """A Markdown document: a title, an introduction, a section per table."""
-    out = [f"# {title}", ""]
+    out = [f"# {md_text(title)}", ""]
     if intro:
-        out += [intro.rstrip(), ""]
+        out += [md_text(intro, "\n"), ""]
     for table in tables:
-        out += [f"## {table.title}", ""]
+        out += [f"## {md_text(table.title)}", ""]
         if table.intro:
-            out += [table.intro.rstrip(), ""]
+            out += [md_text(table.intro, "\n"), ""]
         if not table.rows:
             out += ["(no differences)", ""]
             continue
@@ -204,10 +233,9 @@ def render_rich(console: Console, title: str, tables: Sequence[Table], intro: st
     if intro:
         console.print(intro, markup=False, highlight=False)
     for table in tables:
-        rich = RichTable(*table.columns, title=table.title, title_justify="left",
-                         show_lines=True)
-        for column in rich.columns:
-            column.overflow = "fold"  # never cut a value short with an ellipsis
+        rich = RichTable(title=_plain(table.title), title_justify="left", show_lines=True)
+        for name in table.columns:  # never cut a value short with an ellipsis
+            rich.add_column(_plain(name), overflow="fold")
         for row in table.rows:
             rich.add_row(*[_plain(c) for c in row])
         if table.intro:

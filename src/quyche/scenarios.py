@@ -36,7 +36,7 @@ from .errors import (
     RuleSetNotFound,
     ScenarioError,
 )
-from .loader import _read_yaml, _validation_problems, load, override
+from .loader import MAX_DATA_BYTES, _read_yaml, _validation_problems, load, override
 from .report import ObligationStatus, Report, Violation
 from .schema import RuleSet
 
@@ -161,7 +161,8 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, None, "", f"cannot read: {exc}")]) from None
-    data, marks, problems = _read_yaml(text, str(path))
+    # a scenario carries events, so it is bounded as data files are, not as rule sets
+    data, marks, problems = _read_yaml(text, str(path), MAX_DATA_BYTES, None)
     if problems:
         raise ScenarioError(problems)
     if not isinstance(data, dict):

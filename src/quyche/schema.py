@@ -781,6 +781,11 @@ class Policy(Model):
     basis: str
     source: Source | None = None
 
+    @field_validator("value")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        return _json_value(value)
+
 
 class Policies(Model):
     """Deadline semantics of the contract (docs/contract.md), as data: each with its basis."""
@@ -811,6 +816,28 @@ class Policies(Model):
         return self
 
 
+def _json_value(value: Any, depth: int = 0) -> Any:
+    """A free-form value as JSON can hold it, since reports, explain and every output
+    format write it: a date becomes its ISO text; bytes, sets and other objects are refused."""
+    if depth > 32:
+        raise ValueError("a value nested more than 32 levels deep")
+    if value is None or isinstance(value, (bool, str, float)):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= 2**63:
+            raise ValueError("an integer of more than 63 bits")
+        return value
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError("a mapping whose keys are not all strings")
+        return {k: _json_value(v, depth + 1) for k, v in value.items()}
+    raise ValueError(f"a value of type {type(value).__name__}, which JSON cannot hold")
+
+
 class Interpretation(Model):
     """A reading of an open text, pinned to the field it sets; callers may override it."""
 
@@ -821,6 +848,11 @@ class Interpretation(Model):
     reading: str
     alternatives: list[Any] = []
     source: Source | None = None
+
+    @field_validator("value", "alternatives")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        return _json_value(value)
 
     #: The rule set's own value when a caller overrode this reading (`override`); unset
     #: otherwise. Private: not part of the schema, never written back to YAML.
