@@ -179,3 +179,38 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "quyche", "list"], capture_output=True,
                          text=True, check=True)
     assert "kontum" in out.stdout
+
+
+class TestAsOf:
+    """`--as-of`: an instant, a plain date (the end of that local day), or now."""
+
+    def as_of(self, tmp_path, *extra):
+        result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--sites",
+                        sites_file(tmp_path), "--since", "2024-03-04T00:00:00+07:00",
+                        "--format", "json", *extra)
+        return result
+
+    def test_plain_date_is_the_end_of_that_day(self, tmp_path):
+        by_date = self.as_of(tmp_path, "--as-of", "2024-03-05")
+        by_instant = self.as_of(tmp_path, "--as-of", "2024-03-06T00:00:00+07:00")
+        assert by_date.exit_code == 0, by_date.output
+        assert json.loads(by_date.output) == json.loads(by_instant.output)
+        assert json.loads(by_date.output)["as_of"] == "2024-03-06T00:00:00+07:00"
+
+    def test_default_is_now(self, tmp_path):
+        import datetime as dt
+
+        result = self.as_of(tmp_path)
+        assert result.exit_code == 0, result.output
+        as_of = dt.datetime.fromisoformat(json.loads(result.output)["as_of"])
+        assert abs((dt.datetime.now(dt.timezone.utc) - as_of).total_seconds()) < 600
+
+    def test_bad_date_is_one_message(self, tmp_path):
+        result = self.as_of(tmp_path, "--as-of", "2024-02-30")
+        assert result.exit_code == 2 and "not a date YYYY-MM-DD" in result.output
+
+
+def test_engine_is_a_choice(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--engine", "fast",
+                    "--as-of", "2024-03-05")
+    assert result.exit_code == 2 and "native" in result.output and "durable" in result.output

@@ -8,6 +8,7 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -24,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .deadlines import LOCAL, end_of_day
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .event_files import read_event_file, read_event_stream
@@ -75,6 +77,27 @@ class FailOn(str, Enum):
     never = "never"
     violations = "violations"
     rejected = "rejected"  # violations or rejected events
+
+
+class Engine(str, Enum):
+    native = "native"
+    durable = "durable"  # the durable_rules backend (quyche[durable])
+
+
+_AS_OF_HELP = ("evaluate as of this instant (ISO 8601 with an offset), or a date YYYY-MM-DD: "
+               "the end of that local day (24:00); default: now")
+
+
+def _as_of(text: str | None) -> str:
+    """An --as-of value as evaluate takes it: a plain date is the end of that local day."""
+    if text is None:
+        return dt.datetime.now(LOCAL).replace(microsecond=0).isoformat()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return end_of_day(dt.date.fromisoformat(text)).isoformat()
+        except ValueError:
+            fail(f"--as-of {text!r}: not a date YYYY-MM-DD")
+    return text
 
 
 def _cells(*values: str) -> list[Text]:
@@ -240,7 +263,7 @@ def check(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     events: str = typer.Argument(..., help="events as JSON lines or a JSON array, plain, .gz "
                                  "or .zst ('-' for stdin)"),
-    as_of: str = typer.Option(..., "--as-of", help="evaluate as of this instant (with offset)"),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT", help=_AS_OF_HELP),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
     actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
@@ -252,7 +275,7 @@ def check(
                                    "events"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
-    engine: str = typer.Option("native", help="native or durable"),
+    engine: Engine = typer.Option(Engine.native, help="the evaluation engine"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English"),
     state_out: Path | None = typer.Option(None, "--state-out", help="also write the "
@@ -267,6 +290,7 @@ def check(
                                    help="with --sensitivity: only this interpretation id"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
+    as_of, engine = _as_of(as_of), Engine(engine).value
     rs = _load(rules, interpretation)
     registry = _read_registry(sites, "sites")
     groups = _read_registry(actors, "actors")
@@ -319,8 +343,9 @@ def _emit_report(report: Report, fmt: ReportFormat, fail_on: FailOn, limit: int,
 def merge_(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     files: list[Path] = typer.Argument(..., help="partials written by `check --state-out`"),
-    as_of: str | None = typer.Option(None, "--as-of", help="merge as of this instant (needed "
-                                     "only when the partials leave it open)"),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT",
+                                     help="merge as of this instant, or the end of a day "
+                                     "YYYY-MM-DD (needed only when the partials leave it open)"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="exit 1 on violations, or on violations or rejected "
@@ -343,7 +368,7 @@ def merge_(
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
     try:
-        report = merge(parts, as_of=as_of, rule_set=rs)
+        report = merge(parts, as_of=None if as_of is None else _as_of(as_of), rule_set=rs)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     _emit_report(report, fmt, fail_on, limit, english)
