@@ -31,7 +31,7 @@ from .errors import QuycheError, RuleSetError
 from .event_files import read_event_file, read_event_stream
 from .loader import load, read_located, read_value, rule_sets
 from .registry import RegistryError, read_actors, read_sites
-from .render import cite, report_records
+from .render import cite, count, report_records
 from .report import Report
 
 __all__ = ["app", "main"]
@@ -161,9 +161,10 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
             for problem in exc.problems:
                 err.print(str(problem), highlight=False, markup=False)
             continue
-        out.print(f"{name}: ok — {rs.province}, {len(rs.obligations)} obligations, "
-                  f"{len(rs.broadcast.rules)} broadcast rules, {len(rs.constraints)} "
-                  f"constraints, {len(rs.interpretations)} interpretations", highlight=False,
+        out.print(f"{name}: ok — {rs.province}, {count(len(rs.obligations), 'obligation')}, "
+                  f"{count(len(rs.broadcast.rules), 'broadcast rule')}, "
+                  f"{count(len(rs.constraints), 'constraint')}, "
+                  f"{count(len(rs.interpretations), 'interpretation')}", highlight=False,
                   markup=False)
     if bad:
         raise typer.Exit(1)
