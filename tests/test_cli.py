@@ -5,6 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+import quyche
 from quyche.cli import app
 
 runner = CliRunner()
@@ -214,3 +215,46 @@ def test_engine_is_a_choice(tmp_path):
     result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--engine", "fast",
                     "--as-of", "2024-03-05")
     assert result.exit_code == 2 and "native" in result.output and "durable" in result.output
+
+
+class TestMachineReadable:
+    def test_list_json(self):
+        """`list --format json`: one record per bundled rule set, with its instrument."""
+        result = invoke("list", "--format", "json")
+        records = json.loads(result.output)
+        assert [r["name"] for r in records] == quyche.rule_sets()
+        assert all(r["ok"] and r["obligations"] > 0 for r in records)
+
+    def test_validate_json_names_problems(self, tmp_path):
+        """`validate --format json` keeps going, exits 1, and locates each problem."""
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("schema_version: 1\nid: a\nid: b\n", encoding="utf-8")
+        result = invoke("validate", SAMPLE, str(bad), "--format", "json")
+        good, wrong = json.loads(result.output)
+        assert result.exit_code == 1 and good["ok"] and not wrong["ok"]
+        assert any(p["line"] == 3 and "duplicate" in p["message"] for p in wrong["problems"])
+
+
+def test_sites_from_stdin(tmp_path):
+    """`--sites -` reads the registry from standard input; two stdin inputs are refused."""
+    events = events_file(tmp_path, LINES[:1])
+    registry = "- {id: bg1, kind: border_gate, operator: bdbp_tinh}\n"
+    result = invoke("check", SAMPLE, events, "--sites", "-", "--as-of", "2024-03-05",
+                    "--since", "2024-03-04T00:00:00+07:00", "--format", "json", input=registry)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"]["events_applied"] == 1
+    both = invoke("check", SAMPLE, "-", "--sites", "-", "--as-of", "2024-03-05", input="")
+    assert both.exit_code == 2 and "standard input" in both.output
+
+
+def test_shell_completion_completes_commands():
+    """Completion is on: the bash protocol completes a command name."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_QUYCHE_COMPLETE": "complete_bash", "COMP_WORDS": "quyche che",
+           "COMP_CWORD": "1"}
+    script = Path(sys.executable).parent / "quyche"  # the console script, named quyche
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["check"]

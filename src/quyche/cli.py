@@ -40,7 +40,7 @@ app = typer.Typer(
     name="quyche",
     help="Vietnamese provincial regulations on public electronic information, as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # quyche --install-completion / --show-completion SHELL
     pretty_exceptions_enable=False,
 )
 # No emoji codes: data such as ":x:" in a quote is printed as written.
@@ -130,9 +130,18 @@ def _load(name: str, overrides: list[str] | None = None) -> Any:
         fail(str(exc).replace("\n", " "))
 
 
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 @app.command("list")
-def list_() -> None:
+def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="output format")
+          ) -> None:
     """List the bundled rule sets with their instruments."""
+    if fmt is ListFormat.json:
+        _write_json([_summary(name) for name in rule_sets()])
+        return
     table = Table("id", "province", "instrument", "in force", "status", "rules")
     for name in rule_sets():
         try:
@@ -148,10 +157,33 @@ def list_() -> None:
     out.print(table)
 
 
+def _summary(name: str) -> dict[str, Any]:
+    """What `list` and `validate --format json` say of one rule set: its instrument, or why not."""
+    try:
+        rs = load(name)
+    except RuleSetError as exc:
+        return {"name": name, "ok": False, "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
+             "message": p.message} for p in exc.problems]}
+    inst = rs.instrument
+    return {"name": name, "ok": True, "id": rs.id, "province": rs.province,
+            "instrument": inst.number.value, "in_force": inst.date_of("in_force"),
+            "status": inst.status, "rules": len(rs.rule_ids()),
+            "obligations": len(rs.obligations), "broadcast_rules": len(rs.broadcast.rules),
+            "constraints": len(rs.constraints), "interpretations": len(rs.interpretations)}
+
+
 @app.command()
-def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bundled ids")
-             ) -> None:
+def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bundled ids"),
+             fmt: ListFormat = typer.Option(ListFormat.table, "--format",
+                                            help="output format")) -> None:
     """Check rule sets: schema, duplicate keys, cross-references. Exit 1 on problems."""
+    if fmt is ListFormat.json:
+        found = [_summary(name) for name in rules]
+        _write_json(found)
+        if not all(entry["ok"] for entry in found):
+            raise typer.Exit(1)
+        return
     bad = 0
     for name in rules:
         try:
@@ -214,7 +246,8 @@ def _read_registry(path: Path | None, what: str) -> Any:
     if path is None:
         return None
     try:
-        data, locate = read_located(path.read_text(encoding="utf-8"), str(path))
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        data, locate = read_located(text, "<stdin>" if str(path) == "-" else str(path))
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read {what} ({exc})".replace("\n", " "))
     except RuleSetError as exc:
@@ -266,8 +299,10 @@ def check(
                                  "or .zst ('-' for stdin)"),
     as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT", help=_AS_OF_HELP),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
-    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
-    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list ('-' for "
+                                      "stdin)"),
+    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping ('-' for "
+                                       "stdin)"),
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
@@ -292,6 +327,8 @@ def check(
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
     as_of, engine = _as_of(as_of), Engine(engine).value
+    if events == "-" and "-" in (str(sites), str(actors)):
+        fail("only one input can come from standard input ('-'): the events, or one registry")
     rs = _load(rules, interpretation)
     registry = _read_registry(sites, "sites")
     groups = _read_registry(actors, "actors")
