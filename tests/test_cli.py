@@ -258,3 +258,16 @@ def test_shell_completion_completes_commands():
     script = Path(sys.executable).parent / "quyche"  # the console script, named quyche
     done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["check"]
+
+
+def test_help_names_values_as_a_reader_would():
+    """Options show FILE, INSTANT, ID=VALUE, N — not Python types like <path> or <list[str]>."""
+    from quyche.cli import app as the_app
+
+    for command in the_app.registered_commands:
+        name = command.name or command.callback.__name__.rstrip("_")
+        result = runner.invoke(the_app, [name, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, name
+        options = result.output.partition("Options")[2]
+        for python_type in ("<path>", "<list[str]>", "<int>", "<int range>", "<str>"):
+            assert python_type not in options, (name, python_type)

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import typing
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -842,6 +843,44 @@ def test_(
         raise typer.Exit(2)
     if counts["fail"]:
         raise typer.Exit(1)
+
+
+#: Metavars by parameter name where the type alone says too little.
+_METAVARS = {"as_of": "INSTANT", "since": "INSTANT", "start": "DATE", "end": "DATE",
+             "interpretation": "ID=VALUE", "only": "ID", "actor": "ACTOR", "year": "YEAR"}
+
+
+def _name_metavars() -> None:
+    """Give every option and argument a metavar a reader knows (RULES, FILE, N, [a|b]).
+
+    Typer would show the Python type instead (`<str>`, `<list[str]>`, `{rules}`).
+    """
+    import inspect
+
+    for command in app.registered_commands:
+        hints = typing.get_type_hints(command.callback)
+        for name, param in inspect.signature(command.callback).parameters.items():
+            info = param.default
+            if not isinstance(info, typer.models.ParameterInfo) or info.metavar is not None:
+                continue
+            kind, hint = hints.get(name), str(hints.get(name))
+            if name in _METAVARS:
+                info.metavar = _METAVARS[name]
+            elif isinstance(info, typer.models.ArgumentInfo):
+                info.metavar = name.upper() + ("..." if "list[" in hint else "")
+            elif isinstance(kind, type) and issubclass(kind, Enum):
+                continue  # shown as its choices: <table|json|jsonl>
+            elif kind is bool:
+                info.metavar = ""  # a flag takes no value
+            elif "Path" in hint:
+                info.metavar = "FILE"
+            elif "int" in hint:
+                info.metavar = "N"
+            else:
+                info.metavar = name.upper()
+
+
+_name_metavars()
 
 
 def main() -> None:
