@@ -5,6 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+import quyche
 from quyche.cli import app
 
 runner = CliRunner()
@@ -179,3 +180,94 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "quyche", "list"], capture_output=True,
                          text=True, check=True)
     assert "kontum" in out.stdout
+
+
+class TestAsOf:
+    """`--as-of`: an instant, a plain date (the end of that local day), or now."""
+
+    def as_of(self, tmp_path, *extra):
+        result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--sites",
+                        sites_file(tmp_path), "--since", "2024-03-04T00:00:00+07:00",
+                        "--format", "json", *extra)
+        return result
+
+    def test_plain_date_is_the_end_of_that_day(self, tmp_path):
+        by_date = self.as_of(tmp_path, "--as-of", "2024-03-05")
+        by_instant = self.as_of(tmp_path, "--as-of", "2024-03-06T00:00:00+07:00")
+        assert by_date.exit_code == 0, by_date.output
+        assert json.loads(by_date.output) == json.loads(by_instant.output)
+        assert json.loads(by_date.output)["as_of"] == "2024-03-06T00:00:00+07:00"
+
+    def test_default_is_now(self, tmp_path):
+        import datetime as dt
+
+        result = self.as_of(tmp_path)
+        assert result.exit_code == 0, result.output
+        as_of = dt.datetime.fromisoformat(json.loads(result.output)["as_of"])
+        assert abs((dt.datetime.now(dt.timezone.utc) - as_of).total_seconds()) < 600
+
+    def test_bad_date_is_one_message(self, tmp_path):
+        result = self.as_of(tmp_path, "--as-of", "2024-02-30")
+        assert result.exit_code == 2 and "not a date YYYY-MM-DD" in result.output
+
+
+def test_engine_is_a_choice(tmp_path):
+    result = invoke("check", SAMPLE, events_file(tmp_path, LINES[:1]), "--engine", "fast",
+                    "--as-of", "2024-03-05")
+    assert result.exit_code == 2 and "native" in result.output and "durable" in result.output
+
+
+class TestMachineReadable:
+    def test_list_json(self):
+        """`list --format json`: one record per bundled rule set, with its instrument."""
+        result = invoke("list", "--format", "json")
+        records = json.loads(result.output)
+        assert [r["name"] for r in records] == quyche.rule_sets()
+        assert all(r["ok"] and r["obligations"] > 0 for r in records)
+
+    def test_validate_json_names_problems(self, tmp_path):
+        """`validate --format json` keeps going, exits 1, and locates each problem."""
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("schema_version: 1\nid: a\nid: b\n", encoding="utf-8")
+        result = invoke("validate", SAMPLE, str(bad), "--format", "json")
+        good, wrong = json.loads(result.output)
+        assert result.exit_code == 1 and good["ok"] and not wrong["ok"]
+        assert any(p["line"] == 3 and "duplicate" in p["message"] for p in wrong["problems"])
+
+
+def test_sites_from_stdin(tmp_path):
+    """`--sites -` reads the registry from standard input; two stdin inputs are refused."""
+    events = events_file(tmp_path, LINES[:1])
+    registry = "- {id: bg1, kind: border_gate, operator: bdbp_tinh}\n"
+    result = invoke("check", SAMPLE, events, "--sites", "-", "--as-of", "2024-03-05",
+                    "--since", "2024-03-04T00:00:00+07:00", "--format", "json", input=registry)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"]["events_applied"] == 1
+    both = invoke("check", SAMPLE, "-", "--sites", "-", "--as-of", "2024-03-05", input="")
+    assert both.exit_code == 2 and "standard input" in both.output
+
+
+def test_shell_completion_completes_commands():
+    """Completion is on: the bash protocol completes a command name."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_QUYCHE_COMPLETE": "complete_bash", "COMP_WORDS": "quyche che",
+           "COMP_CWORD": "1"}
+    script = Path(sys.executable).parent / "quyche"  # the console script, named quyche
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["check"]
+
+
+def test_help_names_values_as_a_reader_would():
+    """Options show FILE, INSTANT, ID=VALUE, N — not Python types like <path> or <list[str]>."""
+    from quyche.cli import app as the_app
+
+    for command in the_app.registered_commands:
+        name = command.name or command.callback.__name__.rstrip("_")
+        result = runner.invoke(the_app, [name, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, name
+        options = result.output.partition("Options")[2]
+        for python_type in ("<path>", "<list[str]>", "<int>", "<int range>", "<str>"):
+            assert python_type not in options, (name, python_type)

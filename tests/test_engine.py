@@ -105,7 +105,7 @@ class TestBroadcast:
                             as_of="2024-03-05T00:00:00+07:00",
                             since="2024-03-04T00:00:00+07:00", sites=SITES)
         assert kinds(r, "daily_minimum", site="bg1") == []
-        assert any(w.startswith("1 emergency event(s) [e]: the text of sample has no emergency "
+        assert any(w.startswith("1 emergency event [e]: the text of sample has no emergency "
                                 "clause") for w in r.warnings)
 
     def test_uncounted_content_is_counted_as_a_segment_not_as_time(self):

@@ -5,7 +5,7 @@ import quyche
 EXPECTED = {
     # operations
     "load", "rule_sets", "evaluate", "diff", "compare", "explain", "schedule", "dump",
-    "override", "calendar", "partial", "merge",
+    "override", "calendar", "partial", "merge", "sensitivity",
     "daily_hours", "render_report_html",  # the figures behind the heatmap; the report page
     # models
     "RuleSet", "Report", "ObligationStatus", "Violation", "Rejection", "Summary", "Citation",
@@ -13,6 +13,7 @@ EXPECTED = {
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
+    "ScenarioError",
     "__version__",
 }
 

@@ -6,6 +6,7 @@
     quyche.merge([quyche.partial(rs, part, as_of=...) for part in parts])  # across processes
     quyche.diff(rs, other)                           # what differs, concept by concept
     quyche.schedule(rs, "2025-01-01", "2025-12-31")  # recurring duties in a window
+    quyche.sensitivity(rs, events, as_of=...)        # findings under other readings
 
 See README.md and docs/ for the rule-set format, the event vocabulary and the report.
 """
@@ -24,6 +25,7 @@ from .errors import (
     QuycheError,
     RuleSetError,
     RuleSetNotFound,
+    ScenarioError,
 )
 from .explain import explain
 from .loader import dump, load, override, rule_sets
@@ -34,6 +36,7 @@ from .report import Citation, Handover, ObligationStatus, Rejection, Report, Sum
 from .report_html import render_report_html
 from .schedule import schedule
 from .schema import RuleSet, Succession
+from .sensitivity import sensitivity
 from .workdays import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
@@ -56,6 +59,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
+    "ScenarioError",
     "SiteEntry",
     "Succession",
     "Summary",
@@ -76,4 +80,5 @@ __all__ = [
     "render_report_html",
     "rule_sets",
     "schedule",
+    "sensitivity",
 ]

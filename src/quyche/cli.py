@@ -8,10 +8,12 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
 import sys
+import typing
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -24,12 +26,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .deadlines import LOCAL, end_of_day
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
 from .event_files import read_event_file, read_event_stream
 from .loader import load, read_located, read_value, rule_sets
 from .registry import RegistryError, read_actors, read_sites
-from .render import cite, report_records
+from .render import cite, count, report_records
 from .report import Report
 
 __all__ = ["app", "main"]
@@ -38,7 +41,7 @@ app = typer.Typer(
     name="quyche",
     help="Vietnamese provincial regulations on public electronic information, as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # quyche --install-completion / --show-completion SHELL
     pretty_exceptions_enable=False,
 )
 # No emoji codes: data such as ":x:" in a quote is printed as written.
@@ -78,6 +81,27 @@ class FailOn(str, Enum):
     rejected = "rejected"  # violations or rejected events
 
 
+class Engine(str, Enum):
+    native = "native"
+    durable = "durable"  # the durable_rules backend (quyche[durable])
+
+
+_AS_OF_HELP = ("evaluate as of this instant (ISO 8601 with an offset), or a date YYYY-MM-DD: "
+               "the end of that local day (24:00); default: now")
+
+
+def _as_of(text: str | None) -> str:
+    """An --as-of value as evaluate takes it: a plain date is the end of that local day."""
+    if text is None:
+        return dt.datetime.now(LOCAL).replace(microsecond=0).isoformat()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return end_of_day(dt.date.fromisoformat(text)).isoformat()
+        except ValueError:
+            fail(f"--as-of {text!r}: not a date YYYY-MM-DD")
+    return text
+
+
 def _cells(*values: str) -> list[Text]:
     """Table cells from data: printed as they are, never read as rich markup."""
     return [Text(v) for v in values]
@@ -108,9 +132,18 @@ def _load(name: str, overrides: list[str] | None = None) -> Any:
         fail(str(exc).replace("\n", " "))
 
 
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 @app.command("list")
-def list_() -> None:
+def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="output format")
+          ) -> None:
     """List the bundled rule sets with their instruments."""
+    if fmt is ListFormat.json:
+        _write_json([_summary(name) for name in rule_sets()])
+        return
     table = Table("id", "province", "instrument", "in force", "status", "rules")
     for name in rule_sets():
         try:
@@ -126,10 +159,33 @@ def list_() -> None:
     out.print(table)
 
 
+def _summary(name: str) -> dict[str, Any]:
+    """What `list` and `validate --format json` say of one rule set: its instrument, or why not."""
+    try:
+        rs = load(name)
+    except RuleSetError as exc:
+        return {"name": name, "ok": False, "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "path": p.path,
+             "message": p.message} for p in exc.problems]}
+    inst = rs.instrument
+    return {"name": name, "ok": True, "id": rs.id, "province": rs.province,
+            "instrument": inst.number.value, "in_force": inst.date_of("in_force"),
+            "status": inst.status, "rules": len(rs.rule_ids()),
+            "obligations": len(rs.obligations), "broadcast_rules": len(rs.broadcast.rules),
+            "constraints": len(rs.constraints), "interpretations": len(rs.interpretations)}
+
+
 @app.command()
-def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bundled ids")
-             ) -> None:
+def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bundled ids"),
+             fmt: ListFormat = typer.Option(ListFormat.table, "--format",
+                                            help="output format")) -> None:
     """Check rule sets: schema, duplicate keys, cross-references. Exit 1 on problems."""
+    if fmt is ListFormat.json:
+        found = [_summary(name) for name in rules]
+        _write_json(found)
+        if not all(entry["ok"] for entry in found):
+            raise typer.Exit(1)
+        return
     bad = 0
     for name in rules:
         try:
@@ -139,20 +195,24 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
             for problem in exc.problems:
                 err.print(str(problem), highlight=False, markup=False)
             continue
-        out.print(f"{name}: ok — {rs.province}, {len(rs.obligations)} obligations, "
-                  f"{len(rs.broadcast.rules)} broadcast rules, {len(rs.constraints)} "
-                  f"constraints, {len(rs.interpretations)} interpretations", highlight=False,
+        out.print(f"{name}: ok — {rs.province}, {count(len(rs.obligations), 'obligation')}, "
+                  f"{count(len(rs.broadcast.rules), 'broadcast rule')}, "
+                  f"{count(len(rs.constraints), 'constraint')}, "
+                  f"{count(len(rs.interpretations), 'interpretation')}", highlight=False,
                   markup=False)
     if bad:
         raise typer.Exit(1)
 
 
 @app.command()
-def schema() -> None:
+def schema(scenario: bool = typer.Option(False, "--scenario",
+                                         help="the schema of scenario files instead")) -> None:
     """Print the JSON Schema of rule-set files (for editors and other tools)."""
     from .jsonschema import rule_set_schema
+    from .scenarios import scenario_schema
 
-    sys.stdout.write(json.dumps(rule_set_schema(), ensure_ascii=False, indent=2) + "\n")
+    found = scenario_schema() if scenario else rule_set_schema()
+    sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
 
 
 def _events_from(path: str) -> Iterator[Any]:
@@ -188,7 +248,8 @@ def _read_registry(path: Path | None, what: str) -> Any:
     if path is None:
         return None
     try:
-        data, locate = read_located(path.read_text(encoding="utf-8"), str(path))
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        data, locate = read_located(text, "<stdin>" if str(path) == "-" else str(path))
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read {what} ({exc})".replace("\n", " "))
     except RuleSetError as exc:
@@ -238,10 +299,12 @@ def check(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     events: str = typer.Argument(..., help="events as JSON lines or a JSON array, plain, .gz "
                                  "or .zst ('-' for stdin)"),
-    as_of: str = typer.Option(..., "--as-of", help="evaluate as of this instant (with offset)"),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT", help=_AS_OF_HELP),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
-    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
-    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list ('-' for "
+                                      "stdin)"),
+    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping ('-' for "
+                                       "stdin)"),
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
@@ -250,23 +313,42 @@ def check(
                                    "events"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
-    engine: str = typer.Option("native", help="native or durable"),
+    engine: Engine = typer.Option(Engine.native, help="the evaluation engine"),
     limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
     english: bool = typer.Option(False, "--en", help="messages in English (html: the page "
                                  "opens in English)"),
     state_out: Path | None = typer.Option(None, "--state-out", help="also write the "
                                           "evaluation's partial (JSON) for `quyche merge`"),
+    show_coverage: bool = typer.Option(False, "--coverage",
+                                       help="which clauses the log's findings cite"),
+    coverage_html: Path | None = typer.Option(None, "--coverage-html",
+                                              help="also write the coverage as an HTML page"),
+    sensitivity: bool = typer.Option(False, "--sensitivity",
+                                     help="findings that change under each alternative reading"),
+    only: list[str] = typer.Option(None, "--only",
+                                   help="with --sensitivity: only this interpretation id"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
+    as_of, engine = _as_of(as_of), Engine(engine).value
+    if events == "-" and "-" in (str(sites), str(actors)):
+        fail("only one input can come from standard input ('-'): the events, or one registry")
     rs = _load(rules, interpretation)
     registry = _read_registry(sites, "sites")
     groups = _read_registry(actors, "actors")
     handed = _read_successions(successions, rs, groups, registry)
-    try:
-        report = evaluate(rs, _events_from(events), as_of=as_of, since=since, sites=registry,
-                          actors=groups, engine=engine, successions=handed)
-    except QuycheError as exc:
-        fail(str(exc).replace("\n", " "))
+    clauses = show_coverage or coverage_html is not None or sensitivity or bool(only)
+    if clauses:  # coverage or sensitivity printed in place of the report
+        report = _check_clauses(rs, _events_from(events), dict(
+            as_of=as_of, since=since, sites=registry, actors=groups, successions=handed),
+            fmt, show_coverage or coverage_html is not None, coverage_html,
+            sensitivity or bool(only), only, limit, engine)
+    else:
+        try:
+            report = evaluate(rs, _events_from(events), as_of=as_of, since=since,
+                              sites=registry, actors=groups, engine=engine,
+                              successions=handed)
+        except QuycheError as exc:
+            fail(str(exc).replace("\n", " "))
     if state_out is not None:
         state = report.partial()
         state.partition = events
@@ -274,6 +356,11 @@ def check(
             state_out.write_text(state.to_json(), encoding="utf-8")
         except OSError as exc:
             fail(f"{state_out}: cannot write the state ({exc.strerror})")
+    if clauses:
+        if (fail_on is FailOn.violations and report.violations) or (
+                fail_on is FailOn.rejected and (report.violations or report.rejected)):
+            raise typer.Exit(1)
+        return
     _emit_report(report, fmt, fail_on, limit, english)
 
 
@@ -301,8 +388,9 @@ def _emit_report(report: Report, fmt: ReportFormat, fail_on: FailOn, limit: int,
 def merge_(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     files: list[Path] = typer.Argument(..., help="partials written by `check --state-out`"),
-    as_of: str | None = typer.Option(None, "--as-of", help="merge as of this instant (needed "
-                                     "only when the partials leave it open)"),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT",
+                                     help="merge as of this instant, or the end of a day "
+                                     "YYYY-MM-DD (needed only when the partials leave it open)"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="exit 1 on violations, or on violations or rejected "
@@ -325,7 +413,7 @@ def merge_(
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
     try:
-        report = merge(parts, as_of=as_of, rule_set=rs)
+        report = merge(parts, as_of=None if as_of is None else _as_of(as_of), rule_set=rs)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     _emit_report(report, fmt, fail_on, limit, english)
@@ -645,13 +733,176 @@ def serve(
     max_body_mb: float = typer.Option(64, min=0.001, help="largest request body, in MiB"),
     max_events: int = typer.Option(1_000_000, min=1, help="most events in one request"),
 ) -> None:
-    """Serve the HTTP API (needs the server extra: pip install 'quyche[server]')."""
+    """Serve the HTTP API on 127.0.0.1 (needs the package's "server" extra installed)."""
     try:
         from .server import Limits
         from .server import serve as run
     except QuycheError as exc:
         fail(str(exc))
     run(host, port, Limits(int(max_body_mb * 1024 * 1024), max_events))
+
+
+# --------------------------------------------------------------------------- scenarios, coverage
+
+
+class TestFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportFormat,
+                   show_coverage: bool, coverage_html: Path | None, sensitivity: bool,
+                   only: list[str] | None, limit: int, engine: str) -> Report:
+    """`check --coverage` / `--sensitivity`: what the log touched, what readings change."""
+    from .coverage import coverage, coverage_tables
+    from .render import render_html, render_rich
+    from .sensitivity import sensitivity as what_if
+    from .sensitivity import sensitivity_lines
+
+    if fmt is ReportFormat.jsonl:
+        fail("--coverage and --sensitivity write --format table or json")
+    try:
+        if sensitivity:
+            if engine != "native":
+                fail("--sensitivity evaluates with the native engine; leave out --engine")
+            found = what_if(rs, events, only=only or None, **arguments)
+            report = found.baseline
+        else:
+            report = evaluate(rs, events, engine=engine, **arguments)
+    except QuycheError as exc:
+        fail(str(exc).replace("\n", " "))
+    data: dict[str, Any] = {}
+    if show_coverage:
+        cov = coverage(rs, [report])
+        data["coverage"] = cov.model_dump(mode="json")
+        title, tables = f"{rs.id}: clauses the log touched", coverage_tables([cov], False)
+        if coverage_html is not None:
+            _write_text(coverage_html, render_html(title, tables))
+        if fmt is ReportFormat.table:
+            render_rich(out, title, tables)
+    if sensitivity:
+        data["sensitivity"] = found.model_dump(mode="json")
+        if fmt is ReportFormat.table:
+            for line in sensitivity_lines(found, limit):
+                out.print(line, markup=False, highlight=False)
+    if fmt is ReportFormat.json:
+        _write_json(data)
+    return report
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot write ({exc.strerror})")
+
+
+@app.command("test")
+def test_(
+    paths: list[Path] = typer.Argument(..., help="scenario files or directories"),
+    rules: list[Path] = typer.Option(None, "--rules",
+                                     help="a rule-set file; scenarios name it by its id"),
+    fmt: TestFormat = typer.Option(TestFormat.table, "--format", help="output format"),
+    junit: Path | None = typer.Option(None, "--junit", help="also write JUnit XML here"),
+    show_coverage: bool = typer.Option(False, "--coverage",
+                                       help="clause coverage per rule set"),
+    coverage_html: Path | None = typer.Option(None, "--coverage-html",
+                                              help="also write the coverage as an HTML page"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing scenarios too"),
+) -> None:
+    """Run scenario files: exit 0 when all pass, 1 on failures, 2 on errors (a malformed
+    scenario, an unknown rule set)."""
+    from .coverage import coverage_tables
+    from .errors import ScenarioError
+    from .render import render_html, render_rich
+    from .scenarios import junit_xml, run_scenario, scenario_files, suite_coverage
+
+    given = {}
+    for path in rules or []:
+        rs = _load(str(path))
+        given[rs.id] = rs
+    passed_over: list[Path] = []
+    try:
+        files = scenario_files(paths, passed_over)
+    except ScenarioError as exc:
+        fail(str(exc))
+    if passed_over and fmt is TestFormat.table:
+        err.print("not scenarios (rule sets): " + ", ".join(map(str, passed_over)),
+                  markup=False, highlight=False)
+    if not files:
+        fail(f"no scenario files in {', '.join(map(str, paths))}")
+    results = [run_scenario(path, given) for path in files]
+    counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "error")}
+    if junit is not None:
+        _write_text(junit, junit_xml(results))
+    covered = suite_coverage(results) if show_coverage or coverage_html else []
+    if coverage_html is not None:
+        _write_text(coverage_html, render_html("Clause coverage of the scenarios",
+                                               coverage_tables(covered)))
+    if fmt is TestFormat.json:
+        data: dict[str, Any] = {"scenarios": [r.as_dict() for r in results],
+                                "summary": {"total": len(results), "passed": counts["pass"],
+                                            "failed": counts["fail"],
+                                            "errors": counts["error"]}}
+        if show_coverage:
+            data["coverage"] = [c.model_dump(mode="json") for c in covered]
+        _write_json(data)
+    else:
+        say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
+        for result in results:
+            if result.status == "pass":
+                if verbose:
+                    say(f"PASS {result.path}: {result.name}", style="green")
+                continue
+            name = f": {result.name}" if result.scenario else ""
+            say(f"{result.status.upper()} {result.path}{name}", style="red")
+            say("  " + result.details().replace("\n", "\n  "))
+        if show_coverage:
+            render_rich(out, "Clause coverage of the scenarios", coverage_tables(covered))
+        say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
+            f"{counts['error']} errors", style="bold")
+    if counts["error"]:
+        raise typer.Exit(2)
+    if counts["fail"]:
+        raise typer.Exit(1)
+
+
+#: Metavars by parameter name where the type alone says too little.
+_METAVARS = {"as_of": "INSTANT", "since": "INSTANT", "start": "DATE", "end": "DATE",
+             "interpretation": "ID=VALUE", "only": "ID", "actor": "ACTOR", "year": "YEAR"}
+
+
+def _name_metavars() -> None:
+    """Give every option and argument a metavar a reader knows (RULES, FILE, N, [a|b]).
+
+    Typer would show the Python type instead (`<str>`, `<list[str]>`, `{rules}`).
+    """
+    import inspect
+
+    for command in app.registered_commands:
+        hints = typing.get_type_hints(command.callback)
+        for name, param in inspect.signature(command.callback).parameters.items():
+            info = param.default
+            if not isinstance(info, typer.models.ParameterInfo) or info.metavar is not None:
+                continue
+            kind, hint = hints.get(name), str(hints.get(name))
+            if name in _METAVARS:
+                info.metavar = _METAVARS[name]
+            elif isinstance(info, typer.models.ArgumentInfo):
+                info.metavar = name.upper() + ("..." if "list[" in hint else "")
+            elif isinstance(kind, type) and issubclass(kind, Enum):
+                continue  # shown as its choices: <table|json|jsonl>
+            elif kind is bool:
+                info.metavar = ""  # a flag takes no value
+            elif "Path" in hint:
+                info.metavar = "FILE"
+            elif "int" in hint:
+                info.metavar = "N"
+            else:
+                info.metavar = name.upper()
+
+
+_name_metavars()
 
 
 def main() -> None:

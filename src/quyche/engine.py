@@ -36,6 +36,7 @@ from .events import (
 from .loader import valid_language_tag
 from .outlines import missing_sections, section_label
 from .registry import read_actors, read_sites
+from .render import count
 from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
 from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
 from .successions import Successions, succession_warnings, territory_notes, with_delivery_notes
@@ -1136,7 +1137,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                         "not in force; the findings show what it would require")
     if ledger.emergencies and rs.broadcast.rules and not rs.broadcast.emergency_override:
         named = sorted(ident or "(no id)" for *_, ident in ledger.emergencies)
-        warnings.append(f"{len(named)} emergency event(s) [{', '.join(named[:5])}"
+        warnings.append(f"{count(len(named), 'emergency event')} [{', '.join(named[:5])}"
                         f"{', …' if len(named) > 5 else ''}]: the text of {rs.id} has no "
                         "emergency clause; their time is exempt from the broadcast checks only "
                         "because the event vocabulary says so")
@@ -1274,13 +1275,13 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                     unused.append(ident or "(no id)")
         if unused and not owes:
             warnings.append(
-                f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} discharged "
+                f"{count(len(unused), 'submission')} of kind {key[1]!r} by {key[0]!r} discharged "
                 f"nothing: {key[0]!r} owes no such duty here (a group member? pass actors=) "
                 f"[{', '.join(unused[:5])}{', …' if len(unused) > 5 else ''}]")
         elif unused:
             warnings.append(
-                f"{len(unused)} submission(s) of kind {key[1]!r} by {key[0]!r} found no open "
-                f"period to discharge [{', '.join(unused[:5])}"
+                f"{count(len(unused), 'submission')} of kind {key[1]!r} by {key[0]!r} found no "
+                f"open period to discharge [{', '.join(unused[:5])}"
                 f"{', …' if len(unused) > 5 else ''}]")
     return warnings
 

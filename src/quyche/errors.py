@@ -27,6 +27,7 @@ __all__ = [
     "QuycheError",
     "RuleSetError",
     "RuleSetNotFound",
+    "ScenarioError",
 ]
 
 
@@ -93,3 +94,11 @@ class BackendUnavailable(EvaluationError):
 
 class MergeError(QuycheError):
     """Reports that cannot be merged because they were made under different inputs."""
+
+
+class ScenarioError(QuycheError):
+    """A scenario file that cannot be run; `problems` locates each by file:line:column."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -53,6 +53,7 @@ __all__ = [
     "explain",
     "interpretations_markdown",
     "last_day",
+    "relied_on",
     "rule_path",
 ]
 
@@ -716,6 +717,14 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         policies=policies,
         example=_example(rs, rule, today) if isinstance(rule, Obligation) else None,
         notes=notes, successions=handed)
+
+
+def relied_on(rs: RuleSet, rule_id: str) -> list[str]:
+    """Ids of the interpretations a rule relies on, as `explain` lists them (its own
+    values, the deadline policies and language groups it uses, who its groups hold)."""
+    path, rule = rule_path(rs, rule_id)
+    policies = [f"policies.{p.name}" for p in _policies(rs, rule)]
+    return [use.id for use in _interpretations(rs, path, rule, rs.id, rule_id, policies)]
 
 
 def interpretations_markdown(rule_sets: list[RuleSet]) -> str:

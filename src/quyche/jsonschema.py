@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from .schema import RuleSet
 
-__all__ = ["rule_set_schema"]
+__all__ = ["rule_set_schema", "schema_of"]
+
+
+def schema_of(model: type[BaseModel], name: str, title: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a file format, as pydantic describes its model."""
+    schema = model.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://quyche.invalid/{name}.schema.json"
+    schema["title"] = title
+    return schema
 
 
 def rule_set_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a rule-set file, as pydantic describes the models."""
-    schema = RuleSet.model_json_schema(mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://quyche.invalid/rule-set.schema.json"
-    schema["title"] = "quyche rule set"
-    return schema
+    return schema_of(RuleSet, "rule-set", "quyche rule set")

@@ -26,6 +26,7 @@ __all__ = [
     "Table",
     "cite",
     "cite_quote",
+    "count",
     "md_code",
     "md_text",
     "render_html",
@@ -48,6 +49,11 @@ class Table:
 
 _ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám",
              9: "chín", 10: "mười"}
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 duty', '2 duties': a number with its noun agreeing, for messages and summaries."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def point_words(point: str) -> str:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .deadlines import LOCAL
 from .errors import EvaluationError, Problem, RuleSetError
+from .render import count
 from .report import Handover
 from .schema import Obligation, RuleSet, Succession
 
@@ -253,7 +254,7 @@ def succession_warnings(obligations: Iterable[Any]) -> list[str]:
     out = []
     for (_sid, body), entry in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         h = entry["h"]
-        parts = [f"{verb} {len(ids)} duty(ies) ({', '.join(sorted(set(ids)))})"
+        parts = [f"{verb} {count(len(ids), 'duty', 'duties')} ({', '.join(sorted(set(ids)))})"
                  for verb, ids in (("owes", entry["owed_by"]), ("is owed", entry["owed_to"]))
                  if ids]
         if h.asserted_by == "reading" and h.successor:
