@@ -43,7 +43,7 @@ th.desc::after { content: " \\2193"; color: var(--ink); }
 tr:nth-child(even) td { background: var(--zebra); }
 td.stricter { color: #a11d1d; font-weight: 600; } td.looser { color: #1d6a2f; font-weight: 600; }
 td.incomparable { color: #7a5b00; } td.missed, td.late { color: #a11d1d; font-weight: 600; }
-td.wide { min-width: 16rem; }
+td.wide { min-width: 16rem; } td.token { white-space: nowrap; }
 .grid-scroll { overflow-x: auto; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
 .controls select, .controls input, .controls button { font: inherit; font-size: .85rem;
@@ -151,6 +151,7 @@ function grid(host, spec) {
         const cls = (spec.classes || {})[i];
         if (cls && cls.indexOf(c) >= 0) td.className = c;
         if (wide.has(i)) td.classList.add("wide");
+        else if (c && !/\s/.test(c)) td.classList.add("token");  // ids, instants: one line
         tr.appendChild(td);
       });
       frag.appendChild(tr);
