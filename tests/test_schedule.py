@@ -189,3 +189,25 @@ class TestIcs:
         assert b"BEGIN:VTIMEZONE" in data and b"TZID=Asia/Ho_Chi_Minh" in data
         (event,) = _parse(data)
         assert event.start == due
+
+
+class TestReminders:
+    """The .ics reminds before each due date and names bodies as the rule set does."""
+
+    def test_alarm_days_before_and_names(self):
+        rs = quyche.load("kontum")
+        duties = schedule(rs, *window(2025), actor="bao_tinh")
+        calendar = icalendar.Calendar.from_ical(to_ics(duties, remind_days=5, rule_set=rs))
+        events = list(calendar.walk("VEVENT"))
+        assert events and len(events) == len(duties)
+        for event in events:
+            [alarm] = event.walk("VALARM")
+            assert alarm["action"] == "DISPLAY"
+            assert alarm.decoded("trigger") == dt.timedelta(days=-5)
+        body = rs.actor("bao_tinh").name
+        assert f"Owed by {body} (bao_tinh)" in str(events[0]["description"])
+
+    def test_no_reminder_when_asked(self):
+        duties = schedule("kontum", *window(2025), actor="bao_tinh")
+        calendar = icalendar.Calendar.from_ical(to_ics(duties, remind_days=0))
+        assert not list(calendar.walk("VALARM"))

@@ -565,6 +565,8 @@ def schedule_(
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
     interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
                                              help="override a reading: ID=VALUE"),
+    remind: int = typer.Option(3, min=0, help="with --format ics: a reminder this many days "
+                               "before each due date (0: none)"),
 ) -> None:
     """Recurring duties due in a year or window: due date, period, actor, recipient, article."""
     from .schedule import schedule, to_ics, window
@@ -593,7 +595,8 @@ def schedule_(
         _write_json([d.model_dump(mode="json") for d in duties])
     elif fmt is ScheduleFormat.ics:
         label = f"{rs.id} {year}" if year is not None else f"{rs.id} {start}/{end}"
-        sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else "")))
+        sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else ""),
+                                       remind_days=remind, rule_set=rs))
     else:
         table = Table("due by", "rule", "actor", "period", "owed to", "article",
                       title=rich.markup.escape(f"{rs.id}: {len(duties)} recurring duties"

@@ -202,15 +202,22 @@ def _check_actor(rs: RuleSet, ctx: Context, actor: str) -> None:
 
 
 def to_ics(duties: Sequence[Duty], name: str | None = None,
-           stamp: dt.datetime | None = None) -> bytes:
+           stamp: dt.datetime | None = None, *, remind_days: int | None = 3,
+           rule_set: RuleSet | None = None) -> bytes:
     """The duties as an iCalendar file (RFC 5545).
 
     A duty due at the end of day D is an all-day event on D; one due at an hour
     is a timed event at that instant (in Asia/Ho_Chi_Minh, with its VTIMEZONE).
     UIDs are stable (rule set, rule, actor, period); DESCRIPTION carries the
-    article and its quote. `stamp` (DTSTAMP) defaults to now, in UTC.
+    article and its quote, and names bodies as `rule_set` names them (ids otherwise).
+    Each event reminds `remind_days` days before it (a VALARM; None or 0: no reminder).
+    `stamp` (DTSTAMP) defaults to now, in UTC.
     """
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
+
+    def named(actor: str) -> str:
+        found = rule_set.actor(actor) if rule_set is not None else None
+        return f"{found.name} ({actor})" if found is not None else actor
 
     zone = ZoneInfo(TIMEZONE)
     stamp = stamp or dt.datetime.now(dt.timezone.utc)
@@ -225,10 +232,10 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         src = d.source
         where = render_cite(src)
         instrument = f" ({src.instrument})" if src.instrument else ""
-        recipients = ", ".join(d.owed_to) or "—"
+        recipients = ", ".join(named(a) for a in d.owed_to) or "—"
         description = (f"{d.title}\n{d.title_en}\n"
                        f"{where}{instrument}: “{src.quote}”\n"
-                       f"Owed by {d.actor} to {recipients}; period {d.period} "
+                       f"Owed by {named(d.actor)} to {recipients}; period {d.period} "
                        f"({d.period_start.isoformat()} – {d.period_end.isoformat()}); "
                        f"due {d.due.isoformat()}."
                        + "".join(f"\n{handover_line(h)}" for h in d.successions))
@@ -242,6 +249,12 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         event.add("x-quyche-due", d.due.isoformat())
         for h in d.successions:
             event.add("x-quyche-succession", h.succession)
+        if remind_days:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"{d.title} — {named(d.actor)} ({d.period})")
+            alarm.add("trigger", dt.timedelta(days=-remind_days))
+            event.add_component(alarm)
         cal.add_component(event)
     if any(not d.all_day for d in duties):
         cal.add_missing_timezones()

@@ -473,7 +473,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         duties = schedule(rs, *window(year), actor=actor, sites=registry,
                           actors=_json_arg(actors, "actors"))
         name = f"{rs.id} {year}" + (f" {actor}" if actor else "")
-        return Response(to_ics(duties, name=name), media_type="text/calendar; charset=utf-8",
+        return Response(to_ics(duties, name=name, rule_set=rs),
+                        media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="{rs.id}-{year}.ics"'})
 
