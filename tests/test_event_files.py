@@ -123,3 +123,29 @@ class TestCheckCommand:
 
 def test_event_error_is_a_quyche_error():
     assert issubclass(EventError, quyche.QuycheError)
+
+
+class TestLines:
+    def test_line_numbers_survive_blank_lines(self):
+        """Each event's 1-based line, though blank lines carry no event."""
+        from quyche.event_files import LineNumbers
+
+        numbers = LineNumbers()
+        data = "\n" + LINES[0] + "\n\n\n" + LINES[1] + "\n" + LINES[0] + "\n"
+        items = list(read_event_stream(io.BytesIO(data.encode()), "events", numbers))
+        assert len(items) == 3
+        assert [numbers.line_of(i) for i in range(3)] == [2, 5, 6]
+
+    def test_check_names_the_line_of_a_rejection(self, tmp_path):
+        """`check` reports the line; a merge of its --state-out keeps it."""
+        bad = {**BACKUP, "id": "bad", "at": "2024-03-01T10:00:00"}
+        path = tmp_path / "e.jsonl"
+        path.write_text("\n".join(["", LINES[0], "", json.dumps(bad)]) + "\n", encoding="utf-8")
+        runner = CliRunner()
+        state = tmp_path / "state.json"
+        result = runner.invoke(app, ["check", "kontum", str(path), "--as-of", "2024-12-31",
+                                     "--format", "json", "--state-out", str(state)])
+        [rejected] = json.loads(result.output)["rejected"]
+        assert (rejected["index"], rejected["line"]) == (1, 4)
+        merged = runner.invoke(app, ["merge", "kontum", str(state), "--format", "json"])
+        assert json.loads(merged.output)["rejected"][0]["line"] == 4

@@ -29,7 +29,7 @@ from rich.text import Text
 from .deadlines import LOCAL, end_of_day
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
-from .event_files import read_event_file, read_event_stream
+from .event_files import LineNumbers, read_event_file, read_event_stream
 from .loader import load, read_located, read_value, rule_sets
 from .registry import RegistryError, read_actors, read_sites
 from .render import cite, count, report_records
@@ -215,17 +215,18 @@ def schema(scenario: bool = typer.Option(False, "--scenario",
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
 
 
-def _events_from(path: str) -> Iterator[Any]:
+def _events_from(path: str, numbers: LineNumbers | None = None) -> Iterator[Any]:
     """The events of a file; a large file read at a terminal shows its progress."""
     if path == "-" or not err.is_terminal or not Path(path).is_file() or \
             Path(path).stat().st_size <= 5_000_000:
-        yield from read_event_file(path)
+        yield from read_event_file(path, numbers)
         return
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as progress, Path(path).open("rb") as handle:
         task = progress.add_task("reading events", total=Path(path).stat().st_size)
-        yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path)
+        yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path,
+                                     numbers)
 
 
 class _Counted(io.RawIOBase):
@@ -343,12 +344,14 @@ def check(
             fmt, show_coverage or coverage_html is not None, coverage_html,
             sensitivity or bool(only), only, limit, engine)
     else:
+        numbers = LineNumbers()
         try:
-            report = evaluate(rs, _events_from(events), as_of=as_of, since=since,
+            report = evaluate(rs, _events_from(events, numbers), as_of=as_of, since=since,
                               sites=registry, actors=groups, engine=engine,
                               successions=handed)
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
+        report = report.with_lines(numbers.line_of)
     if state_out is not None:
         state = report.partial()
         state.partition = events
@@ -468,10 +471,13 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
         out.print(grid)
         more(limit, len(shown), "obligations")
     if report.rejected:
-        grid = table("index", "id", "reason", title=f"Rejected events ({len(report.rejected)})")
+        lines = all(r.line is not None for r in report.rejected)
+        grid = table("line" if lines else "index", "id", "reason",
+                     title=f"Rejected events ({len(report.rejected)})")
         for r in report.rejected[:limit]:
             where = f" ({r.partition}: {r.partition_index})" if r.partition is not None else ""
-            grid.add_row(*_cells(f"{r.index}{where}", r.id or "", r.reason))
+            grid.add_row(*_cells(f"{r.line if lines else r.index}{where}", r.id or "",
+                                 r.reason))
         out.print(grid)
         more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:

@@ -12,6 +12,7 @@ import gzip
 import io
 import sys
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,10 +20,16 @@ from typing import IO, Any
 import orjson
 
 from .errors import EventError
-from .events import InvalidEvent, read_jsonl
+from .events import InvalidEvent, read_jsonl_numbered
 
-__all__ = ["MAX_ARRAY_BYTES", "MAX_LINE_BYTES", "SNIFF_LINES", "read_event_file",
-           "read_event_stream"]
+__all__ = [
+    "MAX_ARRAY_BYTES",
+    "MAX_LINE_BYTES",
+    "SNIFF_LINES",
+    "LineNumbers",
+    "read_event_file",
+    "read_event_stream",
+]
 
 #: After this many non-blank lines, a file whose lines are mostly not JSON is refused.
 SNIFF_LINES = 20
@@ -36,21 +43,47 @@ _GZIP = b"\x1f\x8b"
 _ZSTD = b"\x28\xb5\x2f\xfd"
 
 
-def read_event_file(path: str | Path) -> Iterator[Any]:
-    """Events from the file at `path` ('-' for standard input), one at a time."""
+class LineNumbers:
+    """Where each event of a file was read: its 1-based line, or its item of a JSON array.
+
+    Events are numbered from 0 as `evaluate` numbers them (`Rejection.index`); blank lines
+    carry no event, so lines run ahead of indexes. Only the places where they drift apart
+    are kept, so the record stays small however long the file.
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = [0]  # event index where a run of consecutive lines begins
+        self._lines: list[int] = [1]  # ... and the line of that event
+
+    def note(self, index: int, line: int) -> None:
+        if line - index != self._lines[-1] - self._starts[-1]:
+            self._starts.append(index)
+            self._lines.append(line)
+
+    def line_of(self, index: int) -> int:
+        run = bisect_right(self._starts, index) - 1
+        return self._lines[run] + index - self._starts[run]
+
+
+def read_event_file(path: str | Path, numbers: LineNumbers | None = None) -> Iterator[Any]:
+    """Events from the file at `path` ('-' for standard input), one at a time.
+
+    `numbers`, when given, learns the line of every event (see `LineNumbers`).
+    """
     name = str(path)
     if name == "-":
-        yield from read_event_stream(sys.stdin.buffer, "<stdin>")
+        yield from read_event_stream(sys.stdin.buffer, "<stdin>", numbers)
         return
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 - closed below, after streaming
     except OSError as exc:
         raise EventError(f"{name}: cannot read ({exc.strerror})") from None
     with handle:
-        yield from read_event_stream(handle, name)
+        yield from read_event_stream(handle, name, numbers)
 
 
-def read_event_stream(raw: IO[bytes], name: str) -> Iterator[Any]:
+def read_event_stream(raw: IO[bytes], name: str,
+                      numbers: LineNumbers | None = None) -> Iterator[Any]:
     """Events from a binary stream; `name` is how error messages call it."""
     stream = _decompressed(raw, name)
     first = _first_content_line(stream, name)
@@ -65,7 +98,7 @@ def read_event_stream(raw: IO[bytes], name: str) -> Iterator[Any]:
                              "write JSON lines, which are read one event at a time")
         yield from _json_array(line + rest, name)
     elif head == b"{":
-        yield from _guarded_lines(stream, name, line_number, line)
+        yield from _guarded_lines(stream, name, line_number, line, numbers or LineNumbers())
     else:
         shown = line.strip()[:40].decode("utf-8", "replace")
         raise EventError(f"{name}: line {line_number} starts with {shown!r}: not JSON lines; "
@@ -114,8 +147,8 @@ def _lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
         raise EventError(f"{name}: cannot decompress: {exc}") from None
 
 
-def _guarded_lines(stream: IO[bytes], name: str, first_number: int,
-                   first: bytes) -> Iterator[Any]:
+def _guarded_lines(stream: IO[bytes], name: str, first_number: int, first: bytes,
+                   numbers: LineNumbers) -> Iterator[Any]:
     """JSON lines, refused as a whole when most of them are not JSON."""
     blank = [b""] * (first_number - 1)  # keep the numbering of lines before the first event
     content = bad = 0
@@ -126,7 +159,8 @@ def _guarded_lines(stream: IO[bytes], name: str, first_number: int,
         yield first
         yield from _lines(stream, name)
 
-    for item in read_jsonl(lines()):
+    for line_number, item in read_jsonl_numbered(lines()):
+        numbers.note(content, line_number)
         content += 1
         if isinstance(item, InvalidEvent):
             bad += 1

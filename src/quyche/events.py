@@ -54,6 +54,7 @@ __all__ = [
     "Submission",
     "parse_instant",
     "read_jsonl",
+    "read_jsonl_numbered",
     "reason_of",
     "validate_event",
 ]
@@ -352,17 +353,23 @@ def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[Any]:
 
     Blank lines are skipped (they carry no event); every other line yields exactly one item.
     """
+    for _number, item in read_jsonl_numbered(lines):
+        yield item
+
+
+def read_jsonl_numbered(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
+    """`read_jsonl`, each item with the 1-based number of its line."""
     loads, error = orjson.loads, orjson.JSONDecodeError
     for number, line in enumerate(lines, 1):
         try:
             value = loads(line)
         except error as exc:
             if line.strip():
-                yield InvalidEvent(f"line {number}, column {exc.colno}: invalid JSON: "
-                                   f"{exc.msg}")
+                yield number, InvalidEvent(f"line {number}, column {exc.colno}: invalid JSON: "
+                                           f"{exc.msg}")
             continue
         if type(value) is not dict:
-            yield InvalidEvent(f"line {number}: expected a JSON object, got "
-                               f"{type(value).__name__}")
+            yield number, InvalidEvent(f"line {number}: expected a JSON object, got "
+                                       f"{type(value).__name__}")
             continue
-        yield value
+        yield number, value

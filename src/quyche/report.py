@@ -8,7 +8,9 @@ the report of the whole, whatever the partition.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
@@ -99,6 +101,9 @@ class Rejection(_Out):
         None, description="in a merged report: the partition the event came from")
     partition_index: int | None = Field(
         None, description="in a merged report: the event's index within its partition")
+    line: int | None = Field(
+        None, description="read from a file: the event's 1-based line (or item of a JSON "
+        "array); `index` counts events, which blank lines do not carry")
 
 
 class Summary(_Out):
@@ -147,6 +152,20 @@ class Report(_Out):
     def with_state(self) -> Report:
         """This report with its partial in `state`, so that its JSON can be merged later."""
         return self.model_copy(update={"state": self.partial().to_data()})
+
+    def with_lines(self, line_of: Callable[[int], int]) -> Report:
+        """This report with each rejection's line, `line_of(index)`, in the file it came from.
+
+        The line is kept in the evaluation state too, so a partial saved from this report
+        (`check --state-out`) still names it after a merge.
+        """
+        if not self.rejected:
+            return self
+        rejected = [r.model_copy(update={"line": line_of(r.index)}) for r in self.rejected]
+        out = self.model_copy(update={"rejected": rejected})
+        if self._ledger is not None:
+            out._ledger = dataclasses.replace(self._ledger, rejected=rejected)
+        return out
 
     def partial(self) -> Any:
         """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
