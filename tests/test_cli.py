@@ -271,3 +271,27 @@ def test_help_names_values_as_a_reader_would():
         options = result.output.partition("Options")[2]
         for python_type in ("<path>", "<list[str]>", "<int>", "<int range>", "<str>"):
             assert python_type not in options, (name, python_type)
+
+
+class TestWidths:
+    """Ids and instants never split; narrow terminals get records, wide ones tables."""
+
+    def check(self, tmp_path, columns):
+        lines = [LINES[0], '{"id": "late", "type": "submission", "actor": "bdbp_tinh", '
+                 '"kind": "operator_report", "at": "2024-03-04T09:00:00"}']
+        return runner.invoke(app, ["check", SAMPLE, events_file(tmp_path, lines), "--sites",
+                                   sites_file(tmp_path), "--since", "2024-03-04T00:00:00+07:00",
+                                   "--as-of", "2024-03-05"], env={"COLUMNS": str(columns)})
+
+    def test_narrow_prints_records_with_whole_tokens(self, tmp_path):
+        result = self.check(tmp_path, 80)
+        assert result.exit_code == 0, result.output
+        assert "┃" not in result.stdout  # no table at 80 columns
+        assert "2024-03-04  " in result.stdout  # the day of a day-level finding, whole
+        assert "line 2  late" in result.stdout  # the rejection names its line
+        for line in result.stdout.splitlines():
+            assert len(line.rstrip()) <= 80
+
+    def test_wide_prints_tables_with_quotes(self, tmp_path):
+        result = self.check(tmp_path, 200)
+        assert "┃ when" in result.stdout and "quote" in result.stdout

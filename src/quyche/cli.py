@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import sys
 import typing
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import orjson
 import rich.markup
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -63,9 +65,10 @@ def _setup(
                                        help="print the version and exit"),
 ) -> None:
     """Vietnamese provincial regulations on public electronic information, as code."""
-    # Piped output (a log, a file) gets wide tables rather than rich's 80-column default.
+    # Piped output (a log, a file): the terminal's width if there is one, else 100 columns.
     piped = not out.is_terminal and not os.environ.get("COLUMNS")
-    out.width = 160 if piped else None  # type: ignore[assignment]  # None: measure again
+    width = shutil.get_terminal_size((100, 24)).columns if piped else None
+    out.width = width  # type: ignore[assignment]  # None: measure again
 
 
 class ReportFormat(str, Enum):
@@ -426,59 +429,92 @@ def _cite(source: Any) -> str:
     return cite(source)
 
 
+#: Table columns of prose, which fold, and their shares of the room left by the others.
+_PROSE = {"message": 3, "quote": 2, "reason": 3}
+#: Below this width findings are printed as records (a line of ids, then the prose), since
+#: a table's id and instant columns alone would fill the screen.
+_TABLE_WIDTH = 150
+
+
 def _print_report(report: Report, limit: int, english: bool) -> None:
     s = report.summary
-    name = rich.markup.escape(report.rule_set)
-    out.print(f"[bold]{name}[/bold] as of {report.as_of.isoformat()} "
-              f"(since {report.since.isoformat()}): {s.events_read} events read, "
-              f"{s.events_applied} applied, {s.events_rejected} rejected", highlight=False)
+    out.print(Text(f"{report.rule_set} as of {report.as_of.isoformat()} "
+                   f"(since {report.since.isoformat()}): {s.events_read} events read, "
+                   f"{s.events_applied} applied, {s.events_rejected} rejected",
+                   style="bold"), soft_wrap=False)
+    wide = out.width >= _TABLE_WIDTH
+
     def more(shown: int, total: int, what: str) -> None:
         if total > shown:
             out.print(f"… and {total - shown} more {what} (--limit N, or --format json)",
                       highlight=False)
 
-    def table(*columns: str, title: str) -> Table:
-        # Ids, instants and citations wrap rather than being cut short with an ellipsis.
-        grid = Table(title=title, title_justify="left")
-        for name in columns:
-            grid.add_column(name, overflow="fold")
-        return grid
+    def section(title: str, columns: list[str], rows: list[tuple[list[str], str]]) -> None:
+        """Rows of cells, as a table when wide, else as records: a line of the short cells
+        (ids, instants) followed by the prose cell, indented."""
+        prose_at = next((i for i, c in enumerate(columns) if c in _PROSE), len(columns) - 1)
+        if wide:
+            grid = Table(title=title, title_justify="left")
+            for name in columns:
+                if name in _PROSE:
+                    grid.add_column(name, overflow="fold", ratio=_PROSE[name], min_width=12)
+                else:  # ids and instants never wrap
+                    grid.add_column(name, no_wrap=name not in ("article", "owed to", "quote"),
+                                    overflow="fold")
+            for cells, _record in rows:
+                grid.add_row(*_cells(*cells))
+            out.print(grid)
+            return
+        out.print(Text(title, style="bold"))
+        for cells, record in rows:
+            out.print(Padding(Text(record), (0, 0, 0, 2), expand=False), soft_wrap=False)
+            if cells[prose_at]:
+                out.print(Padding(Text(cells[prose_at]), (0, 0, 0, 6), expand=False),
+                          soft_wrap=False)
 
     if report.violations:
-        grid = table("when", "rule", "kind", "actor", "site", "message", "article", "quote",
-                     title=f"Violations ({len(report.violations)})")
+        columns = ["when", "rule", "kind", "actor", "site", "message", "article",
+                   *(["quote"] if out.width >= 160 else [])]
+        rows = []
         for v in report.violations[:limit]:
-            grid.add_row(*_cells(v.when, v.rule_id, v.kind,
-                                 (v.actor or "") + _handed_mark(v, "owed_by"), v.site or "",
-                                 v.message_en if english else v.message, _cite(v.source),
-                                 f"“{v.source.quote}”"))
-        out.print(grid)
+            who = " · ".join(x for x in ((v.actor or "") + _handed_mark(v, "owed_by"),
+                                         v.site or "") if x)
+            cells = [v.when, v.rule_id, v.kind, (v.actor or "") + _handed_mark(v, "owed_by"),
+                     v.site or "", v.message_en if english else v.message, _cite(v.source),
+                     f"“{v.source.quote}”"][:len(columns)]
+            rows.append((cells, f"{v.when}  {v.rule_id} · {v.kind}  {who}  "
+                                f"({_cite(v.source)})"))
+        section(f"Violations ({len(report.violations)})", columns, rows)
         more(limit, len(report.violations), "violations")
     else:
         out.print("[green]No violations.[/green]")
     pending = [o for o in report.obligations if o.status != "met"]
     shown = pending or report.obligations
-    grid = table("due", "rule", "actor", "owed to", "period / trigger", "status", "article",
-                 title=f"Obligations ({len(report.obligations)}: " + ", ".join(
-                     f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
-                 + (", those not met:" if pending else ""))
-    for o in shown[:limit]:
-        grid.add_row(*_cells(o.due.isoformat(), o.rule_id,
-                             o.actor + _handed_mark(o, "owed_by"),
-                             ", ".join(o.owed_to) + _handed_mark(o, "owed_to"),
-                             o.period or o.trigger or "", o.status, _cite(o.source)))
     if report.obligations:
-        out.print(grid)
+        rows = []
+        for o in shown[:limit]:
+            owed_by = o.actor + _handed_mark(o, "owed_by")
+            owed_to = ", ".join(o.owed_to) + _handed_mark(o, "owed_to")
+            cells = [o.due.isoformat(), o.rule_id, owed_by, owed_to,
+                     o.period or o.trigger or "", o.status, _cite(o.source)]
+            rows.append((cells, f"{o.due.isoformat()}  {o.status}  {o.rule_id} "
+                                f"({o.period or o.trigger or ''})  {owed_by} → {owed_to}"))
+        section(f"Obligations ({len(report.obligations)}: " + ", ".join(
+                    f"{n} {k}" for k, n in s.obligations_by_status.items()) + ")"
+                + (", those not met:" if pending else ""),
+                ["due", "rule", "actor", "owed to", "period / trigger", "status", "article"],
+                rows)
         more(limit, len(shown), "obligations")
     if report.rejected:
         lines = all(r.line is not None for r in report.rejected)
-        grid = table("line" if lines else "index", "id", "reason",
-                     title=f"Rejected events ({len(report.rejected)})")
+        rows = []
         for r in report.rejected[:limit]:
             where = f" ({r.partition}: {r.partition_index})" if r.partition is not None else ""
-            grid.add_row(*_cells(f"{r.line if lines else r.index}{where}", r.id or "",
-                                 r.reason))
-        out.print(grid)
+            at = f"{r.line if lines else r.index}{where}"
+            rows.append(([at, r.id or "", r.reason],
+                         f"{'line' if lines else 'index'} {at}  {r.id or '(no id)'}"))
+        section(f"Rejected events ({len(report.rejected)})",
+                ["line" if lines else "index", "id", "reason"], rows)
         more(limit, len(report.rejected), "rejected events")
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {rich.markup.escape(warning)}", highlight=False)
@@ -608,8 +644,9 @@ def schedule_(
                       title=rich.markup.escape(f"{rs.id}: {len(duties)} recurring duties"
                                                + (f" of {actor}" if actor else "")),
                       title_justify="left")
-        for column in table.columns[:4]:
+        for column in table.columns:  # due, rule and period never wrap; names and citations fold
             column.overflow = "fold"
+            column.no_wrap = column.header in ("due by", "rule", "period")
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
             table.add_row(*_cells(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"),
