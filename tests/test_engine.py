@@ -630,3 +630,17 @@ class TestReferences:
                                  since="2026-08-01T00:00:00+07:00")
         assert ("p1: incident_reported names incident 'ghost', which no event of the stream "
                 "has as its id; it discharges nothing") in report.warnings, report.warnings
+
+
+def test_dates_name_whole_local_days():
+    """as_of as a date is the end of that day, since its start; strings 'YYYY-MM-DD' too."""
+    import datetime as dt
+
+    by_date = run([seg("a", "bg1", "07:00", "10:00")], as_of=dt.date(2024, 3, 4),
+                  since=dt.date(2024, 3, 4))
+    by_instant = run([seg("a", "bg1", "07:00", "10:00")], as_of="2024-03-05T00:00:00+07:00",
+                     since="2024-03-04T00:00:00+07:00")
+    by_text = run([seg("a", "bg1", "07:00", "10:00")], as_of="2024-03-04", since="2024-03-04")
+    assert by_date.model_dump() == by_instant.model_dump() == by_text.model_dump()
+    with pytest.raises(EvaluationError, match="as_of"):
+        run([], as_of="2024-02-30")

@@ -11,6 +11,7 @@ province.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from bisect import bisect_left, insort
@@ -29,6 +30,7 @@ from .events import (
     REFERABLE,
     REFERENCE_FIELDS,
     InvalidEvent,
+    When,
     parse_instant,
     reason_of,
     validate_event,
@@ -186,12 +188,12 @@ class SiteInfo:
 class Context:
     """Everything fixed for one evaluation: the rule set, the window, the registries."""
 
-    def __init__(self, rule_set: RuleSet, as_of: Any, since: Any = None,
+    def __init__(self, rule_set: RuleSet, as_of: When, since: When | None = None,
                  sites: Iterable[Mapping[str, Any]] | None = None,
                  actors: Mapping[str, Iterable[str]] | None = None,
                  successions: Iterable[Any] | None = None) -> None:
         self.rule_set = rs = rule_set
-        self.as_of = _instant_arg(as_of, "as_of")
+        self.as_of = _instant_arg(as_of, "as_of", day_end=True)
         if since is None:
             in_force = rs.instrument.date_of("in_force")
             if in_force is None:
@@ -383,8 +385,18 @@ class Context:
         return info.kind if info else None
 
 
-def _instant_arg(value: Any, name: str) -> dt.datetime:
-    """An argument instant, in local time: the report's window reads like its findings."""
+def _instant_arg(value: When, name: str, day_end: bool = False) -> dt.datetime:
+    """An argument instant, in local time: the report's window reads like its findings.
+
+    A date (or 'YYYY-MM-DD') is a whole local day: its end (24:00) when `day_end`, as for
+    as_of ("as of 31/12" includes that day), else its start, as for since.
+    """
+    if isinstance(value, str) and len(value) == 10:
+        with contextlib.suppress(ValueError):  # not a date: read below as an instant
+            value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return end_of_day(value) if day_end else dt.datetime(
+            value.year, value.month, value.day, tzinfo=LOCAL)
     try:
         return parse_instant(value).astimezone(LOCAL)
     except ValueError as exc:
@@ -1493,7 +1505,8 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
 # --------------------------------------------------------------------------- entry points
 
 
-def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
+def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+             since: When | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
              interpretations: Mapping[str, Any] | None = None,

@@ -52,6 +52,7 @@ __all__ = [
     "InvalidEvent",
     "Request",
     "Submission",
+    "When",
     "parse_instant",
     "read_jsonl",
     "read_jsonl_numbered",
@@ -94,6 +95,11 @@ class InvalidEvent:
     def __init__(self, reason: str, id: str | None = None) -> None:
         self.reason = reason
         self.id = id
+
+
+#: What an API argument that names a moment may be: an aware datetime, an ISO 8601 string
+#: with an offset, or a date (a whole local day: `as_of` its end, `since` its start).
+When = dt.datetime | dt.date | str
 
 
 def parse_instant(value: Any) -> dt.datetime:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .engine import Context, Ledger, Reader, finalize
 from .errors import EvaluationError, MergeError
-from .events import parse_instant
+from .events import When, parse_instant
 from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
 from .report import ObligationStatus, Report
 from .schema import RuleSet
@@ -42,7 +42,7 @@ class Monitor:
         monitor.save("kontum.monitor.json")            # ... Monitor.restore(path) after a restart
     """
 
-    def __init__(self, rule_set: RuleSet | str, since: Any = None,
+    def __init__(self, rule_set: RuleSet | str, since: When | None = None,
                  sites: Iterable[Mapping[str, Any]] | None = None,
                  actors: Mapping[str, Iterable[str]] | None = None,
                  interpretations: Mapping[str, Any] | None = None,
@@ -101,7 +101,7 @@ class Monitor:
             (settled if self._settled(raw) else self._pending).append(item)
         self._apply(settled)
 
-    def report(self, as_of: Any) -> Report:
+    def report(self, as_of: When) -> Report:
         """The report `evaluate` gives on every event added so far, at `as_of`."""
         try:
             when = parse_instant(as_of)
@@ -125,7 +125,7 @@ class Monitor:
             refused.add(index, raw)
         return finalize(ctx, Ledger.merge_all([self._reader.ledger, refused.ledger]))
 
-    def upcoming(self, as_of: Any, days: int = 7) -> list[ObligationStatus]:
+    def upcoming(self, as_of: When, days: int = 7) -> list[ObligationStatus]:
         """Open duties falling due within `days` after `as_of`, soonest first."""
         report = self.report(as_of)
         horizon = report.as_of + dt.timedelta(days=days)

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from .deadlines import LOCAL
 from .engine import Context, Ledger, Reader, finalize
 from .errors import EvaluationError, MergeError, QuycheError
-from .events import parse_instant
+from .events import When, parse_instant
 from .report import Report
 from .schema import RuleSet
 from .workdays import LAST_YEAR
@@ -225,8 +225,8 @@ def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) 
     return override(rs, interpretations) if interpretations else rs
 
 
-def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any = None,
-            since: Any = None, sites: Iterable[Mapping[str, Any]] | None = None,
+def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: When | None = None,
+            since: When | None = None, sites: Iterable[Mapping[str, Any]] | None = None,
             actors: Mapping[str, Iterable[str]] | None = None,
             interpretations: Mapping[str, Any] | None = None,
             partition: str | None = None, successions: Iterable[Any] | None = None) -> Partial:
@@ -297,7 +297,7 @@ def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleS
                      "given or bundled here: pass the rule set they were made with")
 
 
-def merge(items: Iterable[Partial | Report], as_of: Any = None,
+def merge(items: Iterable[Partial | Report], as_of: When | None = None,
           rule_set: RuleSet | str | None = None) -> Report:
     """The report of all the events of `items` (partials or reports), findings computed once.
 

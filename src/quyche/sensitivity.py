@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .engine import evaluate
 from .errors import InterpretationError, QuycheError
+from .events import When
 from .explain import cite, relied_on, rule_path
 from .loader import load, override
 from .report import Citation, ObligationStatus, Report, Violation
@@ -284,7 +285,8 @@ def _alternatives(interp: Interpretation) -> list[Any]:
     return out
 
 
-def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: Any, since: Any = None,
+def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+                since: When | None = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
                 actors: Mapping[str, Iterable[str]] | None = None,
                 only: Iterable[str] | None = None,
