@@ -6,8 +6,8 @@ Needs the `quyche[dask]` extra.
 
     import dask.bag as db
     import quyche.dask
-    lines = db.read_text("logs/kontum/*.jsonl")
-    report = quyche.dask.evaluate(lines, "kontum", as_of="2025-12-31T23:59:59+07:00")
+    lines = db.read_text("logs/province/*.jsonl")
+    report = quyche.dask.evaluate(lines, rule_set, as_of="2025-12-31T23:59:59+07:00")
 """
 
 from __future__ import annotations

@@ -784,7 +784,7 @@ def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = N
     bundled = _bundled()
     if key not in bundled and _folded(key) in bundled and not Path(key).suffix \
             and not Path(key).is_file():
-        key = _folded(key)  # "KonTum" and "Lai Châu" are spellings of kontum and laichau
+        key = _folded(key)  # a province's name in any case, with accents, is its id
     if key in bundled and not Path(key).suffix:
         if key not in _CACHE:
             _CACHE[key] = load_text(bundled[key].read_text(encoding="utf-8"),

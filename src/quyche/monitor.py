@@ -35,11 +35,11 @@ VERSION = 1
 class Monitor:
     """Evaluation kept up to date as events arrive, for a screen- or document-management system.
 
-        monitor = quyche.Monitor("kontum", sites=registry)
+        monitor = quyche.Monitor(rule_set, sites=registry)  # a RuleSet or a bundled id
         monitor.add(todays_events)
         monitor.report("2025-03-01T00:00:00+07:00")   # what evaluate would report
         monitor.upcoming("2025-03-01T00:00:00+07:00", days=7)
-        monitor.save("kontum.monitor.json")            # ... Monitor.restore(path) after a restart
+        monitor.save("screens.monitor.json")           # ... Monitor.restore(path) after a restart
     """
 
     def __init__(self, rule_set: RuleSet | str, since: When | None = None,
