@@ -89,6 +89,13 @@ class Engine(str, Enum):
     durable = "durable"  # the durable_rules backend (quyche[durable])
 
 
+# Options several commands take, declared once (typer reads each declaration as it is).
+_FAIL_ON = typer.Option(FailOn.never, "--fail-on",
+                        help="exit 1 on violations, or on violations or rejected events")
+_INTERPRETATION = typer.Option(None, "--interpretation", "-i",
+                               help="override a reading: ID=VALUE")
+_LIMIT = typer.Option(40, min=0, help="rows per table (table format)")
+
 _AS_OF_HELP = ("evaluate as of this instant (ISO 8601 with an offset), or a date YYYY-MM-DD: "
                "the end of that local day (24:00); default: now")
 
@@ -312,13 +319,10 @@ def check(
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
-    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
-                                   help="exit 1 on violations, or on violations or rejected "
-                                   "events"),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
-                                             help="override a reading: ID=VALUE"),
+    fail_on: FailOn = _FAIL_ON,
+    interpretation: list[str] = _INTERPRETATION,
     engine: Engine = typer.Option(Engine.native, help="the evaluation engine"),
-    limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
+    limit: int = _LIMIT,
     english: bool = typer.Option(False, "--en", help="messages in English (html: the page "
                                  "opens in English)"),
     state_out: Path | None = typer.Option(None, "--state-out", help="also write the "
@@ -398,12 +402,9 @@ def merge_(
                                      help="merge as of this instant, or the end of a day "
                                      "YYYY-MM-DD (needed only when the partials leave it open)"),
     fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", help="output format"),
-    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
-                                   help="exit 1 on violations, or on violations or rejected "
-                                   "events"),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
-                                             help="override a reading: ID=VALUE"),
-    limit: int = typer.Option(40, min=0, help="rows per table (table format)"),
+    fail_on: FailOn = _FAIL_ON,
+    interpretation: list[str] = _INTERPRETATION,
+    limit: int = _LIMIT,
     english: bool = typer.Option(False, "--en", help="messages in English"),
 ) -> None:
     """Merge partials of one evaluation into the report of all their events."""
@@ -605,8 +606,7 @@ def schedule_(
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
-                                             help="override a reading: ID=VALUE"),
+    interpretation: list[str] = _INTERPRETATION,
     remind: int = typer.Option(3, min=0, help="with --format ics: a reminder this many days "
                                "before each due date (0: none)"),
 ) -> None:
@@ -720,8 +720,7 @@ def explain(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     rule_id: str = typer.Argument(..., help="an obligation, broadcast rule, constraint or "
                                   "language policy id"),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i",
-                                             help="override a reading: ID=VALUE"),
+    interpretation: list[str] = _INTERPRETATION,
     today: str | None = typer.Option(None, help="example due date after this day (YYYY-MM-DD)"),
     fmt: ExplainFormat = typer.Option(ExplainFormat.table, "--format", help="output format"),
 ) -> None:
