@@ -23,11 +23,13 @@ from typing import Any, NoReturn
 import orjson
 import rich.markup
 import typer
+import typer.core
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .cli_help import PlainCommand, PlainGroup
 from .deadlines import LOCAL, end_of_day
 from .engine import evaluate
 from .errors import QuycheError, RuleSetError
@@ -41,6 +43,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="quyche",
+    cls=PlainGroup,
     help="Vietnamese provincial regulations on public electronic information, as code.",
     no_args_is_help=True,
     add_completion=True,  # quyche --install-completion / --show-completion SHELL
@@ -214,14 +217,40 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
         raise typer.Exit(1)
 
 
+class SchemaName(str, Enum):
+    """What `quyche schema` describes: the two input files, then the JSON outputs."""
+
+    rule_set = "rule-set"
+    scenario = "scenario"
+    report = "report"
+    partial = "partial"
+    diff = "diff"
+    compare = "compare"
+    schedule = "schedule"
+    explain = "explain"
+
+
 @app.command()
-def schema(scenario: bool = typer.Option(False, "--scenario",
-                                         help="the schema of scenario files instead")) -> None:
-    """Print the JSON Schema of rule-set files (for editors and other tools)."""
+def schema(
+    name: SchemaName = typer.Argument(
+        SchemaName.rule_set, help="rule-set (default) or scenario: the files quyche reads; "
+        "report, partial, diff, compare, schedule or explain: the JSON it writes"),
+    scenario: bool = typer.Option(False, "--scenario", hidden=True,
+                                  help="the same as `quyche schema scenario` (0.1's form)"),
+) -> None:
+    """Print a JSON Schema: of rule-set or scenario files (for editors), or of a JSON output."""
     from .jsonschema import rule_set_schema
+    from .outputs import output_schema
     from .scenarios import scenario_schema
 
-    found = scenario_schema() if scenario else rule_set_schema()
+    if scenario:
+        name = SchemaName.scenario
+    if name is SchemaName.rule_set:
+        found = rule_set_schema()
+    elif name is SchemaName.scenario:
+        found = scenario_schema()
+    else:
+        found = output_schema(name.value)
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -611,7 +640,7 @@ def schedule_(
                                "before each due date (0: none)"),
 ) -> None:
     """Recurring duties due in a year or window: due date, period, actor, recipient, article."""
-    from .schedule import schedule, to_ics, window
+    from .schedule import Schedule, bounds, schedule, to_ics, window
 
     if year is not None and (start or end):
         fail("give either --year or --start/--end, not both")
@@ -634,7 +663,9 @@ def schedule_(
                   f"{rs.instrument.status!r}; the duties are listed as if it were in force",
                   highlight=False)
     if fmt is ScheduleFormat.json:
-        _write_json([d.model_dump(mode="json") for d in duties])
+        first, last = bounds(lo, hi)
+        _write_json(Schedule(rule_set=rs.id, start=first, end=last, actor=actor,
+                             duties=duties).model_dump(mode="json"))
     elif fmt is ScheduleFormat.ics:
         label = f"{rs.id} {year}" if year is not None else f"{rs.id} {start}/{end}"
         sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else ""),
@@ -925,6 +956,8 @@ def _name_metavars() -> None:
     import inspect
 
     for command in app.registered_commands:
+        if command.cls in (None, typer.core.TyperCommand):
+            command.cls = PlainCommand
         hints = typing.get_type_hints(command.callback)
         for name, param in inspect.signature(command.callback).parameters.items():
             info = param.default
@@ -934,9 +967,9 @@ def _name_metavars() -> None:
             if name in _METAVARS:
                 info.metavar = _METAVARS[name]
             elif isinstance(info, typer.models.ArgumentInfo):
-                info.metavar = name.upper() + ("..." if "list[" in hint else "")
+                info.metavar = name.upper()  # `...` added for a list (_Argument)
             elif isinstance(kind, type) and issubclass(kind, Enum):
-                continue  # shown as its choices: <table|json|jsonl>
+                info.metavar = "[" + "|".join(choice.value for choice in kind) + "]"
             elif kind is bool:
                 info.metavar = ""  # a flag takes no value
             elif "Path" in hint:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .diff import RuleSetRef
 from .explain import actor_names, cite, describe_condition, describe_deadline, describe_recurrence
+from .outputs import SchemaVersion
 from .render import Table
 from .render import cite as cite_text
 from .report import Citation
@@ -53,6 +54,8 @@ class Row(_Out):
 
 class Comparison(_Out):
     """What `quyche.compare(rule_sets)` returns."""
+
+    schema_version: SchemaVersion = 1
 
     rule_sets: list[RuleSetRef]
     columns: list[str] = Field(..., description="the key of each rule set's cells: its id, "

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .outputs import SchemaVersion
 from .render import Table, cite_quote, short
 from .report import Citation
 from .schema import Deadline, Duration, Obligation, Policies, RuleSet, Source
@@ -133,6 +134,8 @@ class RuleSetRef(_Out):
 
 class Diff(_Out):
     """What `quyche.diff(a, b)` returns: the concepts that differ, in a stable order."""
+
+    schema_version: SchemaVersion = 1
 
     a: RuleSetRef
     b: RuleSetRef

@@ -102,3 +102,12 @@ class ScenarioError(QuycheError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def validation_message(err: dict) -> str:  # type: ignore[type-arg]
+    """One pydantic error in plain words: a validator's own text, without the "Value
+    error, " pydantic puts before it (every message a user reads goes through here)."""
+    error = (err.get("ctx") or {}).get("error")
+    if err.get("type") in ("value_error", "assertion_error") and error is not None:
+        return str(error)
+    return str(err["msg"])

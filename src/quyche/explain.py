@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .deadlines import LOCAL, periods, triggered_due
 from .errors import EvaluationError, QuycheError
+from .outputs import SchemaVersion
 from .render import cite as cite_text
 from .report import Citation
 from .schema import (
@@ -307,6 +308,8 @@ class SuccessionUse(_Out):
 
 class Explanation(_Out):
     """What `quyche.explain(rule_set, rule_id)` returns."""
+
+    schema_version: SchemaVersion = 1
 
     rule_set: str
     rule_id: str

@@ -23,7 +23,7 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
+from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound, validation_message
 from .schema import EVENT_ACTOR, ROLES, RuleSet
 
 __all__ = ["dump", "load", "load_text", "override", "read_data", "read_located", "read_value",
@@ -399,7 +399,7 @@ def _validation_problems(exc: ValidationError, data: Any, marks: dict, filename:
     for err in exc.errors(include_url=False):
         path = _loc_to_path(err["loc"], data)
         line, col = _locate(path, marks)
-        message = err["msg"]
+        message = validation_message(err)
         if err["type"] == "extra_forbidden":
             fields = _fields_at(tuple(err["loc"]), data)
             message = f"unknown key {err['loc'][-1]!r}"

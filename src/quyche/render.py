@@ -252,7 +252,8 @@ def report_records(report: Any) -> list[dict[str, Any]]:
                           ("rejected", report.rejected)):
         records.extend({"record": record, **item.model_dump(mode="json")} for item in items)
     records.extend({"record": "warning", "message": w} for w in report.warnings)
-    records.append({"record": "summary", "rule_set": report.rule_set,
+    records.append({"record": "summary", "schema_version": report.schema_version,
+                    "rule_set": report.rule_set,
                     "as_of": report.as_of.isoformat(), "since": report.since.isoformat(),
                     **report.summary.model_dump(mode="json")})
     return records

@@ -27,12 +27,13 @@ from .engine import Context
 from .errors import EvaluationError
 from .events import parse_instant
 from .explain import cite, last_day
+from .outputs import SchemaVersion
 from .render import cite as render_cite
 from .report import Citation, Handover
 from .schema import RuleSet
 from .workdays import TIMEZONE
 
-__all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
+__all__ = ["Duty", "Schedule", "bounds", "handover_line", "schedule", "to_ics", "window"]
 
 
 class Duty(BaseModel):
@@ -68,6 +69,20 @@ class Duty(BaseModel):
         return re.sub(r"[^A-Za-z0-9._-]+", "_", raw) + "@quyche"
 
 
+class Schedule(BaseModel):
+    """What `quyche schedule --format json` writes: the duties due in a window."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: SchemaVersion = 1
+    rule_set: str
+    start: dt.datetime = Field(..., description="the window's start: a duty due at it is "
+                               "not in the window")
+    end: dt.datetime = Field(..., description="the window's end: a duty due at it is in")
+    actor: str | None = Field(None, description="only this actor's duties, if given")
+    duties: list[Duty]
+
+
 def _bound(value: Any, name: str, end: bool) -> dt.datetime:
     """A window bound: a date (its start, or for `end` its end) or an aware instant."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -85,6 +100,11 @@ def _bound(value: Any, name: str, end: bool) -> dt.datetime:
         # of the day (next midnight) belongs to it.
         return end_of_day(local.date())
     return instant
+
+
+def bounds(start: Any, end: Any) -> tuple[dt.datetime, dt.datetime]:
+    """The window (start, end] that `schedule` reads from its `start` and `end`."""
+    return _bound(start, "start", end=False), _bound(end, "end", end=True)
 
 
 def window(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -110,7 +130,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     from .loader import load
 
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
-    lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
+    lo, hi = bounds(start, end)
     if lo >= hi:
         raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
     in_force = rs.instrument.date_of("in_force")

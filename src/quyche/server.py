@@ -46,7 +46,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
 from pydantic import BaseModel
 
 from .diff import Diff
-from .errors import QuycheError, RuleSetNotFound
+from .errors import QuycheError, RuleSetNotFound, validation_message
 from .events import read_jsonl
 from .explain import Explanation
 from .report import Report
@@ -306,7 +306,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {validation_message(e)}"
+                    for e in exc.errors()]
         return _error(422, "; ".join(problems), problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
