@@ -254,6 +254,35 @@ def schema(
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command()
+def example(
+    name: str | None = typer.Argument(None, help="the example, one per rule set (none: list "
+                                      "them)"),
+    to: Path | None = typer.Option(None, "--to", metavar="DIR", show_default="examples/NAME",
+                                   help="the folder to write to"),
+    force: bool = typer.Option(False, "--force", help="overwrite files with other content"),
+) -> None:
+    """Write a bundled example log (events and site registry) to try `quyche check` on."""
+    from .examples import example as find
+    from .examples import examples, write_example
+
+    if name is None:
+        for found in examples():
+            out.print(f"{found.name:<12} {found.title}", markup=False, highlight=False)
+        out.print("write one: quyche example NAME [--to DIR]", markup=False, highlight=False)
+        return
+    try:
+        found = find(name)
+        folder = to if to is not None else Path("examples") / found.name
+        files = write_example(found.name, folder, force=force)
+    except QuycheError as exc:
+        fail(str(exc))
+    say = lambda text: out.print(text, markup=False, highlight=False)  # noqa: E731
+    say(f"{found.title}: wrote {' and '.join(str(f) for f in files)}")
+    say("evaluate it with:")
+    say(f"  {found.command(folder)}")
+
+
 def _events_from(path: str, numbers: LineNumbers | None = None) -> Iterator[Any]:
     """The events of a file; a large file read at a terminal shows its progress."""
     if path == "-" or not err.is_terminal or not Path(path).is_file() or \

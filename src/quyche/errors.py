@@ -9,7 +9,8 @@
     ├── CalendarError         a date outside what the working-day calendar can answer
     ├── EvaluationError       bad arguments to evaluate() (as_of without offset, ...)
     │   └── BackendUnavailable  the durable_rules backend is asked for, not installed
-    └── MergeError            two reports that were not produced under the same inputs
+    ├── MergeError            two reports that were not produced under the same inputs
+    └── ExampleError          no bundled example by that name, or it cannot be written
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "CalendarError",
     "EvaluationError",
     "EventError",
+    "ExampleError",
     "InterpretationError",
     "MergeError",
     "Problem",
@@ -94,6 +96,10 @@ class BackendUnavailable(EvaluationError):
 
 class MergeError(QuycheError):
     """Reports that cannot be merged because they were made under different inputs."""
+
+
+class ExampleError(QuycheError):
+    """An example log that is not bundled, or that cannot be written where asked."""
 
 
 class ScenarioError(QuycheError):
