@@ -13,7 +13,8 @@ EXPECTED = {
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
-    "ScenarioError",
+    "ScenarioError", "ExampleError",
+    "SCHEMA_VERSION",  # of every JSON output (quyche.outputs)
     "__version__",
 }
 

@@ -20,6 +20,7 @@ from .errors import (
     CalendarError,
     EvaluationError,
     EventError,
+    ExampleError,
     InterpretationError,
     MergeError,
     QuycheError,
@@ -30,6 +31,7 @@ from .errors import (
 from .explain import explain
 from .loader import dump, load, override, rule_sets
 from .monitor import Monitor
+from .outputs import SCHEMA_VERSION
 from .partial import Partial, merge, partial
 from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
@@ -42,11 +44,13 @@ from .workdays import VietnamCalendar, calendar
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA_VERSION",
     "BackendUnavailable",
     "CalendarError",
     "Citation",
     "EvaluationError",
     "EventError",
+    "ExampleError",
     "Handover",
     "InterpretationError",
     "MergeError",

@@ -1003,7 +1003,7 @@ def _name_metavars() -> None:
                 info.metavar = ""  # a flag takes no value
             elif "Path" in hint:
                 info.metavar = "FILE"
-            elif "int" in hint:
+            elif "int" in hint or "float" in hint:
                 info.metavar = "N"
             else:
                 info.metavar = name.upper()
