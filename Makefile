@@ -69,7 +69,7 @@ bench: $(BIN)/.installed
 ## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
 schema: $(BIN)/.installed
 	$(BIN)/quyche schema > schema/rule-set.schema.json
-	for name in scenario report partial diff compare schedule explain; do \
+	for name in scenario rule-sets report partial diff compare schedule explain; do \
 	    $(BIN)/quyche schema $$name > schema/$$name.schema.json || exit 1; done
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md

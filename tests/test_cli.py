@@ -223,7 +223,9 @@ class TestMachineReadable:
     def test_list_json(self):
         """`list --format json`: one record per bundled rule set, with its instrument."""
         result = invoke("list", "--format", "json")
-        records = json.loads(result.output)
+        listed = json.loads(result.output)
+        assert listed["schema_version"] == quyche.SCHEMA_VERSION
+        records = listed["rule_sets"]
         assert [r["name"] for r in records] == quyche.rule_sets()
         assert all(r["ok"] and r["obligations"] > 0 for r in records)
 
@@ -232,7 +234,7 @@ class TestMachineReadable:
         bad = tmp_path / "bad.yaml"
         bad.write_text("schema_version: 1\nid: a\nid: b\n", encoding="utf-8")
         result = invoke("validate", SAMPLE, str(bad), "--format", "json")
-        good, wrong = json.loads(result.output)
+        good, wrong = json.loads(result.output)["rule_sets"]
         assert result.exit_code == 1 and good["ok"] and not wrong["ok"]
         assert any(p["line"] == 3 and "duplicate" in p["message"] for p in wrong["problems"])
 

@@ -94,6 +94,7 @@ def test_each_json_output_carries_its_version_and_matches_its_schema(tmp_path):
                          "2024-03-04", "--as-of", "2024-04-20", "--format", "json",
                          "--state-out", str(state)).stdout,
         "diff": invoke("diff", "kontum", "laichau", "--format", "json").stdout,
+        "rule-sets": invoke("validate", "kontum", SAMPLE, "--format", "json").stdout,
         "compare": invoke("compare", "kontum", "laichau", "--format", "json").stdout,
         "schedule": invoke("schedule", "kontum", "--year", "2024", "--format", "json").stdout,
         "explain": invoke("explain", "kontum", "monthly_promo_videos", "--format",

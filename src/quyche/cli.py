@@ -155,7 +155,7 @@ def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="out
           ) -> None:
     """List the bundled rule sets with their instruments."""
     if fmt is ListFormat.json:
-        _write_json([_summary(name) for name in rule_sets()])
+        _write_json(_summaries(rule_sets()))
         return
     table = Table("id", "province", "instrument", "in force", "status", "rules")
     for name in rule_sets():
@@ -170,6 +170,14 @@ def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="out
                               str(inst.in_force.value or "not in the text"), inst.status,
                               str(len(rs.rule_ids()))))
     out.print(table)
+
+
+def _summaries(names: list[str]) -> dict[str, Any]:
+    """`list` and `validate --format json`: versioned, as schema/rule-sets.schema.json says."""
+    from .outputs import RuleSetList
+
+    listed = RuleSetList.model_validate({"rule_sets": [_summary(name) for name in names]})
+    return listed.model_dump(mode="json")
 
 
 def _summary(name: str) -> dict[str, Any]:
@@ -194,9 +202,9 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
                                             help="output format")) -> None:
     """Check rule sets: schema, duplicate keys, cross-references. Exit 1 on problems."""
     if fmt is ListFormat.json:
-        found = [_summary(name) for name in rules]
+        found = _summaries(rules)
         _write_json(found)
-        if not all(entry["ok"] for entry in found):
+        if not all(entry["ok"] for entry in found["rule_sets"]):
             raise typer.Exit(1)
         return
     bad = 0
@@ -222,6 +230,7 @@ class SchemaName(str, Enum):
 
     rule_set = "rule-set"
     scenario = "scenario"
+    rule_sets = "rule-sets"
     report = "report"
     partial = "partial"
     diff = "diff"
@@ -234,7 +243,8 @@ class SchemaName(str, Enum):
 def schema(
     name: SchemaName = typer.Argument(
         SchemaName.rule_set, help="rule-set (default) or scenario: the files quyche reads; "
-        "report, partial, diff, compare, schedule or explain: the JSON it writes"),
+        "rule-sets (list, validate), report, partial, diff, compare, schedule or explain: "
+        "the JSON it writes"),
     scenario: bool = typer.Option(False, "--scenario", hidden=True,
                                   help="the same as `quyche schema scenario` (0.1's form)"),
 ) -> None:
@@ -659,8 +669,10 @@ def schedule_(
     start: str | None = typer.Option(None, help="first day YYYY-MM-DD (or an instant)"),
     end: str | None = typer.Option(None, help="last day YYYY-MM-DD (or an instant)"),
     actor: str | None = typer.Option(None, help="only this actor's duties"),
-    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
-    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list ('-' for "
+                                      "stdin)"),
+    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping ('-' for "
+                                       "stdin)"),
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),

@@ -7,13 +7,16 @@ added leaves it as it is, so readers ignore fields they do not know (docs/contra
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["OUTPUTS", "SCHEMA_VERSION", "SchemaVersion", "output_schema"]
+__all__ = ["OUTPUTS", "SCHEMA_VERSION", "RuleSetList", "RuleSetSummary", "SchemaVersion",
+           "output_schema"]
 
-#: The version of the JSON outputs' schemas: report, partial, diff, compare, schedule, explain.
+#: The version of the JSON outputs' schemas: rule-set lists, report, partial, diff, compare,
+#: schedule, explain.
 SCHEMA_VERSION = 1
 
 SchemaVersion = Annotated[Literal[1], Field(
@@ -22,6 +25,7 @@ SchemaVersion = Annotated[Literal[1], Field(
 
 #: The outputs `quyche schema NAME` describes, with what each is.
 OUTPUTS = {
+    "rule-sets": "`list --format json` and `validate --format json`",
     "report": "the report of `check --format json`, `merge` and `quyche.evaluate`",
     "partial": "the evaluation state of `check --state-out` and `Partial.to_json`",
     "diff": "`diff --format json`, `quyche.diff`",
@@ -64,6 +68,43 @@ class PartialFile(BaseModel):
     successions: list[dict[str, Any]] = Field([], description="the caller's successions")
 
 
+class ProblemOut(BaseModel):
+    file: str
+    line: int | None
+    column: int | None
+    path: str = Field(..., description="where in the rule set, e.g. obligations[2].deadline")
+    message: str
+
+
+class RuleSetSummary(BaseModel):
+    """One rule set as `list` and `validate` describe it: its instrument, or its problems."""
+
+    name: str = Field(..., description="as given: a bundled id or a file")
+    ok: bool
+    problems: list[ProblemOut] = Field([], description="when not ok: every problem found")
+    id: str | None = None
+    province: str | None = None
+    instrument: str | None = Field(None, description="the instrument's number, if the text "
+                                   "gives it")
+    in_force: dt.date | None = None
+    status: str | None = None
+    rules: int | None = Field(None, description="obligations, broadcast rules, constraints "
+                              "and language policies")
+    obligations: int | None = None
+    broadcast_rules: int | None = None
+    constraints: int | None = None
+    interpretations: int | None = None
+
+
+class RuleSetList(BaseModel):
+    """What `quyche list --format json` and `quyche validate --format json` write."""
+
+    model_config = ConfigDict(title="RuleSets")
+
+    schema_version: SchemaVersion = 1
+    rule_sets: list[RuleSetSummary]
+
+
 def _models() -> dict[str, Any]:
     from .compare import Comparison
     from .diff import Diff
@@ -71,8 +112,8 @@ def _models() -> dict[str, Any]:
     from .report import Report
     from .schedule import Schedule
 
-    return {"report": Report, "partial": PartialFile, "diff": Diff, "compare": Comparison,
-            "schedule": Schedule, "explain": Explanation}
+    return {"rule-sets": RuleSetList, "report": Report, "partial": PartialFile, "diff": Diff,
+            "compare": Comparison, "schedule": Schedule, "explain": Explanation}
 
 
 def output_schema(name: str) -> dict[str, Any]:
