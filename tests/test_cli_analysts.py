@@ -10,6 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import quyche
 from quyche.cli import app
 
 ROOT = Path(__file__).parent.parent
@@ -200,6 +201,20 @@ class TestExplain:
 
 
 class TestSchedule:
+    def test_warns_about_successions_as_check_does(self) -> None:
+        """The same warning as `check`'s report: on stderr after a table or a calendar,
+        in the JSON's `warnings` (and not on stderr) with --format json."""
+        code, out, err = run("schedule", "kontum", "--year", "2025")
+        assert code == 0 and "warning: so_tttt was reorganised from 2025-03-01" in err
+        code, out, err = run("schedule", "kontum", "--year", "2025", "--format", "json")
+        warned = json.loads(out)["warnings"]
+        assert code == 0 and "warning:" not in err
+        assert any(w.startswith("so_tttt was reorganised from 2025-03-01") for w in warned)
+        report = quyche.evaluate("kontum", [], as_of="2026-01-01", since="2025-01-01")
+        # the same bodies, in the same words (the duties counted are the schedule's own)
+        assert {w.split(" was ")[0] for w in warned} == {w.split(" was ")[0]
+                                                         for w in report.warnings}
+
     def test_ics_laichau_newspaper(self) -> None:
         """Twelve all-day events on the 20th, parsed back with icalendar."""
         result = runner.invoke(app, ["schedule", "laichau", "--year", "2025", "--actor",

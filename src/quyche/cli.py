@@ -703,10 +703,16 @@ def schedule_(
         err.print(f"[yellow]note:[/yellow] {rs.id}: the instrument's status is "
                   f"{rs.instrument.status!r}; the duties are listed as if it were in force",
                   highlight=False)
+    from .successions import succession_warnings, territory_notes
+
+    # As `check` does: the warnings in the JSON, else on standard error after the output.
+    last = max((d.last_day for d in duties), default=None)
+    warnings = [*succession_warnings(duties),
+                *(f"{rs.id}: {note}" for note in territory_notes(rs, last))]
     if fmt is ScheduleFormat.json:
         first, last = bounds(lo, hi)
         _write_json(Schedule(rule_set=rs.id, start=first, end=last, actor=actor,
-                             duties=duties).model_dump(mode="json"))
+                             duties=duties, warnings=warnings).model_dump(mode="json"))
     elif fmt is ScheduleFormat.ics:
         label = f"{rs.id} {year}" if year is not None else f"{rs.id} {start}/{end}"
         sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else ""),
@@ -725,12 +731,6 @@ def schedule_(
                                   d.period, ", ".join(d.owed_to) + _handed_mark(d, "owed_to"),
                                   _cite(d.source)))
         out.print(table)
-        from .successions import succession_warnings, territory_notes
-
-        last = max((d.last_day for d in duties), default=None)
-        for note in [*succession_warnings(duties), *territory_notes(rs, last)]:
-            err.print(f"[yellow]note:[/yellow] {rich.markup.escape(note)}", highlight=False,
-                      soft_wrap=True)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
@@ -741,6 +741,10 @@ def schedule_(
             err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
                       "the actors known (groups count only declared members; the operator "
                       "role needs --sites)", highlight=False)
+    if fmt is not ScheduleFormat.json:
+        for warning in warnings:
+            err.print(f"[yellow]warning:[/yellow] {rich.markup.escape(warning)}",
+                      highlight=False)
 
 
 def _handed_mark(duty: Any, role: str) -> str:

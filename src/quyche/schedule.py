@@ -81,6 +81,8 @@ class Schedule(BaseModel):
     end: dt.datetime = Field(..., description="the window's end: a duty due at it is in")
     actor: str | None = Field(None, description="only this actor's duties, if given")
     duties: list[Duty]
+    warnings: list[str] = Field([], description="as a report's: successions in effect for "
+                                "the duties listed, a province's territory after a merger")
 
 
 def _bound(value: Any, name: str, end: bool) -> dt.datetime:
