@@ -116,3 +116,9 @@ class Interpretation(Model):
     def text_value(self) -> Any:
         """The value of the rule set's own reading (the current one unless overridden)."""
         return self._text_value if self._overridden else self.value
+
+    def overriding(self, text_value: Any) -> Interpretation:
+        """This reading as a caller's override of the rule set's own value `text_value`."""
+        copy = self.model_copy()
+        copy._text_value, copy._overridden = text_value, True
+        return copy
