@@ -16,9 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quyche
-from quyche.deadlines import LOCAL, end_of_day, fixed_date_due, local_date, triggered_due
-from quyche.loader import load_text
-from quyche.schema import Deadline, Policies, Policy
+from quyche._load import load_text
+from quyche.model import Deadline, Policies, Policy
 from quyche.testing import (
     arbitrary_events,
     discharging_events,
@@ -27,6 +26,7 @@ from quyche.testing import (
     rule_set_variations,
     site_registries,
 )
+from quyche.time.deadlines import LOCAL, end_of_day, fixed_date_due, local_date, triggered_due
 from rule_sets import RULE_SETS, SAMPLE
 
 D = dt.date
@@ -404,7 +404,7 @@ class TestLoaderRobustness:
         """Seven lines of nested aliases (a million nodes) are answered in seconds, not minutes."""
         lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
-        code = ("import sys, quyche.loader as L\n"
+        code = ("import sys, quyche._load as L\n"
                 "try:\n    L.load_text(sys.stdin.read())\n"
                 "except L.RuleSetError:\n    pass\n")
         try:

@@ -14,7 +14,7 @@ EXPECTED = {
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
     "ScenarioError", "ExampleError",
-    "SCHEMA_VERSION",  # of every JSON output (quyche.outputs)
+    "SCHEMA_VERSION",  # of every JSON output (quyche.output_schemas)
     "__version__",
 }
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
+from pydantic import Field, PrivateAttr, computed_field
 
-from .outputs import SchemaVersion
-from .workdays import TIMEZONE
+from .output import Output
+from .output_schemas import SchemaVersion
+from .time.calendar import TIMEZONE
+
+if TYPE_CHECKING:
+    from .model import Source
 
 __all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "Summary",
            "Violation"]
@@ -25,11 +29,7 @@ __all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "S
 Status = Literal["open", "met", "late", "missed"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Citation(_Out):
+class Citation(Output):
     """Where a finding's rule is written."""
 
     document: str = Field(..., description="decision | regulation | annex")
@@ -39,8 +39,17 @@ class Citation(_Out):
     point: str | None = None
     quote: str
 
+    @classmethod
+    def of(cls, source: Source, instrument: str | None) -> Citation:
+        """The citation of a rule set's `Source`, under its instrument's number.
 
-class Handover(_Out):
+        The one place a rule-set source becomes a citation (evaluate, diff, explain, ...).
+        """
+        return cls(document=source.document, instrument=instrument, article=source.article,
+                   clause=source.clause, point=source.point, quote=source.quote)
+
+
+class Handover(Output):
     """A succession that decides (or flags) who owes, or is owed, a duty at its due date."""
 
     succession: str = Field(..., description="the succession's id")
@@ -60,7 +69,7 @@ class Handover(_Out):
     note: str | None = Field(None, description="e.g. discharged through a candidate")
 
 
-class ObligationStatus(_Out):
+class ObligationStatus(Output):
     """One duty of one actor for one period (or one trigger), and whether it was met."""
 
     rule_id: str
@@ -79,7 +88,7 @@ class ObligationStatus(_Out):
                                         "date for the owing or owed body")
 
 
-class Violation(_Out):
+class Violation(Output):
     """A broken rule: which, by whom or where, when, why, and the clause it breaks."""
 
     rule_id: str
@@ -111,7 +120,7 @@ class Violation(_Out):
         return dt.datetime.fromisoformat(self.when).astimezone(ZoneInfo(TIMEZONE))
 
 
-class Rejection(_Out):
+class Rejection(Output):
     """An input event that was not applied, and why."""
 
     index: int
@@ -126,7 +135,7 @@ class Rejection(_Out):
         "array); `index` counts events, which blank lines do not carry")
 
 
-class Summary(_Out):
+class Summary(Output):
     events_read: int
     events_applied: int
     events_rejected: int
@@ -134,7 +143,7 @@ class Summary(_Out):
     violations_by_kind: dict[str, int]
 
 
-class Report(_Out):
+class Report(Output):
     """What `quyche.evaluate` returns."""
 
     schema_version: SchemaVersion = 1
@@ -160,7 +169,7 @@ class Report(_Out):
 
         `rule_set` only for reports read from JSON whose rule set is not bundled.
         """
-        from .partial import merge
+        from .evaluation.partial import merge
 
         return merge([self, other], rule_set=rule_set)
 
@@ -184,7 +193,7 @@ class Report(_Out):
 
     def partial(self) -> Any:
         """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
-        from .partial import partial_of
+        from .evaluation.partial import partial_of
 
         return partial_of(self)
 

@@ -1,0 +1,546 @@
+"""The durable_rules backend: the rule sets' own conditions, matched by a Rete engine.
+
+`evaluate(..., engine="durable")` hands the *matching* of events to rules to
+durable_rules (the `durable` extra): which triggered duties an event type feeds,
+whether a trigger's `where` holds, and which deadline exception's `when` applies,
+all compiled from the same YAML through `conditions.to_durable`. Deadlines, the
+working-day calendar, the ledger and the statuses stay quyche's: durable_rules
+timers run on wall-clock time and cannot evaluate a history. The differential
+test holds both engines to identical reports, which is what makes the YAML
+conditions trustworthy outside this package.
+
+durable_rules has limits, measured on 2.0.28 (docs/durable.md), and each is met
+by construction here rather than by luck:
+
+- Sessions: state per `sid` is never freed, and after 1024 distinct sids the
+  engine raised MemoryError and the process then died of a segfault. Every
+  message uses one sid, whose state holds nothing: events are consumed by the
+  rule that fires.
+- A message no rule matches raises `MessageNotHandledException`, and an event
+  that matches several rules fires only one of them. Every ruleset compiled here
+  is a partition: its rules are mutually exclusive (explicit negations, first
+  exception wins as in the native engine) and together cover every message, so
+  exactly one fires; anything else raises `EvaluationError`, never a silent loss.
+- Actions of `post_batch`, and actions the host's dispatch threads pick up, run
+  later on another thread. The host used here starts no dispatch threads, and
+  each event is posted with a synchronous `post` whose action records its rule
+  before `post` returns, under a lock.
+- durable_rules compares loosely ('1' == 1, 'true' == True, a missing field is
+  unequal to everything) and knows no `null`. Values are posted encoded (a
+  tagged equality key, a comparison class and an ordinal per field) and
+  conditions rewritten to match, so a condition means exactly what
+  `conditions.compile` makes of it in Python.
+- Ruleset names are global to a host and cannot be reused: each compiled rule
+  set gets names derived from a digest of the rule set, and is compiled once per
+  process (about 80 KB of engine memory per ruleset). durable_rules never frees a
+  ruleset by itself: the compiled rule sets are kept in an LRU of `MAX_COMPILED`;
+  one evicted is unregistered and deleted in the engine, and registered anew if a
+  reader still holding it posts again.
+- A rule whose condition holds for a message lacking the tested fields also
+  matches the session's own state record and loops forever; every rule here
+  tests the event `type`, which that record lacks.
+- A rule may hold only so many expressions (error 113): a `$in` of about 16
+  values is too many once equality is encoded. Duplicate values are dropped
+  before compiling; a condition still too large raises `EvaluationError` naming
+  the limit, and the native engine has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .. import conditions
+from ..errors import BackendUnavailable, EvaluationError
+from ..model import Obligation, RuleSet
+from .engine import Context, Ledger, Reader
+
+__all__ = ["DurableReader", "rulesets"]
+
+#: The one session id every message uses (see the module docstring).
+SID = "quyche"
+_INSTALL_HINT = 'the durable_rules backend needs durable_rules: pip install "quyche[durable]"'
+
+# Encoded message fields: the equality key, the comparison class and the ordinal of field k.
+_KEY, _CLASS, _ORD = "v_", "c_", "o_"
+_COMPARE = ("$lt", "$lte", "$gt", "$gte")
+_NEGATED = {"$lt": "$gte", "$lte": "$gt", "$gt": "$lte", "$gte": "$lt"}
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _engine() -> Any:
+    """durable_rules' engine module, or BackendUnavailable with the install hint."""
+    try:
+        from durable import engine
+    except ImportError as exc:
+        raise BackendUnavailable(_INSTALL_HINT) from exc
+    return engine
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _key(value: Any) -> str:
+    """A string equal for two values exactly when Python's == says they are equal."""
+    if isinstance(value, bool):
+        return f"n:{int(value)}"
+    if isinstance(value, int):
+        return f"n:{value}"
+    if isinstance(value, float):
+        return f"n:{int(value)}" if value.is_integer() else f"n:{value!r}"
+    if isinstance(value, str):
+        return "s:" + value
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            return f"u:{(value.replace(tzinfo=None) - _NAIVE_EPOCH) // _MICROSECOND}"
+        return f"t:{(value - _UTC_EPOCH) // _MICROSECOND}"
+    if isinstance(value, dt.date):
+        return f"d:{value.toordinal()}"
+    if isinstance(value, list):
+        return "l:" + json.dumps([_key(v) for v in value], ensure_ascii=False)
+    if isinstance(value, tuple):
+        return "p:" + json.dumps([_key(v) for v in value], ensure_ascii=False)
+    if isinstance(value, dict):
+        return "m:" + json.dumps(sorted([_key(k), _key(v)] for k, v in value.items()),
+                                 ensure_ascii=False)
+    return "r:" + repr(value)
+
+
+def _order(value: Any) -> tuple[str, Any] | None:
+    """(class, ordinal): values of one class compare in Python as their ordinals do."""
+    if isinstance(value, (bool, int, float)):
+        return ("number", value if not isinstance(value, bool) else int(value))
+    if isinstance(value, str):
+        return ("string", "s:" + value)  # the tag keeps durable_rules from reading "10" as 10
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            return ("naive", (value.replace(tzinfo=None) - _NAIVE_EPOCH) // _MICROSECOND)
+        return ("instant", (value - _UTC_EPOCH) // _MICROSECOND)
+    if isinstance(value, dt.date):
+        return ("date", value.toordinal())
+    return None
+
+
+def _encode(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The message for one event: its type and the encoded fields conditions read."""
+    message: dict[str, Any] = {"sid": SID, "type": data["type"]}
+    for name in fields:
+        value = data.get(name)
+        if value is None:  # the native matcher reads a missing field as None: post neither
+            continue
+        if isinstance(value, float) and math.isnan(value):
+            continue  # NaN equals nothing and orders against nothing; only $ne/$nin hold
+        message[_KEY + name] = _key(value)
+        order = _order(value)
+        if order is not None:
+            message[_CLASS + name], message[_ORD + name] = order
+    return message
+
+
+# --------------------------------------------------------------------------- conditions
+
+Expr = dict[str, Any] | bool  # a durable_rules expression, or a constant
+
+
+def _all(terms: Sequence[Expr]) -> Expr:
+    if any(t is False for t in terms):
+        return False
+    kept = [t for t in terms if t is not True]
+    if not kept:
+        return True
+    return kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def _any(terms: Sequence[Expr]) -> Expr:
+    if any(t is True for t in terms):
+        return True
+    kept = [t for t in terms if t is not False]
+    if not kept:
+        return False
+    return kept[0] if len(kept) == 1 else {"$or": kept}
+
+
+def _single(node: Mapping[str, Any]) -> tuple[str, Any]:
+    if len(node) != 1:
+        raise EvaluationError(f"durable backend: unexpected expression {node!r}")
+    return next(iter(node.items()))
+
+
+def _equal(name: str, value: Any, negate: bool) -> Expr:
+    if value is None:  # == None holds exactly when the field is missing
+        return {"$ex" if negate else "$nex": {_KEY + name: 1}}
+    if isinstance(value, float) and math.isnan(value):
+        return negate
+    if not negate:
+        return {_KEY + name: _key(value)}
+    return {"$or": [{"$nex": {_KEY + name: 1}}, {"$neq": {_KEY + name: _key(value)}}]}
+
+
+def _compare(op: str, name: str, value: Any, negate: bool) -> Expr:
+    if isinstance(value, (list, tuple)):
+        raise EvaluationError(f"durable backend: {op} on a list ({name}) is not supported")
+    if isinstance(value, float) and math.isinf(value):
+        raise EvaluationError(f"durable backend: {op} against an infinite number ({name}) "
+                              "is not supported")
+    order = _order(value)
+    if order is None or (isinstance(value, float) and math.isnan(value)):
+        return negate  # Python raises TypeError (or NaN compares false): never holds
+    cls, ordinal = order
+    if not negate:
+        return {"$and": [{_CLASS + name: cls}, {op: {_ORD + name: ordinal}}]}
+    return {"$or": [{"$nex": {_CLASS + name: 1}}, {"$neq": {_CLASS + name: cls}},
+                    {_NEGATED[op]: {_ORD + name: ordinal}}]}
+
+
+def _lower(node: Mapping[str, Any], negate: bool = False) -> Expr:
+    """A `to_durable` expression over encoded messages, or its negation.
+
+    `to_durable` maps the operators one to one; this step gives them the native
+    matcher's meaning for missing fields and mixed types, and negates by De
+    Morgan so that a ruleset's rules can be made mutually exclusive.
+    """
+    if not node:
+        return not negate
+    op, arg = _single(node)
+    if op in ("$and", "$or"):
+        parts = [_lower(item, negate) for item in arg]
+        return _all(parts) if (op == "$and") != negate else _any(parts)
+    if op in ("$ex", "$nex"):
+        name, _ = _single(arg)
+        exists = (op == "$ex") != negate
+        return {"$ex" if exists else "$nex": {_KEY + name: 1}}
+    if op == "$neq":
+        name, value = _single(arg)
+        return _equal(name, value, not negate)
+    if op in _COMPARE:
+        name, value = _single(arg)
+        return _compare(op, name, value, negate)
+    if op.startswith("$"):
+        raise EvaluationError(f"durable backend: unknown operator {op!r}")
+    return _equal(op, arg, negate)
+
+
+def _fields(node: Any) -> set[str]:
+    """The event fields a `to_durable` expression reads."""
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for op, arg in node.items():
+            if op in ("$and", "$or"):
+                for item in arg:
+                    out |= _fields(item)
+            elif op.startswith("$"):
+                out |= set(arg)
+            else:
+                out.add(op)
+    return out
+
+
+# --------------------------------------------------------------------------- rulesets
+
+_NOTHING = "feeds_nothing"
+_DEADLINE = "deadline"
+_NO_TRIGGER = "no_trigger"
+_OTHER_TYPE = "other_type"
+
+
+def _router(feeds: Mapping[str, Sequence[int]]) -> dict[str, Expr]:
+    """Event type -> the triggered duties it feeds; one rule per type, one for the rest."""
+    rules: dict[str, Expr] = {f"feeds_{t}": {"type": t} for t in sorted(feeds)}
+    rules[_NOTHING] = _all([{"$ex": {"type": 1}}, *({"$neq": {"type": t}} for t in sorted(feeds))])
+    return rules
+
+
+def _duty(ob: Obligation) -> dict[str, Expr]:
+    """One triggered duty as a partition: the first exception that holds, the plain
+    deadline, no trigger, or (never posted) another event type."""
+    assert ob.trigger is not None
+    is_type = {"type": ob.trigger.event}
+    where = conditions.to_durable(ob.trigger.where)
+    rules: dict[str, Expr] = {}
+    earlier: list[Expr] = []
+    for i, ex in enumerate(ob.exceptions):
+        when = conditions.to_durable(ex.when)
+        rules[f"exception_{i}"] = _all([is_type, _lower(where), *earlier, _lower(when)])
+        earlier.append(_lower(when, negate=True))
+    rules[_DEADLINE] = _all([is_type, _lower(where), *earlier])
+    rules[_NO_TRIGGER] = _all([is_type, _lower(where, negate=True)])
+    rules[_OTHER_TYPE] = {"$and": [{"$ex": {"type": 1}}, {"$neq": {"type": ob.trigger.event}}]}
+    return {name: expr for name, expr in rules.items() if expr is not False}
+
+
+def _digest(rule_set: RuleSet) -> str:
+    return hashlib.sha256(rule_set.model_dump_json().encode()).hexdigest()[:16]
+
+
+def rulesets(rule_set: RuleSet) -> dict[str, dict[str, Any]]:
+    """The durable_rules rulesets compiled from `rule_set`, as JSON-ready definitions.
+
+    `{ruleset name: {rule name: {"all": [{"m": condition}]}}}`: a router keyed on
+    the event type, then one ruleset per triggered duty. The conditions read
+    encoded messages (see the module docstring); actions are attached when the
+    rulesets are registered.
+    """
+    prefix = f"quyche_{rule_set.id}_{_digest(rule_set)}"
+    duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+    feeds: dict[str, list[int]] = {}
+    for i, ob in enumerate(duties):
+        feeds.setdefault(ob.trigger.event, []).append(i)
+    out = {f"{prefix}_router": _router(feeds)}
+    for i, ob in enumerate(duties):
+        out[f"{prefix}_duty{i}"] = _duty(ob)
+    return {name: {rule: {"all": [{"m": expr}]} for rule, expr in rules.items()}
+            for name, rules in out.items()}
+
+
+class _Compiled:
+    """A rule set's rulesets registered on the shared host, and how to ask them.
+
+    It may be retired (its rulesets freed in the engine, see `_evict`) while a reader
+    still holds it; its next `post` registers them again.
+    """
+
+    def __init__(self, rule_set: RuleSet, host: Any, engine: Any, lock: threading.RLock):
+        self._host, self._lock = host, lock
+        self._rule_set = rule_set
+        self.key = _key_of(rule_set)
+        self._not_handled = engine.MessageNotHandledException
+        self._fired: list[str] = []
+        self.names = list(rulesets(rule_set))
+        self.router = self.names[0]
+        duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+        #: (obligation, its ruleset), in rule-set order as the native engine visits them
+        self.duties = list(zip(duties, self.names[1:], strict=True))
+        fields: dict[str, set[str]] = {}
+        for ob in duties:
+            read = fields.setdefault(ob.trigger.event, set())
+            read |= _fields(conditions.to_durable(ob.trigger.where))
+            for ex in ob.exceptions:
+                read |= _fields(conditions.to_durable(ex.when))
+        #: event type -> the fields the conditions of the duties it feeds read
+        self.fields = {t: tuple(sorted(f)) for t, f in fields.items()}
+        self.live = False
+        self.register()
+
+    def register(self) -> None:
+        """Register the rulesets on the host (durable_rules consumes the definitions)."""
+        definitions = rulesets(self._rule_set)
+        for definition in definitions.values():
+            for rule_name, rule in definition.items():
+                rule["run"] = self._action(rule_name)
+        register(self._host, definitions, self._rule_set.id)
+        self.live = True
+
+    def retire(self) -> None:
+        """Unregister the rulesets and free them in the engine (durable_rules has no call
+        for it on the host: its directory and list are edited here)."""
+        import durable_rules_engine
+
+        for name in self.names:
+            ruleset = self._host._ruleset_directory.pop(name)
+            self._host._ruleset_list.remove(ruleset)
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+        self.live = False
+
+    def _action(self, rule_name: str) -> Any:
+        fired = self._fired
+
+        def run(c: Any) -> None:  # one positional parameter: durable_rules runs it synchronously
+            fired.append(rule_name)
+
+        return run
+
+    def post(self, ruleset: str, message: dict[str, Any]) -> str:
+        """The one rule of `ruleset` that fires for `message`."""
+        with self._lock:
+            if not self.live:
+                _remember(self)
+            fired = self._fired
+            fired.clear()
+            try:
+                self._host.post(ruleset, message)
+            except self._not_handled:
+                fired.clear()
+            if len(fired) != 1:
+                raise EvaluationError(
+                    f"durable backend: {len(fired)} rules of {ruleset} fired for {message!r}; "
+                    "its rules should partition the messages (please report this)")
+            return fired[0]
+
+
+_LOCK = threading.RLock()
+_HOST: Any = None
+#: Compiled rule sets, least recently used first. Each distinct (rule set, overrides)
+#: compiles its own rulesets; past MAX_COMPILED the least recently used is retired
+#: (freed in the engine), so a long-running process that evaluates many override
+#: combinations holds a bounded number (docs/durable.md). A retired one still held by
+#: a reader is found again through _RETIRED and registered anew on its next use.
+_COMPILED: OrderedDict[str, _Compiled] = OrderedDict()
+_RETIRED: weakref.WeakValueDictionary[str, _Compiled] = weakref.WeakValueDictionary()
+MAX_COMPILED = 32
+
+
+def _shared_host() -> Any:
+    """The process's durable_rules host, without dispatch threads: actions run inside
+    `post`, on the caller's thread, and nowhere else."""
+    global _HOST
+    engine = _engine()
+    with _LOCK:
+        if _HOST is None:
+            class _SyncHost(engine.Host):
+                def _run(self) -> None:  # the base class starts two dispatch timer threads
+                    pass
+
+            _HOST = _SyncHost()
+        return _HOST
+
+
+#: durable_rules' error codes for rulesets it cannot create (its rules.h).
+_CREATE_ERRORS = {106: "too many rules", 108: "too many joins",
+                  113: "too many expressions in one rule"}
+
+
+def register(host: Any, definitions: Mapping[str, Any], owner: str) -> None:
+    """Register rulesets on `host`; durable_rules' refusals become `EvaluationError`."""
+    try:
+        host.register_rulesets(dict(definitions))
+    except Exception as exc:  # durable_rules_engine.error, a bare Exception subclass
+        code = next((int(w) for w in str(exc).split() if w.isdigit()), None)
+        what = _CREATE_ERRORS.get(code, "an error")
+        raise EvaluationError(
+            f"durable backend: durable_rules cannot compile the conditions of {owner} "
+            f"({what}: {exc}); evaluate it with engine='native'") from None
+
+
+def _key_of(rule_set: RuleSet) -> str:
+    return f"{rule_set.id}_{_digest(rule_set)}"
+
+
+def _compiled(rule_set: RuleSet) -> _Compiled:
+    """The rule set's registered rulesets, compiled on first use in this process."""
+    host = _shared_host()
+    key = _key_of(rule_set)
+    with _LOCK:
+        found = _COMPILED.get(key) or _RETIRED.get(key)
+        if found is None:
+            found = _Compiled(rule_set, host, _engine(), _LOCK)
+        _remember(found)
+        return found
+
+
+def _remember(compiled: _Compiled) -> None:
+    """Mark `compiled` most recently used (registering it again if it was retired), and
+    retire the least recently used past MAX_COMPILED. Called under _LOCK."""
+    if not compiled.live:
+        compiled.register()
+    _RETIRED.pop(compiled.key, None)
+    _COMPILED[compiled.key] = compiled
+    _COMPILED.move_to_end(compiled.key)
+    while len(_COMPILED) > max(MAX_COMPILED, 1):
+        _key, oldest = _COMPILED.popitem(last=False)
+        oldest.retire()
+        _RETIRED[oldest.key] = oldest
+
+
+def compiled_count() -> int:
+    """How many compiled rule sets this process holds registered (at most MAX_COMPILED)."""
+    return len(_COMPILED)
+
+
+# --------------------------------------------------------------------------- reader
+
+
+class _Duty:
+    """One triggered duty's `where` and exception tests, answered by its ruleset.
+
+    Shaped like an entry of `Context.triggered` — (obligation, condition, [(exception,
+    test)]) — so the native `Reader._trigger` runs unchanged: the condition posts the
+    event once and remembers which rule of the partition fired; the tests read that.
+    """
+
+    def __init__(self, compiled: _Compiled, ob: Obligation, ruleset: str) -> None:
+        self._compiled, self._ruleset = compiled, ruleset
+        self._fields = compiled.fields[ob.trigger.event]
+        self._data: Any = None
+        self._rule = ""
+        self.entry = (ob, self.condition,
+                      [(ex, self._test(f"exception_{i}")) for i, ex in enumerate(ob.exceptions)])
+
+    def condition(self, data: Mapping[str, Any]) -> bool:
+        rule = self._compiled.post(self._ruleset, _encode(data, self._fields))
+        if rule == _OTHER_TYPE:
+            raise EvaluationError(f"durable backend: {data.get('type')} routed to "
+                                  f"{self.entry[0].id}")
+        self._data, self._rule = data, rule
+        return rule != _NO_TRIGGER
+
+    def _test(self, rule: str) -> Any:
+        def test(data: Mapping[str, Any]) -> bool:
+            if data is not self._data:
+                raise EvaluationError("durable backend: an exception was tested before the "
+                                      "trigger's condition")
+            return self._rule == rule
+
+        return test
+
+
+class _Routed:
+    """Stands in for `Context.triggered`: the duties the current event feeds, as routed."""
+
+    def __init__(self) -> None:
+        self.event_type: str | None = None
+        self.entries: list[tuple] = []
+
+    def get(self, event_type: str, default: Any = None) -> Any:
+        if event_type != self.event_type:
+            raise EvaluationError(f"durable backend: {event_type} was not routed")
+        return self.entries or default
+
+
+class DurableReader(Reader):
+    """The native reader, with events routed and triggers matched by durable_rules."""
+
+    def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
+        compiled = _compiled(ctx.rule_set)
+        super().__init__(ctx, ledger)
+        # The native reader finds triggered duties in self.triggered; here durable_rules
+        # answers instead.
+        self._routed = self.triggered = _Routed()
+        self._compiled = compiled
+        duties = [_Duty(compiled, ob, ruleset) for ob, ruleset in compiled.duties]
+        self._feeds: dict[str, list[tuple]] = {}
+        for duty in duties:
+            self._feeds.setdefault(duty.entry[0].trigger.event, []).append(duty.entry)
+
+    def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
+        """Every event through `add`: the native reader's inlined broadcast path would
+        skip the router."""
+        for index, raw in enumerate(events, start):
+            self.add(index, raw)
+        return self.ledger
+
+    def _route(self, event_type: str) -> None:
+        """Ask the router which duties an event of this type feeds; every event asks once."""
+        rule = self._compiled.post(self._compiled.router, {"sid": SID, "type": event_type})
+        self._routed.event_type = event_type
+        self._routed.entries = [] if rule == _NOTHING else \
+            self._feeds[rule.removeprefix("feeds_")]
+
+    def _fast_broadcast(self, raw: dict[str, Any]) -> tuple | None:
+        fast = super()._fast_broadcast(raw)
+        if fast is not None:
+            self._route("broadcast")
+        return fast
+
+    def _validate(self, raw: Any) -> Any:
+        event = super()._validate(raw)
+        self._route(event.type)
+        return event
