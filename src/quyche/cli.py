@@ -120,6 +120,11 @@ def _cells(*values: str) -> list[Text]:
     return [Text(v) for v in values]
 
 
+def _say(text: str, **style: Any) -> None:
+    """Print text as it is: never read as markup, nothing highlighted."""
+    out.print(text, markup=False, highlight=False, **style)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err.print("[red]error:[/red] " + rich.markup.escape(message), highlight=False)
     raise typer.Exit(code)
@@ -287,10 +292,9 @@ def example(
         files = write_example(found.name, folder, force=force)
     except QuycheError as exc:
         fail(str(exc))
-    say = lambda text: out.print(text, markup=False, highlight=False)  # noqa: E731
-    say(f"{found.title}: wrote {' and '.join(str(f) for f in files)}")
-    say("evaluate it with:")
-    say(f"  {found.command(folder)}")
+    _say(f"{found.title}: wrote {' and '.join(str(f) for f in files)}")
+    _say("evaluate it with:")
+    _say(f"  {found.command(folder)}")
 
 
 def _events_from(path: str, numbers: LineNumbers | None = None) -> Iterator[Any]:
@@ -317,7 +321,7 @@ class _Counted(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        n = self._handle.readinto(buffer)
+        n: int = self._handle.readinto(buffer)
         self._progress.advance(self._task, n or 0)
         return n
 
@@ -405,7 +409,7 @@ def check(
                                    help="with --sensitivity: only this interpretation id"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
-    as_of, engine = _as_of(as_of), Engine(engine).value
+    as_of, backend = _as_of(as_of), Engine(engine).value
     if events == "-" and "-" in (str(sites), str(actors)):
         fail("only one input can come from standard input ('-'): the events, or one registry")
     rs = _load(rules, interpretation)
@@ -417,12 +421,12 @@ def check(
         report = _check_clauses(rs, _events_from(events), dict(
             as_of=as_of, since=since, sites=registry, actors=groups, successions=handed),
             fmt, show_coverage or coverage_html is not None, coverage_html,
-            sensitivity or bool(only), only, limit, engine)
+            sensitivity or bool(only), only, limit, backend)
     else:
         numbers = LineNumbers()
         try:
             report = evaluate(rs, _events_from(events, numbers), as_of=as_of, since=since,
-                              sites=registry, actors=groups, engine=engine,
+                              sites=registry, actors=groups, engine=backend,
                               successions=handed)
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
@@ -811,36 +815,35 @@ def explain(
     if fmt is ExplainFormat.markdown:
         sys.stdout.write(_explain_markdown(e))
         return
-    say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
-    say(f"{e.rule_set} · {e.rule_id} ({e.kind.replace('_', ' ')})", style="bold")
-    say(f"vi: {e.text['vi']}")
-    say(f"en: {e.text['en']}")
-    say(f"source: {cite_quote(e.source, 400)}")
+    _say(f"{e.rule_set} · {e.rule_id} ({e.kind.replace('_', ' ')})", style="bold")
+    _say(f"vi: {e.text['vi']}")
+    _say(f"en: {e.text['en']}")
+    _say(f"source: {cite_quote(e.source, 400)}")
     for s in e.sources:
-        say(f"also:   {cite_quote(s, 400)}")
+        _say(f"also:   {cite_quote(s, 400)}")
     if e.example is not None:
-        say(f"example: {e.example.text['en']}")
+        _say(f"example: {e.example.text['en']}")
         for ex_id, due in e.example.exceptions.items():
-            say(f"         under exception {ex_id}: due {due.isoformat()}")
+            _say(f"         under exception {ex_id}: due {due.isoformat()}")
     for p in e.policies:
-        say(f"policy {p.name} = {json.dumps(p.value)} ({p.why}); basis: {p.basis}")
+        _say(f"policy {p.name} = {json.dumps(p.value)} ({p.why}); basis: {p.basis}")
     if e.interpretations:
-        say("interpretations it relies on:", style="bold")
+        _say("interpretations it relies on:", style="bold")
     for i in e.interpretations:
         said = (f" (overridden; the rule set reads "
                 f"{json.dumps(i.text_value, ensure_ascii=False)})" if i.overridden else "")
-        say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}{said}")
-        say(f"  {i.question}")
-        say(f"  reading: {i.reading}")
-        say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
-        say(f"  override: {i.override_cli}")
-        say(f"            {i.override_python}")
+        _say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}{said}")
+        _say(f"  {i.question}")
+        _say(f"  reading: {i.reading}")
+        _say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
+        _say(f"  override: {i.override_cli}")
+        _say(f"            {i.override_python}")
     if e.successions:
-        say("successions (who carries the duty after 2025's changes):", style="bold")
+        _say("successions (who carries the duty after 2025's changes):", style="bold")
     for h in e.successions:
-        say(f"- {h.id}: {h.text}")
+        _say(f"- {h.id}: {h.text}")
     for note in e.notes:
-        say(f"note: {note}")
+        _say(f"note: {note}")
 
 
 @app.command()
@@ -965,18 +968,17 @@ def test_(
             data["coverage"] = [c.model_dump(mode="json") for c in covered]
         _write_json(data)
     else:
-        say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
         for result in results:
             if result.status == "pass":
                 if verbose:
-                    say(f"PASS {result.path}: {result.name}", style="green")
+                    _say(f"PASS {result.path}: {result.name}", style="green")
                 continue
             name = f": {result.name}" if result.scenario else ""
-            say(f"{result.status.upper()} {result.path}{name}", style="red")
-            say("  " + result.details().replace("\n", "\n  "))
+            _say(f"{result.status.upper()} {result.path}{name}", style="red")
+            _say("  " + result.details().replace("\n", "\n  "))
         if show_coverage:
             render_rich(out, "Clause coverage of the scenarios", coverage_tables(covered))
-        say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
+        _say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
             f"{counts['error']} errors", style="bold")
     if counts["error"]:
         raise typer.Exit(2)
@@ -999,6 +1001,8 @@ def _name_metavars() -> None:
     for command in app.registered_commands:
         if command.cls in (None, typer.core.TyperCommand):
             command.cls = PlainCommand
+        if command.callback is None:
+            continue
         hints = typing.get_type_hints(command.callback)
         for name, param in inspect.signature(command.callback).parameters.items():
             info = param.default

@@ -88,6 +88,12 @@ class ObligationStatus(Output):
                                         "date for the owing or owed body")
 
 
+_DAY = ("the local day a day-level check found wanting (a broadcast rule's day, a day without "
+        "updates); null when the finding has an `at`")
+_AT = ("the instant of the finding (a late delivery, a missed due date, a broadcast in a "
+       "forbidden window), in local time; null when the finding has a `day`")
+
+
 class Violation(Output):
     """A broken rule: which, by whom or where, when, why, and the clause it breaks."""
 
@@ -104,15 +110,12 @@ class Violation(Output):
     events: list[str] = []
     successions: list[Handover] = Field([], description="as on the obligation it concerns")
 
-    @computed_field(description="the local day a day-level check found wanting (a broadcast "
-                    "rule's day, a day without updates); null when the finding has an `at`")
+    @computed_field(description=_DAY)  # type: ignore[prop-decorator]
     @property
     def day(self) -> dt.date | None:
         return dt.date.fromisoformat(self.when) if len(self.when) == 10 else None
 
-    @computed_field(description="the instant of the finding (a late delivery, a missed due "
-                    "date, a broadcast in a forbidden window), in local time; null when the "
-                    "finding has a `day`")
+    @computed_field(description=_AT)  # type: ignore[prop-decorator]
     @property
     def at(self) -> dt.datetime | None:
         if len(self.when) == 10:
