@@ -109,3 +109,19 @@ def test_readme_quick_start_runs_from_an_install_outside_the_clone(wheel, tmp_pa
     assert (elsewhere / "examples" / "kontum" / "sites.yaml").read_bytes() == (
         ROOT / "examples" / "kontum" / "sites.yaml").read_bytes()
     assert "<html" in (elsewhere / "report.html").read_text(encoding="utf-8")[:300].lower()
+
+
+def test_scenarios_and_the_pytest_plugin_need_no_hypothesis(tmp_path):
+    """Every install registers the pytest plugin: without the `testing` extra it must load,
+    and `quyche test` and `quyche schema` must run; only the strategies need hypothesis."""
+    code = ("import sys; sys.modules['hypothesis'] = None; "
+            "import quyche.testing.pytest_plugin, quyche.testing.scenarios; "
+            "from quyche.cli import main; sys.argv = ['quyche', 'schema', 'scenario']; main()")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert '"title": "quyche scenario"' in done.stdout
+    strategies = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.modules['hypothesis'] = None; "
+         "from quyche.testing import event_streams"], capture_output=True, text=True)
+    assert "quyche.testing needs hypothesis" in strategies.stderr
