@@ -170,9 +170,11 @@ class _References:
         rs = self.rs
         for i, c in enumerate(rs.constraints):
             self.site_kinds_of(c.site_kinds, f"constraints[{i}].site_kinds")
-            if c.kind == "daily_update" and c.owed_by is not None:
-                self.actor(c.owed_by, f"constraints[{i}].owed_by")
-            if c.kind == "backup_retention" and rs.policies.roll_forward_retention is None:
+            owed_by = getattr(c, "owed_by", None)  # a kind that names who answers for it
+            if owed_by is not None:
+                self.actor(owed_by, f"constraints[{i}].owed_by")
+            if getattr(c, "retention", None) is not None and \
+                    rs.policies.roll_forward_retention is None:
                 self.out.append((f"constraints[{i}].retention", "a retention period needs "
                                  "policies.roll_forward_retention: does a period ending on a "
                                  "weekend or holiday run to the next working day?"))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .. import conditions
-from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, PeriodUnit
+from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, Lang, PeriodUnit
 from .base import Id, Model, Source, Text
 from .parties import EVENT_ACTOR
 
@@ -31,6 +31,25 @@ class Duration(Model):
                 + (", ".join(given) or "none")
             )
         return self
+
+    @property
+    def unit(self) -> str:
+        """The unit given: hours, days, working_days, months or years."""
+        return next(k for k, v in self.__dict__.items() if v is not None)
+
+    @property
+    def amount(self) -> int:
+        return int(getattr(self, self.unit))
+
+    def describe(self, lang: Lang) -> str:
+        """The length in words: '5 năm', '5 years'."""
+        words = _UNIT_WORDS[self.unit]
+        return f"{self.amount} {words[0] if lang == 'vi' else words[1]}"
+
+
+_UNIT_WORDS = {"hours": ("giờ", "hours"), "days": ("ngày", "days"),
+               "working_days": ("ngày làm việc", "working days"),
+               "months": ("tháng", "months"), "years": ("năm", "years")}
 
 
 class Deadline(Model):
