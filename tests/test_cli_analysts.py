@@ -243,6 +243,20 @@ class TestSchedule:
         assert "4 recurring duties" in result.stdout
         assert "quarterly_media_products" in result.stdout
 
+    @pytest.mark.parametrize("columns", [80, 120, 200])
+    def test_ids_never_split_at_any_width(self, columns: int) -> None:
+        """Records below 150 columns, a table above: every id and due date stays whole."""
+        result = runner.invoke(app, ["schedule", "laichau", "--year", "2025"],
+                               env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0
+        duties = quyche.schedule("laichau", "2025-01-01", "2025-12-31")
+        tokens = {d.rule_id for d in duties} | {d.actor for d in duties} | {
+            d.last_day.isoformat() for d in duties}
+        lines = result.stdout.splitlines()
+        assert all(any(token in line for line in lines) for token in tokens)
+        assert all(len(line.rstrip()) <= columns for line in lines)
+        assert ("┃ due by" in result.stdout) == (columns >= 150)
+
     def test_before_in_force_and_not_in_force_are_notes(self) -> None:
         code, out, err = run("schedule", "kontum", "--year", "2023")
         assert code == 0 and "0 recurring duties" in out

@@ -505,6 +505,31 @@ _PROSE = {"message": 3, "quote": 2, "reason": 3}
 _TABLE_WIDTH = 150
 
 
+def _section(title: str, columns: list[str], rows: list[tuple[list[str], str]],
+             wide: bool) -> None:
+    """Rows of cells, as a table when wide, else as records: a line of the short cells
+    (ids, instants) followed by the prose cell, indented. Ids and instants never wrap."""
+    prose_at = next((i for i, c in enumerate(columns) if c in _PROSE), len(columns) - 1)
+    if wide:
+        grid = Table(title=rich.markup.escape(title), title_justify="left")
+        for name in columns:
+            if name in _PROSE:
+                grid.add_column(name, overflow="fold", ratio=_PROSE[name], min_width=12)
+            else:  # ids and instants never wrap
+                grid.add_column(name, no_wrap=name not in ("article", "owed to", "quote"),
+                                overflow="fold")
+        for cells, _record in rows:
+            grid.add_row(*_cells(*cells))
+        out.print(grid)
+        return
+    out.print(Text(title, style="bold"))
+    for cells, record in rows:
+        out.print(Padding(Text(record), (0, 0, 0, 2), expand=False), soft_wrap=False)
+        if cells[prose_at]:
+            out.print(Padding(Text(cells[prose_at]), (0, 0, 0, 6), expand=False),
+                      soft_wrap=False)
+
+
 def _print_report(report: Report, limit: int, english: bool) -> None:
     s = report.summary
     out.print(Text(f"{report.rule_set} as of {report.as_of.isoformat()} "
@@ -519,27 +544,7 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
                       highlight=False)
 
     def section(title: str, columns: list[str], rows: list[tuple[list[str], str]]) -> None:
-        """Rows of cells, as a table when wide, else as records: a line of the short cells
-        (ids, instants) followed by the prose cell, indented."""
-        prose_at = next((i for i, c in enumerate(columns) if c in _PROSE), len(columns) - 1)
-        if wide:
-            grid = Table(title=title, title_justify="left")
-            for name in columns:
-                if name in _PROSE:
-                    grid.add_column(name, overflow="fold", ratio=_PROSE[name], min_width=12)
-                else:  # ids and instants never wrap
-                    grid.add_column(name, no_wrap=name not in ("article", "owed to", "quote"),
-                                    overflow="fold")
-            for cells, _record in rows:
-                grid.add_row(*_cells(*cells))
-            out.print(grid)
-            return
-        out.print(Text(title, style="bold"))
-        for cells, record in rows:
-            out.print(Padding(Text(record), (0, 0, 0, 2), expand=False), soft_wrap=False)
-            if cells[prose_at]:
-                out.print(Padding(Text(cells[prose_at]), (0, 0, 0, 6), expand=False),
-                          soft_wrap=False)
+        _section(title, columns, rows, wide)
 
     if report.violations:
         columns = ["when", "rule", "kind", "actor", "site", "message", "article",
@@ -718,19 +723,16 @@ def schedule_(
         sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else ""),
                                        remind_days=remind, rule_set=rs))
     else:
-        table = Table("due by", "rule", "actor", "period", "owed to", "article",
-                      title=rich.markup.escape(f"{rs.id}: {len(duties)} recurring duties"
-                                               + (f" of {actor}" if actor else "")),
-                      title_justify="left")
-        for column in table.columns:  # due, rule and period never wrap; names and citations fold
-            column.overflow = "fold"
-            column.no_wrap = column.header in ("due by", "rule", "period")
+        rows = []  # as check's findings: a table when wide, else records; ids never split
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
-            table.add_row(*_cells(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"),
-                                  d.period, ", ".join(d.owed_to) + _handed_mark(d, "owed_to"),
-                                  cite(d.source)))
-        out.print(table)
+            owed_by = d.actor + _handed_mark(d, "owed_by")
+            owed_to = ", ".join(d.owed_to) + _handed_mark(d, "owed_to")
+            rows.append(([when, d.rule_id, owed_by, d.period, owed_to, cite(d.source)],
+                         f"{when}  {d.rule_id} ({d.period})  {owed_by} → {owed_to}"))
+        _section(f"{rs.id}: {len(duties)} recurring duties" + (f" of {actor}" if actor else ""),
+                 ["due by", "rule", "actor", "period", "owed to", "article"], rows,
+                 out.width >= _TABLE_WIDTH)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
