@@ -26,6 +26,21 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 class TestDiff:
+    @pytest.mark.parametrize("columns", [80, 120, 400])
+    def test_ids_never_split_at_any_width(self, columns: int) -> None:
+        """A table too wide for the terminal is printed as records: every concept id whole,
+        no line wider than the terminal."""
+        result = runner.invoke(app, ["diff", "kontum", "laichau"],
+                               env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0
+        ids = {i for c in quyche.diff("kontum", "laichau").changes for i in (c.a_id, c.b_id)
+               if i}
+        words = set(result.stdout.replace(",", " ").replace("(", " ").replace(")", " ").split())
+        assert ids <= words
+        assert all(len(line.rstrip()) <= columns for line in result.stdout.splitlines())
+        records = "\n      A: kontum: " in result.stdout  # a table that did not fit
+        assert records == (columns < 400) and "┃ concept" in result.stdout  # one that did
+
     def test_json_kontum_laichau(self) -> None:
         """The JSON diff carries the 15 vs 20, the languages, 30/12 vs 20/12 and the retention."""
         code, out, _ = run("diff", "kontum", "laichau", "--format", "json")
