@@ -29,7 +29,8 @@ from ..model import RuleSet
 from ..render import cite as render_cite
 from ..report import Citation, Handover
 from ..time.calendar import TIMEZONE
-from ..time.deadlines import LOCAL, covering, end_of_day, periods
+from ..time.deadlines import LOCAL, end_of_day
+from ..time.periods import duty_periods
 from .explain import cite, last_day
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
@@ -138,15 +139,8 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
             continue
         source = cite(rs, ob.source)
         recipients = ctx.period_recipients(ob)
-        for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
-                         ctx.calendar):
-            if ob.data_period == "reporting":
-                p = covering(p, rs.reporting.period)
+        for p in duty_periods(ob, rs, first, last, ctx.calendar):
             if not floor < p.due <= hi:
-                continue
-            if ob.effective_from and p.end < ob.effective_from:
-                continue
-            if ob.effective_until and p.start > ob.effective_until:
                 continue
             local = p.due.astimezone(LOCAL)
             made: set[tuple[str, tuple[str, ...]]] = set()

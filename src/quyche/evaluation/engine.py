@@ -11,10 +11,9 @@ province.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from bisect import bisect_left, insort
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,17 +42,24 @@ from ..successions import Successions, succession_warnings, territory_notes, wit
 from ..time.calendar import FIRST_YEAR as _FIRST_YEAR
 from ..time.calendar import LAST_YEAR as _LAST_YEAR
 from ..time.calendar import calendar
-from ..time.deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
+from ..time.deadlines import LOCAL, end_of_day, retained_until, triggered_due
+from ..time.instants import (
+    DAY,
+    INSTANTS,
+    OFFSET,
+    date_of_day,
+    day_of,
+    epoch_seconds,
+    instant_arg,
+    local,
+)
+from ..time.intervals import add_interval, covered_seconds, union
+from ..time.periods import duty_periods
 from .outlines import missing_sections, section_label
 from .updates import update_checks, update_rules
 
 __all__ = ["Context", "Ledger", "evaluate", "finalize", "merge_reports"]
 
-# Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975; day arithmetic on
-# epoch seconds is exact for every date the calendar covers.
-_OFFSET = int(LOCAL.utcoffset(dt.datetime(2000, 1, 1)).total_seconds())
-_DAY = 86400
-_EPOCH = dt.date(1970, 1, 1).toordinal()
 _MAX_IDS_PER_DAY = 10
 _DAY_KIND_VI = {"working_day": "ngày làm việc", "weekend": "ngày nghỉ cuối tuần",
                 "holiday": "ngày lễ, nghỉ bù"}
@@ -63,69 +69,6 @@ _PERIOD_RE = re.compile(
     r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 )
 _BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
-_ACTOR_EVENTS = ("submission", "feedback_received", "feedback_forwarded", "activity_ended",
-                 "document_signed", "info_provided", "incident_reported")
-
-
-def _day_of(seconds: float) -> int:
-    return int((seconds + _OFFSET) // _DAY)
-
-
-def _date_of_day(day: int) -> dt.date:
-    return dt.date.fromordinal(day + _EPOCH)
-
-
-def _day_of_date(date: dt.date) -> int:
-    return date.toordinal() - _EPOCH
-
-
-_INSTANTS: dict[str, int] = {}
-_DATE_SECONDS: dict[str, int] = {}
-_TIME_SECONDS: dict[str, int] = {}
-_OFFSET_SECONDS: dict[str, int] = {}
-_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d):([0-5]\d)")
-_ZONE = re.compile(r"([+-])([01]\d|2[0-3]):([0-5]\d)")
-
-
-def _epoch_seconds(text: str) -> int | None:
-    """Epoch seconds of 'YYYY-MM-DDTHH:MM:SS+HH:MM', from cached parts; None for other shapes.
-
-    The common shape of an instant is read as three dictionary lookups (day, clock time,
-    offset), each part validated the first time it is seen. Any other shape (fractions,
-    'Z', a missing offset) returns None and is read by `datetime.fromisoformat` instead.
-    """
-    found = _INSTANTS.get(text)
-    if found is not None:
-        return found
-    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
-        return None
-    date, clock, zone = text[:10], text[11:19], text[19:]
-    day = _DATE_SECONDS.get(date)
-    if day is None:
-        try:
-            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH) * _DAY
-        except ValueError:
-            return None
-        if len(_DATE_SECONDS) < 200_000:
-            _DATE_SECONDS[date] = day
-    seconds = _TIME_SECONDS.get(clock)
-    if seconds is None:
-        match = _CLOCK.fullmatch(clock)
-        if match is None:
-            return None
-        seconds = _TIME_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
-                                          + int(match[3]))
-    offset = _OFFSET_SECONDS.get(zone)
-    if offset is None:
-        match = _ZONE.fullmatch(zone)
-        if match is None:
-            return None
-        offset = _OFFSET_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
-            int(match[2]) * 3600 + int(match[3]) * 60)
-    if len(_INSTANTS) >= 16_384:
-        _INSTANTS.clear()  # schedules repeat their times; a bounded cache is enough
-    found = _INSTANTS[text] = day + seconds - offset
-    return found
 
 
 def _note_segment(ids: list[tuple[float, str]], start: float, ident: str) -> None:
@@ -134,45 +77,6 @@ def _note_segment(ids: list[tuple[float, str]], start: float, ident: str) -> Non
     if entry not in ids:
         insort(ids, entry)
         del ids[_MAX_IDS_PER_DAY:]
-
-
-def _add_interval(intervals: list[list[float]], start: float, end: float) -> None:
-    """Insert [start, end) into a sorted list of disjoint intervals, merging overlaps."""
-    if not intervals or start > intervals[-1][1]:
-        intervals.append([start, end])
-        return
-    i = bisect_left(intervals, [start])
-    if i > 0 and intervals[i - 1][1] >= start:
-        i -= 1
-    j = i
-    new_start, new_end = start, end
-    while j < len(intervals) and intervals[j][0] <= new_end:
-        new_start = min(new_start, intervals[j][0])
-        new_end = max(new_end, intervals[j][1])
-        j += 1
-    intervals[i:j] = [[new_start, new_end]]
-
-
-def _covered(intervals: Iterable[Sequence[float]], lo: float, hi: float) -> float:
-    """Seconds of [lo, hi) covered by sorted, disjoint intervals."""
-    total = 0.0
-    for s, e in intervals:
-        if e <= lo:
-            continue
-        if s >= hi:
-            break
-        total += (e if e < hi else hi) - (s if s > lo else lo)
-    return total
-
-
-def _union(*lists: Iterable[Sequence[float]]) -> list[list[float]]:
-    merged: list[list[float]] = []
-    for s, e in sorted(x for lst in lists for x in lst):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return merged
 
 
 # --------------------------------------------------------------------------- context
@@ -193,7 +97,7 @@ class Context:
                  actors: Mapping[str, Iterable[str]] | None = None,
                  successions: Iterable[Any] | None = None) -> None:
         self.rule_set = rs = rule_set
-        self.as_of = _instant_arg(as_of, "as_of", day_end=True)
+        self.as_of = instant_arg(as_of, "as_of", day_end=True)
         if since is None:
             in_force = rs.instrument.date_of("in_force")
             if in_force is None:
@@ -204,7 +108,7 @@ class Context:
                 )
             self.since = dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
         else:
-            self.since = _instant_arg(since, "since")
+            self.since = instant_arg(since, "since")
             in_force = rs.instrument.date_of("in_force")
             if in_force is not None:
                 # Rules apply only while their instrument is in force: never before that date.
@@ -219,7 +123,7 @@ class Context:
                                       f"working-day calendar covers ({_FIRST_YEAR}-{_LAST_YEAR})")
         self.since_ts = self.since.timestamp()
         # Broadcast time before the first checked day can never matter: it is not stored.
-        self.first_day_ts = (_day_of(self.since_ts) * _DAY) - _OFFSET
+        self.first_day_ts = (day_of(self.since_ts) * DAY) - OFFSET
         self.as_of_ts = self.as_of.timestamp()
         self._citations: dict[int, Citation] = {}
         self.sites = self._registry(sites)
@@ -383,24 +287,6 @@ class Context:
         return info.kind if info else None
 
 
-def _instant_arg(value: When, name: str, day_end: bool = False) -> dt.datetime:
-    """An argument instant, in local time: the report's window reads like its findings.
-
-    A date (or 'YYYY-MM-DD') is a whole local day: its end (24:00) when `day_end`, as for
-    as_of ("as of 31/12" includes that day), else its start, as for since.
-    """
-    if isinstance(value, str) and len(value) == 10:
-        with contextlib.suppress(ValueError):  # not a date: read below as an instant
-            value = dt.date.fromisoformat(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return end_of_day(value) if day_end else dt.datetime(
-            value.year, value.month, value.day, tzinfo=LOCAL)
-    try:
-        return parse_instant(value).astimezone(LOCAL)
-    except ValueError as exc:
-        raise EvaluationError(f"{name}: {exc}") from None
-
-
 # --------------------------------------------------------------------------- ledger
 
 
@@ -469,7 +355,7 @@ class Ledger:
             for key, intervals in ledger.coverage.items():
                 mine = coverage.get(key)
                 coverage[key] = ([[s, e] for s, e in intervals] if mine is None
-                                 else _union(mine, intervals))
+                                 else union(mine, intervals))
             for key, ids in ledger.segment_ids.items():
                 mine = segment_ids.get(key)
                 # the day's first segments, in the order of their (start, id)
@@ -594,7 +480,7 @@ class Reader:
                       if c not in self.ctx.rule_set.broadcast.uncounted_categories}
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
         as_of_ts, since_ts, keys = self.ctx.as_of_ts, self.ctx.since_ts, _BROADCAST_KEYS
-        first_ts, tag_ok, instants = self.ctx.first_day_ts, self._tag_ok, _INSTANTS
+        first_ts, tag_ok, instants = self.ctx.first_day_ts, self._tag_ok, INSTANTS
         fast = 0
         for index, raw in enumerate(events, start):
             if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= keys:
@@ -608,16 +494,16 @@ class Reader:
                         and (language is None or (type(language) is str and (
                             tag_ok[language] if language in tag_ok
                             else tag_ok.setdefault(language, valid_language_tag(language)))))):
-                    st = instants.get(s) or _epoch_seconds(s)
-                    et = instants.get(e) or _epoch_seconds(e)
+                    st = instants.get(s) or epoch_seconds(s)
+                    et = instants.get(e) or epoch_seconds(e)
                     if st is not None and et is not None:
                         if st < et <= first_ts:
                             fast += 1  # valid, and wholly before the first checked day
                             continue
-                        day = int((st + _OFFSET) // _DAY)
+                        day = int((st + OFFSET) // DAY)
                         # within one local day (ending at midnight at the latest), before as_of
                         if (first_ts <= st < et <= as_of_ts
-                                and et <= (day + 1) * _DAY - _OFFSET):
+                                and et <= (day + 1) * DAY - OFFSET):
                             key = (site, day)
                             intervals = coverage.get(key)
                             if intervals is None:
@@ -632,7 +518,7 @@ class Reader:
                                     if et > last[1]:
                                         last[1] = et
                                 else:
-                                    _add_interval(intervals, st, et)
+                                    add_interval(intervals, st, et)
                                 counts[key] += 1
                             if ident is not None:
                                 ids = seg_ids.get(key)
@@ -742,10 +628,10 @@ class Reader:
             return  # entirely before the first checked day
         counted = category not in self.ctx.rule_set.broadcast.uncounted_categories
         s_checked = max(s, self.ctx.first_day_ts)
-        day, last = _day_of(s_checked), _day_of(e - 1e-6)
+        day, last = day_of(s_checked), day_of(e - 1e-6)
         while True:
-            lo = max(s_checked, (day * _DAY) - _OFFSET)
-            hi = min(e, (day + 1) * _DAY - _OFFSET)
+            lo = max(s_checked, (day * DAY) - OFFSET)
+            hi = min(e, (day + 1) * DAY - OFFSET)
             key = (site, day)
             ledger.segment_count[key] = ledger.segment_count.get(key, 0) + 1
             if counted:
@@ -753,7 +639,7 @@ class Reader:
                 if intervals is None:
                     ledger.coverage[key] = [[lo, hi]]
                 else:
-                    _add_interval(intervals, lo, hi)
+                    add_interval(intervals, lo, hi)
             if ident is not None:
                 _note_segment(ledger.segment_ids.setdefault(key, []), lo, ident)
             if day >= last:
@@ -780,7 +666,7 @@ class Reader:
         self._at(ev.at)
         self._check_site(ev.site)
         if ev.site is not None and self._updates_checked:
-            self.ledger.updates.add((ev.site, _day_of(ev.at.timestamp())))
+            self.ledger.updates.add((ev.site, day_of(ev.at.timestamp())))
         self._check_category(ev.category)
         self._check_language(ev.language)
         if ev.at.timestamp() >= self.ctx.since_ts:
@@ -998,10 +884,6 @@ def _id_of(raw: Any) -> str | None:
 # --------------------------------------------------------------------------- findings
 
 
-def _local(ts: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ts, LOCAL)
-
-
 def finalize(ctx: Context, ledger: Ledger) -> Report:
     """The report of a ledger: every duty with its status, every violation, sorted."""
     rs = ctx.rule_set
@@ -1025,21 +907,13 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
     # Recurring duties: one per owing actor and period.
     open_slots: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     slots: list[dict[str, Any]] = []
-    in_force = rs.instrument.date_of("in_force") or first_day
     for ob in rs.obligations:
         if ob.recurrence is None:
             continue
         owners = ctx.owners(ob)
         recipients = ctx.period_recipients(ob)
-        for period in periods(ob.recurrence, rs.policies, first_day, last_day, in_force,
-                              ctx.calendar):
-            if ob.data_period == "reporting":
-                period = covering(period, rs.reporting.period)
+        for period in duty_periods(ob, rs, first_day, last_day, ctx.calendar):
             if period.begins > as_of or period.due <= ctx.since:
-                continue
-            if ob.effective_from and period.end < ob.effective_from:
-                continue
-            if ob.effective_until and period.start > ob.effective_until:
                 continue
             made: set[tuple[str, tuple[str, ...]]] = set()
             for owner in owners:
@@ -1080,7 +954,7 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
         ob = rs.obligation(rule_id)
         key = (ob.discharged_by.event, ob.discharged_by.ref_field or "", trigger_id)
         answered.add(key)
-        due = _local(due_ts)
+        due = local(due_ts)
         if due <= ctx.since:
             continue
         if UNNAMED in owners:
@@ -1094,11 +968,11 @@ def finalize(ctx: Context, ledger: Ledger) -> Report:
                           ledger.discharges.get(key, ()), refused)
             if hit is not None:
                 used.add((trigger_id, *hit))
-            by, at = (hit[1] or None, _local(hit[0])) if hit else (None, None)
+            by, at = (hit[1] or None, local(hit[0])) if hit else (None, None)
             handovers = sides.handovers
             if handovers and hit:
                 handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None,
-                                                _local(hit[0]).date())
+                                                local(hit[0]).date())
             obligations.append(_status(ctx, ob, sides.owner, None, due, trigger_id, by, at,
                                        violations, sides.owed_to, exception,
                                        handovers=handovers))
@@ -1196,9 +1070,9 @@ def _answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], tr
         ts, ident, actor, to = hit
         name = ident or f"a {ob.discharged_by.event} event"
         # the bodies in office on the answer's day (`owner`, `owed_to` as the text writes them)
-        now = ctx.successions.sides_on(ob, owner, owed_to, _local(ts).date())
+        now = ctx.successions.sides_on(ob, owner, owed_to, local(ts).date())
         if ts < trigger_ts:
-            why = f"is dated {_local(ts).isoformat()}, before {trigger_id}"
+            why = f"is dated {local(ts).isoformat()}, before {trigger_id}"
         elif actor and owner != UNNAMED and actor not in now.owner_accepts:
             why = f"comes from {actor}, not from {now.owner}"
         elif not ctx.accepts_recipient(now.owed_to, to or None) and to not in now.to_accepts:
@@ -1238,7 +1112,7 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                 subs, key=lambda s: (s[2], s[3], s[4] or "", s[5] or "")):
             to = None if to in roles else to  # addressed to the role: to every operator
 
-            day = _local(ts).date()
+            day = local(ts).date()
 
             def fits(slot: dict[str, Any], ts: float = ts, period: str | None = period,
                      actor: str = actor, day: dt.date = day) -> bool:
@@ -1261,7 +1135,7 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                     also.extend(r for r in sorted(now.to_accepts)
                                 if r not in now.owed_to and r not in also)
                     continue
-                slot["by"], slot["at"] = ident or None, _local(ts)
+                slot["by"], slot["at"] = ident or None, local(ts)
                 slot["via"] = (actor, to, day)
                 if to is None:
                     # Addressed to no one in particular: it reaches every recipient of the
@@ -1311,11 +1185,11 @@ def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[dict[str, Any]])
                 continue
             operator = ctx.sites[site].operator if site in ctx.sites else None
             now = ctx.successions.sides_on(slot["ob"], slot["owner_w"], slot["to_w"],
-                                           _local(ts).date())
+                                           local(ts).date())
             if actor in now.owner_accepts or (actor is None and (
                     operator == slot["owner"] or site is None)):
                 slot["by"] = None if ident.startswith("#") else ident
-                slot["at"] = _local(ts)
+                slot["at"] = local(ts)
                 break
 
 
@@ -1373,15 +1247,15 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     if not rules:
         return []
     out: list[Violation] = []
-    first = _day_of(ctx.since_ts)
-    last = _day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
+    first = day_of(ctx.since_ts)
+    last = day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
     # Sites may be None (all sites), which does not order against a tuple: sort by a key.
     emergencies = sorted(ledger.emergencies, key=lambda e: (e[0], e[1], e[3], e[2] or ()))
-    kinds_of_days = {day: ctx.calendar.kind_of(_date_of_day(day))
+    kinds_of_days = {day: ctx.calendar.kind_of(date_of_day(day))
                      for day in range(first, last + 1)}
     if ctx.rule_set.broadcast.swapped_weekend_days == "weekend":
         for day, kind in kinds_of_days.items():
-            if kind == "working_day" and _date_of_day(day).weekday() >= 5:
+            if kind == "working_day" and date_of_day(day).weekday() >= 5:
                 kinds_of_days[day] = "weekend"  # a swapped Saturday read as the Saturday it is
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         site_rules = [r for r in rules if site.kind in r.site_kinds
@@ -1389,19 +1263,19 @@ def _daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
         if not site_rules:
             continue
         for day in range(first, last + 1):
-            date = _date_of_day(day)
+            date = date_of_day(day)
             day_kind = kinds_of_days[day]
             todays = [r for r in site_rules if day_kind in r.day_kinds]
             if not todays:
                 continue
-            start = day * _DAY - _OFFSET
+            start = day * DAY - OFFSET
             key = (site.id, day)
             played = ledger.coverage.get(key, [])
-            urgent = [[max(s, start), min(e, start + _DAY)] for s, e, sites, _ in emergencies
-                      if s < start + _DAY and e > start and (sites is None or site.id in sites)]
+            urgent = [[max(s, start), min(e, start + DAY)] for s, e, sites, _ in emergencies
+                      if s < start + DAY and e > start and (sites is None or site.id in sites)]
             if urgent:
-                urgent = _union(urgent)
-            covered = _union(played, urgent) if urgent else played
+                urgent = union(urgent)
+            covered = union(played, urgent) if urgent else played
             ids = [ident for _start, ident in ledger.segment_ids.get(key, ())]
             count = ledger.segment_count.get(key, 0)
             for rule in todays:
@@ -1437,20 +1311,20 @@ def _day_findings(ctx: Context, rule: Any, site: SiteInfo, date: dt.date, day_ki
         return found
     if not covered and not rule.must_broadcast:
         return found  # only uncounted content, on a day the site need not broadcast
-    hours = _covered(covered, start, start + _DAY) / 3600
+    hours = covered_seconds(covered, start, start + DAY) / 3600
     note = f"{hours:.2f} h, {count} segment(s)"
     if rule.min_hours is not None and hours + 1e-9 < rule.min_hours:
         add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, dưới mức tối thiểu "
             f"{rule.min_hours:g} giờ/ngày", f"Broadcast {note}, below the minimum "
             f"{rule.min_hours:g} h/day")
-    own = hours - (_covered(urgent, start, start + _DAY) / 3600 if urgent else 0.0)
+    own = hours - (covered_seconds(urgent, start, start + DAY) / 3600 if urgent else 0.0)
     if rule.max_hours is not None and own - 1e-9 > rule.max_hours:
         add("broadcast_hours", f"Thời lượng đăng phát {own:.2f} giờ, vượt mức "
             f"{rule.max_hours:g} giờ/ngày", f"Broadcast {own:.2f} h outside emergencies, "
             f"{count} segment(s), above {rule.max_hours:g} h/day")
     for part in rule.parts:
         lo, hi = part.window.minutes
-        got = _covered(covered, start + lo * 60, start + hi * 60) / 3600
+        got = covered_seconds(covered, start + lo * 60, start + hi * 60) / 3600
         if got + 1e-9 < part.min_hours:
             add("broadcast_part", f"Khung {part.id} ({part.window.start}-{part.window.end}): "
                 f"{got:.2f} giờ, dưới {part.min_hours:g} giờ",
@@ -1458,7 +1332,7 @@ def _day_findings(ctx: Context, rule: Any, site: SiteInfo, date: dt.date, day_ki
                 f"below {part.min_hours:g} h")
     for window in rule.required_windows:
         lo, hi = window.minutes
-        gap = ((hi - lo) * 60 - _covered(covered, start + lo * 60, start + hi * 60)) / 60
+        gap = ((hi - lo) * 60 - covered_seconds(covered, start + lo * 60, start + hi * 60)) / 60
         if gap > rule.tolerance_minutes + 1e-9:
             add("broadcast_window", f"Khung giờ {window.start}-{window.end} thiếu "
                 f"{gap:.0f} phút đăng phát", f"Window {window.start}-{window.end} "
@@ -1481,17 +1355,17 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
             if rule.site_kinds is not None and kind is not None and kind not in rule.site_kinds:
                 continue  # a backup of no known kind of site is held to every retention rule
             roll = ctx.rule_set.policies.roll_forward_retention
-            keep_until = retained_until(_local(taken), rule.retention,
+            keep_until = retained_until(local(taken), rule.retention,
                                         bool(roll and roll.value), ctx.calendar)
             if ts < keep_until.timestamp() and ts >= ctx.since_ts:
                 if rule.retention.hours:
-                    until_vi = until_en = _local(keep_until.timestamp()).isoformat()
+                    until_vi = until_en = local(keep_until.timestamp()).isoformat()
                 else:
                     last = (keep_until - dt.timedelta(days=1)).date().isoformat()
                     until_vi, until_en = f"đến hết ngày {last}", f"to the end of {last}"
                 out.append(Violation(
                     rule_id=rule.id, kind="backup_retention", actor=actor, site=site,
-                    when=_local(ts).isoformat(),
+                    when=local(ts).isoformat(),
                     message=f"Bản sao lưu {backup_id} bị xoá khi chưa hết thời hạn lưu giữ "
                             f"({until_vi})",
                     message_en=f"Backup {backup_id} deleted before the end of its retention "
