@@ -54,15 +54,15 @@ import math
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import conditions
 from ..errors import BackendUnavailable, EvaluationError
 from ..model import Obligation, RuleSet
-from .engine import Context, Ledger, Reader
+from .matching import TriggerRule
 
-__all__ = ["DurableReader", "rulesets"]
+__all__ = ["DurableMatcher", "rulesets"]
 
 #: The one session id every message uses (see the module docstring).
 SID = "quyche"
@@ -461,28 +461,28 @@ def compiled_count() -> int:
 class _Duty:
     """One triggered duty's `where` and exception tests, answered by its ruleset.
 
-    Shaped like an entry of `Context.triggered` — (obligation, condition, [(exception,
-    test)]) — so the native `Reader._trigger` runs unchanged: the condition posts the
-    event once and remembers which rule of the partition fired; the tests read that.
+    The matcher gives it to the reader as a `TriggerRule`: its `holds` posts the event
+    once and remembers which rule of the partition fired; the exception tests read that.
     """
 
     def __init__(self, compiled: _Compiled, ob: Obligation, ruleset: str) -> None:
+        assert ob.trigger is not None
         self._compiled, self._ruleset = compiled, ruleset
         self._fields = compiled.fields[ob.trigger.event]
         self._data: Any = None
         self._rule = ""
-        self.entry = (ob, self.condition,
-                      [(ex, self._test(f"exception_{i}")) for i, ex in enumerate(ob.exceptions)])
+        self.rule = TriggerRule(ob, self.holds, [(ex, self._test(f"exception_{i}"))
+                                                 for i, ex in enumerate(ob.exceptions)])
 
-    def condition(self, data: Mapping[str, Any]) -> bool:
+    def holds(self, data: Mapping[str, Any]) -> bool:
         rule = self._compiled.post(self._ruleset, _encode(data, self._fields))
         if rule == _OTHER_TYPE:
             raise EvaluationError(f"durable backend: {data.get('type')} routed to "
-                                  f"{self.entry[0].id}")
+                                  f"{self.rule.obligation.id}")
         self._data, self._rule = data, rule
         return rule != _NO_TRIGGER
 
-    def _test(self, rule: str) -> Any:
+    def _test(self, rule: str) -> Callable[[Mapping[str, Any]], bool]:
         def test(data: Mapping[str, Any]) -> bool:
             if data is not self._data:
                 raise EvaluationError("durable backend: an exception was tested before the "
@@ -492,55 +492,20 @@ class _Duty:
         return test
 
 
-class _Routed:
-    """Stands in for `Context.triggered`: the duties the current event feeds, as routed."""
+class DurableMatcher:
+    """Trigger matching by durable_rules: a `matching.TriggerMatcher`.
 
-    def __init__(self) -> None:
-        self.event_type: str | None = None
-        self.entries: list[tuple] = []
+    Each event that may raise a duty asks the router which duties its type feeds, then
+    each of those duties' rulesets whether its trigger holds and which exception applies.
+    """
 
-    def get(self, event_type: str, default: Any = None) -> Any:
-        if event_type != self.event_type:
-            raise EvaluationError(f"durable backend: {event_type} was not routed")
-        return self.entries or default
+    def __init__(self, rule_set: RuleSet) -> None:
+        self._compiled = compiled = _compiled(rule_set)
+        self._feeds: dict[str, list[TriggerRule]] = {}
+        for ob, ruleset in compiled.duties:
+            duty = _Duty(compiled, ob, ruleset)
+            self._feeds.setdefault(duty.rule.obligation.trigger.event, []).append(duty.rule)
 
-
-class DurableReader(Reader):
-    """The native reader, with events routed and triggers matched by durable_rules."""
-
-    def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
-        compiled = _compiled(ctx.rule_set)
-        super().__init__(ctx, ledger)
-        # The native reader finds triggered duties in self.triggered; here durable_rules
-        # answers instead.
-        self._routed = self.triggered = _Routed()
-        self._compiled = compiled
-        duties = [_Duty(compiled, ob, ruleset) for ob, ruleset in compiled.duties]
-        self._feeds: dict[str, list[tuple]] = {}
-        for duty in duties:
-            self._feeds.setdefault(duty.entry[0].trigger.event, []).append(duty.entry)
-
-    def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
-        """Every event through `add`: the native reader's inlined broadcast path would
-        skip the router."""
-        for index, raw in enumerate(events, start):
-            self.add(index, raw)
-        return self.ledger
-
-    def _route(self, event_type: str) -> None:
-        """Ask the router which duties an event of this type feeds; every event asks once."""
+    def duties(self, event_type: str) -> Sequence[TriggerRule]:
         rule = self._compiled.post(self._compiled.router, {"sid": SID, "type": event_type})
-        self._routed.event_type = event_type
-        self._routed.entries = [] if rule == _NOTHING else \
-            self._feeds[rule.removeprefix("feeds_")]
-
-    def _fast_broadcast(self, raw: dict[str, Any]) -> tuple | None:
-        fast = super()._fast_broadcast(raw)
-        if fast is not None:
-            self._route("broadcast")
-        return fast
-
-    def _validate(self, raw: Any) -> Any:
-        event = super()._validate(raw)
-        self._route(event.type)
-        return event
+        return () if rule == _NOTHING else self._feeds[rule.removeprefix("feeds_")]

@@ -23,7 +23,10 @@ from ..errors import EvaluationError, MergeError
 from ..events import When, parse_instant
 from ..model import RuleSet
 from ..report import ObligationStatus, Report
-from .engine import Context, Ledger, Reader, finalize
+from .context import Context
+from .finalize import finalize
+from .intake import Reader
+from .ledger import Ledger
 from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
 
 __all__ = ["Monitor"]

@@ -30,7 +30,10 @@ from ..model import RuleSet
 from ..report import Report
 from ..time.calendar import LAST_YEAR
 from ..time.deadlines import LOCAL
-from .engine import Context, Ledger, Reader, finalize
+from .context import Context
+from .finalize import finalize
+from .intake import Reader
+from .ledger import Ledger
 
 __all__ = ["FORMAT", "VERSION", "Partial", "merge", "partial", "partial_of"]
 
