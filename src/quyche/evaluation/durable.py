@@ -59,7 +59,7 @@ from typing import Any
 
 from .. import conditions
 from ..errors import BackendUnavailable, EvaluationError
-from ..model import Obligation, RuleSet
+from ..model import Obligation, RuleSet, Trigger
 from .matching import TriggerRule
 
 __all__ = ["DurableMatcher", "rulesets"]
@@ -277,6 +277,11 @@ def _duty(ob: Obligation) -> dict[str, Expr]:
     return {name: expr for name, expr in rules.items() if expr is not False}
 
 
+def _triggered(rule_set: RuleSet) -> list[tuple[Obligation, Trigger]]:
+    """The rule set's triggered duties with their triggers, in rule-set order."""
+    return [(ob, ob.trigger) for ob in rule_set.obligations if ob.trigger is not None]
+
+
 def _digest(rule_set: RuleSet) -> str:
     return hashlib.sha256(rule_set.model_dump_json().encode()).hexdigest()[:16]
 
@@ -290,12 +295,12 @@ def rulesets(rule_set: RuleSet) -> dict[str, dict[str, Any]]:
     rulesets are registered.
     """
     prefix = f"quyche_{rule_set.id}_{_digest(rule_set)}"
-    duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+    duties = _triggered(rule_set)
     feeds: dict[str, list[int]] = {}
-    for i, ob in enumerate(duties):
-        feeds.setdefault(ob.trigger.event, []).append(i)
+    for i, (_ob, trigger) in enumerate(duties):
+        feeds.setdefault(trigger.event, []).append(i)
     out = {f"{prefix}_router": _router(feeds)}
-    for i, ob in enumerate(duties):
+    for i, (ob, _trigger) in enumerate(duties):
         out[f"{prefix}_duty{i}"] = _duty(ob)
     return {name: {rule: {"all": [{"m": expr}]} for rule, expr in rules.items()}
             for name, rules in out.items()}
@@ -316,13 +321,13 @@ class _Compiled:
         self._fired: list[str] = []
         self.names = list(rulesets(rule_set))
         self.router = self.names[0]
-        duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+        duties = _triggered(rule_set)
         #: (obligation, its ruleset), in rule-set order as the native engine visits them
-        self.duties = list(zip(duties, self.names[1:], strict=True))
+        self.duties = [(ob, name) for (ob, _), name in zip(duties, self.names[1:], strict=True)]
         fields: dict[str, set[str]] = {}
-        for ob in duties:
-            read = fields.setdefault(ob.trigger.event, set())
-            read |= _fields(conditions.to_durable(ob.trigger.where))
+        for ob, trigger in duties:
+            read = fields.setdefault(trigger.event, set())
+            read |= _fields(conditions.to_durable(trigger.where))
             for ex in ob.exceptions:
                 read |= _fields(conditions.to_durable(ex.when))
         #: event type -> the fields the conditions of the duties it feeds read
@@ -395,7 +400,7 @@ def _shared_host() -> Any:
     engine = _engine()
     with _LOCK:
         if _HOST is None:
-            class _SyncHost(engine.Host):
+            class _SyncHost(engine.Host):  # type: ignore[misc,name-defined]
                 def _run(self) -> None:  # the base class starts two dispatch timer threads
                     pass
 
@@ -414,7 +419,7 @@ def register(host: Any, definitions: Mapping[str, Any], owner: str) -> None:
         host.register_rulesets(dict(definitions))
     except Exception as exc:  # durable_rules_engine.error, a bare Exception subclass
         code = next((int(w) for w in str(exc).split() if w.isdigit()), None)
-        what = _CREATE_ERRORS.get(code, "an error")
+        what = _CREATE_ERRORS.get(code or 0, "an error")
         raise EvaluationError(
             f"durable backend: durable_rules cannot compile the conditions of {owner} "
             f"({what}: {exc}); evaluate it with engine='native'") from None
@@ -465,16 +470,17 @@ class _Duty:
     once and remembers which rule of the partition fired; the exception tests read that.
     """
 
-    def __init__(self, compiled: _Compiled, ob: Obligation, ruleset: str) -> None:
-        assert ob.trigger is not None
+    def __init__(self, compiled: _Compiled, ob: Obligation, trigger: Trigger,
+                 ruleset: str) -> None:
         self._compiled, self._ruleset = compiled, ruleset
-        self._fields = compiled.fields[ob.trigger.event]
+        self.event_type = trigger.event
+        self._fields = compiled.fields[trigger.event]
         self._data: Any = None
         self._rule = ""
         self.rule = TriggerRule(ob, self.holds, [(ex, self._test(f"exception_{i}"))
                                                  for i, ex in enumerate(ob.exceptions)])
 
-    def holds(self, data: Mapping[str, Any]) -> bool:
+    def holds(self, data: dict[str, Any]) -> bool:
         rule = self._compiled.post(self._ruleset, _encode(data, self._fields))
         if rule == _OTHER_TYPE:
             raise EvaluationError(f"durable backend: {data.get('type')} routed to "
@@ -482,8 +488,8 @@ class _Duty:
         self._data, self._rule = data, rule
         return rule != _NO_TRIGGER
 
-    def _test(self, rule: str) -> Callable[[Mapping[str, Any]], bool]:
-        def test(data: Mapping[str, Any]) -> bool:
+    def _test(self, rule: str) -> Callable[[dict[str, Any]], bool]:
+        def test(data: dict[str, Any]) -> bool:
             if data is not self._data:
                 raise EvaluationError("durable backend: an exception was tested before the "
                                       "trigger's condition")
@@ -503,8 +509,9 @@ class DurableMatcher:
         self._compiled = compiled = _compiled(rule_set)
         self._feeds: dict[str, list[TriggerRule]] = {}
         for ob, ruleset in compiled.duties:
-            duty = _Duty(compiled, ob, ruleset)
-            self._feeds.setdefault(duty.rule.obligation.trigger.event, []).append(duty.rule)
+            assert ob.trigger is not None
+            duty = _Duty(compiled, ob, ob.trigger, ruleset)
+            self._feeds.setdefault(duty.event_type, []).append(duty.rule)
 
     def duties(self, event_type: str) -> Sequence[TriggerRule]:
         rule = self._compiled.post(self._compiled.router, {"sid": SID, "type": event_type})

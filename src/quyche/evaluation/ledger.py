@@ -167,21 +167,21 @@ class Ledger:
             # an id that raised duties in two partitions names two events
             out.duplicate_ids |= seen_triggers & ledger.trigger_ids
             seen_triggers |= ledger.trigger_ids
-            for key, backup in ledger.backups.items():
-                backups[key].add(backup)
-            for key, intervals in ledger.coverage.items():
-                mine = coverage.get(key)
-                coverage[key] = ([[s, e] for s, e in intervals] if mine is None
+            for ident, backup in ledger.backups.items():
+                backups[ident].add(backup)
+            for day, intervals in ledger.coverage.items():
+                mine = coverage.get(day)
+                coverage[day] = ([[s, e] for s, e in intervals] if mine is None
                                  else union(mine, intervals))
-            for key, ids in ledger.segment_ids.items():
-                mine = segment_ids.get(key)
+            for day, ids in ledger.segment_ids.items():
+                kept = segment_ids.get(day)
                 # the day's first segments, in the order of their (start, id)
-                segment_ids[key] = (list(ids) if mine is None
-                                    else sorted(set(mine) | set(ids))[:MAX_IDS_PER_DAY])
-            for key, n in ledger.segment_count.items():
-                counts[key] = counts.get(key, 0) + n
-            for key, hits in ledger.discharges.items():
-                out.discharges.setdefault(key, []).extend(hits)
+                segment_ids[day] = (list(ids) if kept is None
+                                    else sorted(set(kept) | set(ids))[:MAX_IDS_PER_DAY])
+            for day, n in ledger.segment_count.items():
+                counts[day] = counts.get(day, 0) + n
+            for named, hits in ledger.discharges.items():
+                out.discharges.setdefault(named, []).extend(hits)
             out.updates |= ledger.updates
             out.idle_requests += ledger.idle_requests
         out.trigger_ids = seen_triggers

@@ -10,7 +10,7 @@ owners and the ledger stay the reader's, whichever matcher it is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from .. import conditions
@@ -19,7 +19,7 @@ from ..model import DeadlineException, Obligation, RuleSet
 __all__ = ["NativeMatcher", "TriggerMatcher", "TriggerRule"]
 
 #: A compiled condition over an event's data.
-Test = Callable[[Mapping[str, Any]], bool]
+Test = Callable[[dict[str, Any]], bool]
 
 
 class TriggerRule(NamedTuple):

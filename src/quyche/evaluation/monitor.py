@@ -118,7 +118,8 @@ class Monitor:
         ctx = Context(self._ctx.rule_set, when, self._state.since, self._state.sites,
                       self._state.actors, self._state.successions or None)
         self._watermark = when
-        now, later = [], []
+        now: list[tuple[int, Any]] = []
+        later: list[tuple[int, Any]] = []
         for item in self._pending:
             (now if self._settled(item[1]) else later).append(item)
         self._pending = later

@@ -82,15 +82,14 @@ def as_of_instant(raw: Any) -> tuple[float, bool] | None:
     refused (or not) for reasons that do not depend on as_of.
     """
     if isinstance(raw, Mapping):
-        kind, get = raw.get("type"), raw.get
+        kind = raw.get("type")
+        field = raw.get("start") if kind in ("broadcast", "emergency") else raw.get("at")
     elif isinstance(raw, BaseModel):
         kind = getattr(raw, "type", None)
-
-        def get(name: str) -> Any:
-            return getattr(raw, name, None)
+        field = getattr(raw, "start" if kind in ("broadcast", "emergency") else "at", None)
     else:
         return None
-    ts = _epoch(get("start") if kind in ("broadcast", "emergency") else get("at"))
+    ts = _epoch(field)
     return None if ts is None else (ts, kind == "broadcast")
 
 
@@ -257,7 +256,8 @@ def partial_of(item: Partial | Report) -> Partial:
         return item
     if isinstance(item, Report):
         if item._partial is not None:
-            return item._partial
+            held: Partial = item._partial
+            return held
         if item.state is not None:
             return Partial.from_data(item.state, "report state")
         if item._context is not None and item._ledger is not None:

@@ -38,7 +38,7 @@ def status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt
         what += f" [ngoại lệ {applied.id}: {deadline_words(applied.deadline)[0]}]"
         what_en += f" [exception {applied.id}: {deadline_words(applied.deadline)[1]}]"
     events = [e for e in (trigger, by) if e and not e.startswith("#")]
-    if state == "late":
+    if state == "late" and at is not None:
         violations.append(Violation(
             rule_id=ob.id, kind="late", actor=owner, when=at.isoformat(), period=period,
             message=f"{what}: thực hiện muộn, hạn {due.isoformat()}",

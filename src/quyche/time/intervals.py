@@ -44,7 +44,7 @@ def covered_seconds(intervals: Iterable[Sequence[float]], lo: float, hi: float) 
 def union(*lists: Iterable[Sequence[float]]) -> list[list[float]]:
     """One sorted, disjoint list covering what any of `lists` covers."""
     merged: list[list[float]] = []
-    for s, e in sorted(x for lst in lists for x in lst):
+    for s, e in sorted((x[0], x[1]) for lst in lists for x in lst):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:

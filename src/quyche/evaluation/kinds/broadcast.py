@@ -125,8 +125,8 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
 
 
 def day_findings(ctx: Context, rule: Any, site: SiteInfo, date: dt.date, day_kind: str,
-                  start: float, covered: list, urgent: list, ids: list[str], count: int
-                  ) -> list[Violation]:
+                 start: float, covered: list[list[float]], urgent: list[list[float]],
+                 ids: list[str], count: int) -> list[Violation]:
     """The findings of one broadcast rule for one site and day.
 
     Emergency time (`urgent`) is exempt both ways: it counts as covered for minimums and

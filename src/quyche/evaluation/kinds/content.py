@@ -102,23 +102,23 @@ class ContentRules:
                               f"Language '{language}' is not allowed here: {', '.join(allowed)}"))
         if category is not None:
             cat = self.ctx.categories[category]
-            for rule in self._category_rules:
-                if applies(rule) and cat.site_kinds is not None and (
+            for category_rule in self._category_rules:
+                if applies(category_rule) and cat.site_kinds is not None and (
                         kind is None or kind not in cat.site_kinds):
-                    found.append(ContentFinding(rule, "category_not_allowed",
+                    found.append(ContentFinding(category_rule, "category_not_allowed",
                                   f"Loại nội dung '{category}' không được phép trên loại điểm "
                                   "này", f"Content category '{category}' is not allowed on "
                                   "this kind of site"))
-        for rule in self._prohibited:
-            if applies(rule) and (state_secret or category in rule.categories):
-                found.append(ContentFinding(rule, "prohibited_content",
+        for prohibited in self._prohibited:
+            if applies(prohibited) and (state_secret or category in prohibited.categories):
+                found.append(ContentFinding(prohibited, "prohibited_content",
                               "Đăng tải nội dung bị cấm (bí mật nhà nước)",
                               "Prohibited content published (state secrets)"))
         if quoted is not None:
-            for rule in self._attribution:
-                missing = [f for f in rule.required if _blank(getattr(quoted, f))]
-                if applies(rule) and missing:
-                    found.append(ContentFinding(rule, "missing_attribution",
+            for attribution in self._attribution:
+                missing = [f for f in attribution.required if _blank(getattr(quoted, f))]
+                if applies(attribution) and missing:
+                    found.append(ContentFinding(attribution, "missing_attribution",
                                   f"Thông tin trích dẫn thiếu: {', '.join(missing)}",
                                   f"Quoted content lacks: {', '.join(missing)}"))
         return found

@@ -79,7 +79,7 @@ def recurring_statuses(ctx: Context, ledger: Ledger, violations: list[Violation]
                 slot = Slot(ob, sides.owner, period, sides.owed_to, owner, to,
                             sides.handovers)
                 slots.append(slot)
-                if ob.discharged_by.event == "submission":
+                if ob.discharged_by.event == "submission" and ob.discharged_by.kind:
                     for name in sorted(ctx.successions.names(owner, ob.function)):
                         open_slots[(name, ob.discharged_by.kind)].append(slot)
     warnings.extend(_allocate_submissions(ctx, ledger, open_slots))

@@ -17,7 +17,7 @@ from typing import Any
 from ...errors import CalendarError
 from ...events import REFERABLE, REFERENCE_FIELDS
 from ...model import EVENT_ACTOR, Obligation
-from ...report import ObligationStatus, Violation
+from ...report import Handover, ObligationStatus, Violation
 from ...successions import with_delivery_notes
 from ...time.deadlines import triggered_due
 from ...time.instants import local
@@ -67,7 +67,9 @@ def raise_duties(ctx: Context, ledger: Ledger, matcher: TriggerMatcher, ev: Any,
             exception, ends = None, due  # the event's own deadline prevails
         else:
             try:
-                ends = triggered_due(exception.deadline if exception else ob.deadline,
+                deadline = exception.deadline if exception else ob.deadline
+                assert deadline is not None  # a triggered duty has one (model validation)
+                ends = triggered_due(deadline,
                                      ev.at, ctx.rule_set.policies, ctx.calendar)
             except CalendarError as exc:
                 raise Reject(f"at: {exc}") from None
@@ -92,7 +94,7 @@ def on_request(ctx: Context, ledger: Ledger, matcher: TriggerMatcher, ev: Any) -
 def note_answer(ctx: Context, ledger: Ledger, ev: Any) -> None:
     """Keep an event that names another (`ref_field`), as a candidate to discharge it."""
     for event_type, ref_field in ctx.discharge_refs:
-        if event_type == ev.type:
+        if event_type == ev.type and ref_field is not None:
             # An answer naming nothing is kept under "" and reported at the end.
             ref = getattr(ev, ref_field, None) or ""
             ledger.discharges.setdefault((ev.type, ref_field, ref), []).append(
@@ -119,6 +121,7 @@ def triggered_statuses(ctx: Context, ledger: Ledger, violations: list[Violation]
     refused: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for rule_id, trigger_id, trigger_ts, owners, due_ts, owed_to, exception in ledger.triggers:
         ob = rs.obligation(rule_id)
+        assert ob is not None  # raised by this rule set's reader
         key = (ob.discharged_by.event, ob.discharged_by.ref_field or "", trigger_id)
         answered.add(key)
         due = local(due_ts)
@@ -136,15 +139,15 @@ def triggered_statuses(ctx: Context, ledger: Ledger, violations: list[Violation]
             if hit is not None:
                 used.add((trigger_id, *hit))
             by, at = (hit[1] or None, local(hit[0])) if hit else (None, None)
-            handovers = sides.handovers
+            handovers: Sequence[Handover] = sides.handovers
             if handovers and hit:
                 handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None,
                                                 local(hit[0]).date())
             obligations.append(status(ctx, ob, sides.owner, None, due, trigger_id, by, at,
                                       violations, sides.owed_to, exception,
                                       handovers=handovers))
-    for hit, reasons in refused.items():
-        if hit not in used:
+    for offered, reasons in refused.items():
+        if offered not in used:
             warnings.extend(dict.fromkeys(reasons))
     warnings.extend(_unused_answers(ctx, ledger, answered))
     return obligations
