@@ -10,6 +10,7 @@ and written to JSON as lists in their field order.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -140,6 +141,10 @@ class Ledger:
     # (site, local day since 1970-01-01) of content published at a site, for daily_update rules
     updates: set[SiteDay] = field(default_factory=set)
     idle_requests: list[IdleRequest] = field(default_factory=list)
+
+    def with_rejected(self, rejected: list[Rejection]) -> Ledger:
+        """The same ledger with these rejections (numbered by line, `Report.with_lines`)."""
+        return dataclasses.replace(self, rejected=rejected)
 
     def merge(self, other: Ledger) -> Ledger:
         return Ledger.merge_all([self, other])

@@ -18,16 +18,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 
+from .._load import load, override
 from ..errors import EvaluationError, MergeError, QuycheError
 from ..events import When, parse_instant
 from ..model import RuleSet
-from ..report import Report
+from ..report import Report, merge_with
 from ..time.calendar import LAST_YEAR
 from ..time.deadlines import LOCAL
 from .context import Context
@@ -221,8 +222,6 @@ class Partial:
 
 def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
     """A rule set by id, path or object, with its readings overridden."""
-    from .._load import load, override
-
     rs = load(name) if isinstance(name, str) else name
     return override(rs, interpretations) if interpretations else rs
 
@@ -260,8 +259,9 @@ def partial_of(item: Partial | Report) -> Partial:
             return held
         if item.state is not None:
             return Partial.from_data(item.state, "report state")
-        if item._context is not None and item._ledger is not None:
-            return Partial.of(item._context, item._ledger)
+        ctx, ledger = item._context, item._ledger
+        if isinstance(ctx, Context) and isinstance(ledger, Ledger):  # made by evaluate here
+            return Partial.of(ctx, ledger)
         raise MergeError("this report carries no evaluation state (it was read from JSON "
                          "written without it, or built by hand): write reports with "
                          "Report.with_state(), or merge partials (quyche.partial, "
@@ -271,8 +271,6 @@ def partial_of(item: Partial | Report) -> Partial:
 
 def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
     """The rule set the partials were made with: given, carried, or the bundled one by id."""
-    from .._load import load, override
-
     reference = parts[0].reference
     candidates: list[RuleSet] = []
     if given is not None:
@@ -370,3 +368,18 @@ def _numbered(parts: list[Partial]) -> Iterator[Ledger]:
                 for r in ledger.rejected]})
         offset += p.ledger.read
         yield ledger
+
+
+class _Merging:
+    """How reports merge (`Report.merge`, `Report.partial`): through partials."""
+
+    @staticmethod
+    def merge(items: Sequence[Any], rule_set: Any = None) -> Report:
+        return merge(items, rule_set=rule_set)
+
+    @staticmethod
+    def partial_of(item: Any) -> Partial:
+        return partial_of(item)
+
+
+merge_with(_Merging())
