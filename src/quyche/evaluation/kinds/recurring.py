@@ -115,55 +115,23 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
         unused = []
         owes = False  # whether the actor owed any of these duties on a submission's day
         # A total order: submissions at the same instant never keep the input's order.
-        for actor, _kind, ts, ident, period, to in sorted(
-                subs, key=lambda s: (s.at, s.id, s.period or "", s.to or "")):
-            to = None if to in roles else to  # addressed to the role: to every operator
-
-            day = local(ts).date()
-
-            def fits(slot: Slot, ts: float = ts, period: str | None = period,
-                     actor: str = actor, day: dt.date = day) -> bool:
-                return slot.at is None and (
-                    (period is None and slot.period.begins.timestamp() <= ts)
-                    or (period is not None and slot.period.label == period)) and (
-                    actor in ctx.successions.sides_on(  # from a body in office that day
-                        slot.ob, slot.owner_w, slot.to_w, day).owner_accepts)
-
-            refused: list[str] = []
-            also: list[str] = []  # names that count while a successor is only a reading
-            owes = owes or any(actor in ctx.successions.sides_on(
+        for sub in sorted(subs, key=lambda s: (s.at, s.id, s.period or "", s.to or "")):
+            to = None if sub.to in roles else sub.to  # addressed to the role: every operator
+            day = local(sub.at).date()
+            owes = owes or any(sub.actor in ctx.successions.sides_on(
                 s.ob, s.owner_w, s.to_w, day).owner_accepts for s in candidates)
-            for slot in candidates:
-                if not fits(slot):
-                    continue
-                now = ctx.successions.sides_on(slot.ob, slot.owner_w, slot.to_w, day)
-                if not (accepts_recipient(ctx, now.owed_to, to) or to in now.to_accepts):
-                    refused.extend(r for r in now.owed_to if r not in refused)
-                    also.extend(r for r in sorted(now.to_accepts)
-                                if r not in now.owed_to and r not in also)
-                    continue
-                slot.by, slot.at = ident or None, local(ts)
-                slot.via = (actor, to, day)
-                if to is None:
-                    # Addressed to no one in particular: it reaches every recipient of the
-                    # duty, each taking it for its own oldest open period (or the one named).
-                    reached = {tuple(slot.to)}
-                    for other in candidates:
-                        if (other.ob is slot.ob and tuple(other.to) not in reached
-                                and fits(other)):
-                            other.by, other.at = slot.by, slot.at
-                            other.via = slot.via
-                            reached.add(tuple(other.to))
-                break
+            refusals = _deliver(ctx, sub, to, day, candidates)
+            if refusals is None:
+                continue
+            refused, also = refusals
+            if refused:
+                warnings.append(
+                    f"{sub.id or '(no id)'}: submission of kind {key[1]!r} by {key[0]!r} is "
+                    f"addressed to {to!r}, not to {', '.join(refused)}"
+                    + (f" (nor, while its successor is a reading, to {', '.join(also)})"
+                       if also else "") + "; it discharges nothing")
             else:
-                if refused:
-                    warnings.append(
-                        f"{ident or '(no id)'}: submission of kind {key[1]!r} by {key[0]!r} is "
-                        f"addressed to {to!r}, not to {', '.join(refused)}"
-                        + (f" (nor, while its successor is a reading, to {', '.join(also)})"
-                           if also else "") + "; it discharges nothing")
-                else:
-                    unused.append(ident or "(no id)")
+                unused.append(sub.id or "(no id)")
         if unused and not owes:
             warnings.append(
                 f"{count(len(unused), 'submission')} of kind {key[1]!r} by {key[0]!r} discharged "
@@ -175,6 +143,43 @@ def _allocate_submissions(ctx: Context, ledger: Ledger,
                 f"open period to discharge [{', '.join(unused[:5])}"
                 f"{', …' if len(unused) > 5 else ''}]")
     return warnings
+
+
+def _deliver(ctx: Context, sub: Submission, to: str | None, day: dt.date,
+             candidates: list[Slot]) -> tuple[list[str], list[str]] | None:
+    """Discharge the first open duty `sub` fits: None when it did; else the recipients that
+    refused it, and those that would count while a successor is only a reading."""
+
+    def fits(slot: Slot) -> bool:
+        return slot.at is None and (
+            (sub.period is None and slot.period.begins.timestamp() <= sub.at)
+            or (sub.period is not None and slot.period.label == sub.period)) and (
+            sub.actor in ctx.successions.sides_on(  # from a body in office that day
+                slot.ob, slot.owner_w, slot.to_w, day).owner_accepts)
+
+    refused: list[str] = []
+    also: list[str] = []
+    for slot in candidates:
+        if not fits(slot):
+            continue
+        now = ctx.successions.sides_on(slot.ob, slot.owner_w, slot.to_w, day)
+        if not (accepts_recipient(ctx, now.owed_to, to) or to in now.to_accepts):
+            refused.extend(r for r in now.owed_to if r not in refused)
+            also.extend(r for r in sorted(now.to_accepts)
+                        if r not in now.owed_to and r not in also)
+            continue
+        slot.by, slot.at = sub.id or None, local(sub.at)
+        slot.via = (sub.actor, to, day)
+        if to is None:
+            # Addressed to no one in particular: it reaches every recipient of the duty,
+            # each taking it for its own oldest open period (or the one named).
+            reached = {tuple(slot.to)}
+            for other in candidates:
+                if other.ob is slot.ob and tuple(other.to) not in reached and fits(other):
+                    other.by, other.at, other.via = slot.by, slot.at, slot.via
+                    reached.add(tuple(other.to))
+        return None
+    return refused, also
 
 
 def _allocate_backups(ctx: Context, ledger: Ledger, slots: list[Slot]) -> None:
