@@ -361,11 +361,11 @@ def _numbered(parts: list[Partial]) -> Iterator[Ledger]:
         ledger = p.ledger
         if ledger.rejected:
             label = _label(p, position)
-            ledger = Ledger(**{**ledger.__dict__, "rejected": [
+            ledger = ledger.with_rejected([
                 r.model_copy(update={"index": offset + r.index}) if r.partition is not None
                 else r.model_copy(update={"index": offset + r.index, "partition": label,
                                           "partition_index": r.index})
-                for r in ledger.rejected]})
+                for r in ledger.rejected])
         offset += p.ledger.read
         yield ledger
 
