@@ -29,6 +29,8 @@ __all__ = ["Context", "SiteInfo"]
 
 @dataclass
 class SiteInfo:
+    """A registered site as the evaluation needs it: its kind and who operates it."""
+
     id: str
     kind: str
     operator: str | None
@@ -118,9 +120,6 @@ class Context:
                 groups[actor].add(g)
         return dict(groups)
 
-    def members(self, group: str) -> set[str]:
-        return {a for a, gs in self.actor_groups.items() if group in gs}
-
     def cite(self, source: Source) -> Citation:
         """The report's citation of a rule-set source (one object per source)."""
         found = self._citations.get(id(source))
@@ -129,6 +128,7 @@ class Context:
         return found
 
     def site_kind(self, site: str | None) -> str | None:
+        """The kind of a site (of the only kind there is, when none is named); None if unknown."""
         if site is None:
             kinds = self.rule_set.site_kinds
             return kinds[0].id if len(kinds) == 1 else None

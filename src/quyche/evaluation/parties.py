@@ -31,6 +31,12 @@ def members(ctx: Context, group: str) -> set[str]:
     return {a for a, gs in ctx.actor_groups.items() if group in gs}
 
 
+def operators(ctx: Context, site_kinds: Sequence[str] | None) -> set[str]:
+    """The operators of the registered sites (of `site_kinds`, when given)."""
+    return {s.operator for s in ctx.sites.values() if s.operator and (
+        site_kinds is None or s.kind in site_kinds)}
+
+
 def owners(ctx: Context, ob: Obligation) -> list[str]:
     """Who owes a recurring duty: named bodies, group members, operators of sites."""
     out: set[str] = set()
@@ -43,8 +49,7 @@ def owners(ctx: Context, ob: Obligation) -> list[str]:
         elif actor.kind == "group":
             out |= members(ctx, ref)
         else:  # the operator role
-            out |= {s.operator for s in ctx.sites.values() if s.operator and (
-                ob.site_kinds is None or s.kind in ob.site_kinds)}
+            out |= operators(ctx, ob.site_kinds)
     return sorted(out)
 
 
@@ -59,11 +64,10 @@ def period_recipients(ctx: Context, ob: Obligation) -> list[list[str]]:
     if not roles or not ctx.sites:
         return [list(ob.owed_to)]
     others = [r for r in ob.owed_to if r not in roles]
-    operators = sorted({s.operator for s in ctx.sites.values() if s.operator and (
-        ob.site_kinds is None or s.kind in ob.site_kinds)})
-    if not operators:
+    operating = sorted(operators(ctx, ob.site_kinds))
+    if not operating:
         return [others] if others else []
-    return [[op, *others] for op in operators]
+    return [[op, *others] for op in operating]
 
 
 def trigger_owners(ctx: Context, ob: Obligation, event: Mapping[str, Any]) -> list[str]:
@@ -112,8 +116,8 @@ def accepts_recipient(ctx: Context, owed_to: Sequence[str], to: str | None) -> b
     addressed = ctx.rule_set.actor(to)
     if addressed is not None and addressed.kind == "role":
         # addressed to the role itself: it reaches a recipient who holds the role
-        operators = {s.operator for s in ctx.sites.values() if s.operator}
-        return any(r == to or r in operators for r in owed_to)
+        operating = operators(ctx, None)
+        return any(r == to or r in operating for r in owed_to)
     for ref in owed_to:
         declared = ctx.rule_set.actor(ref)
         if declared is None:

@@ -15,6 +15,7 @@ from ...render import count as _count
 from ...report import Violation
 from ...time.instants import DAY, OFFSET, date_of_day, day_of
 from ...time.intervals import add_interval, covered_seconds, union
+from ...vocabulary import DAY_KIND_NAMES
 from ..context import Context, SiteInfo
 from ..ledger import Emergency, Ledger, note_segment
 from ..validity import Reject, check_category, check_language, check_site
@@ -24,8 +25,7 @@ __all__ = ["DAY_KIND_VI", "apply_broadcast", "daily_checks", "emergency_warning"
            "on_emergency"]
 
 #: The kinds of day as the Vietnamese findings name them.
-DAY_KIND_VI = {"working_day": "ngày làm việc", "weekend": "ngày nghỉ cuối tuần",
-               "holiday": "ngày lễ, nghỉ bù"}
+DAY_KIND_VI = {kind: vi for kind, (vi, _en) in DAY_KIND_NAMES.items()}
 
 
 def apply_broadcast(ctx: Context, ledger: Ledger, content: ContentRules, ident: str | None,
