@@ -181,7 +181,7 @@ class Report(Output):
         return _merging().partial_of(self)
 
     def __getstate__(self) -> dict[Any, Any]:
-        # The context holds compiled matchers that do not pickle: carry the partial instead,
+        # The evaluation context stays in its process: carry the partial instead,
         # from which a merge rebuilds the context.
         state = super().__getstate__()
         private = dict(state.get("__pydantic_private__") or {})
