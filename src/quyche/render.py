@@ -255,9 +255,9 @@ def _fits(console: Console, table: RichTable) -> bool:
 
     from rich.cells import cell_len
 
-    probe = Console(width=console.width, file=io.StringIO(), color_system=None)
-    probe.print(table, crop=False)
-    return all(cell_len(line) <= console.width for line in probe.file.getvalue().splitlines())
+    rendered = io.StringIO()
+    Console(width=console.width, file=rendered, color_system=None).print(table, crop=False)
+    return all(cell_len(line) <= console.width for line in rendered.getvalue().splitlines())
 
 
 def _print_records(console: Console, table: Table) -> None:
