@@ -20,25 +20,25 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import EvaluationError
 from ..evaluation.engine import Context
 from ..events import parse_instant
 from ..model import RuleSet
+from ..output import Output
 from ..render import cite as render_cite
 from ..report import Citation, Handover
+from ..successions import due_day
 from ..time.calendar import TIMEZONE
 from ..time.deadlines import LOCAL, covering, end_of_day, periods
-from .explain import cite, last_day
+from .citations import citation
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
 
 
-class Duty(BaseModel):
+class Duty(Output):
     """One recurring duty of one actor for one period."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule_set: str
     rule_id: str
@@ -136,7 +136,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
         owners = ctx.owners(ob)
         if not owners:
             continue
-        source = cite(rs, ob.source)
+        source = citation(rs, ob.source)
         recipients = ctx.period_recipients(ob)
         for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
                          ctx.calendar):
@@ -164,7 +164,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
                         rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
                         actor=sides.owner, owed_to=sides.owed_to, period=p.label,
                         period_start=p.start, period_end=p.end, due=p.due,
-                        last_day=last_day(p.due), all_day=local.time() == dt.time(0),
+                        last_day=due_day(p.due), all_day=local.time() == dt.time(0),
                         source=source, successions=list(sides.handovers),
                         recipient=sides.owed_to[0] if to != list(ob.owed_to) else None))
     out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
@@ -258,4 +258,5 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         cal.add_component(event)
     if any(not d.all_day for d in duties):
         cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

@@ -28,13 +28,14 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from .._load import load, override
-from ..errors import InterpretationError, QuycheError
+from ..errors import EvaluationError, InterpretationError, QuycheError
 from ..evaluation.engine import evaluate
 from ..events import When
 from ..model import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
 from ..output import Output
 from ..report import Citation, ObligationStatus, Report, Violation
-from .explain import cite, relied_on, rule_path
+from .citations import citation
+from .explain import relied_on, rule_path
 
 __all__ = ["AlternativeOutcome", "FindingChange", "InterpretationSensitivity", "Sensitivity",
            "compare_findings", "dependent_interpretations", "sensitivity", "sensitivity_lines"]
@@ -103,11 +104,15 @@ class Sensitivity(Output):
     skipped: dict[str, str] = Field({}, description="interpretation id -> why no finding "
                                     "depends on it")
 
-    _baseline: Any = PrivateAttr(None)
+    _baseline: Report | None = PrivateAttr(None)
 
     @property
     def baseline(self) -> Report:
-        """The report under the rule set's own readings."""
+        """The report under the rule set's own readings (held by the result `sensitivity`
+        returned, not by one read back from JSON)."""
+        if self._baseline is None:
+            raise EvaluationError("the baseline report is held only by the result "
+                                  "sensitivity() returned in this process")
         return self._baseline
 
     def changed(self) -> list[InterpretationSensitivity]:
@@ -144,7 +149,7 @@ def _event_type(event: Any) -> Any:
 def _in_play(rs: RuleSet, report: Report, events: list[Any], sites: list[Any] | None
              ) -> dict[str, str]:
     """Rule id -> why the events reach it (rules not reached are left out)."""
-    cited = {i.rule_id for i in (*report.obligations, *report.violations)}
+    cited = {i.rule_id for i in _findings_of(report)}
     types = {_event_type(e) for e in events}
     any_site = bool(rs.sites or sites)
     reached: dict[str, str] = {}
@@ -216,8 +221,12 @@ def _key(item: ObligationStatus | Violation) -> tuple[Any, ...]:
             None, tuple(item.events))
 
 
+def _findings_of(report: Report) -> list[ObligationStatus | Violation]:
+    return [*report.obligations, *report.violations]
+
+
 def _by_key(report: Report) -> dict[tuple[Any, ...], ObligationStatus | Violation]:
-    return {_key(i): i for i in (*report.obligations, *report.violations)}
+    return {_key(i): i for i in _findings_of(report)}
 
 
 def _change(change: Literal["appeared", "disappeared"], item: ObligationStatus | Violation
@@ -336,7 +345,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
                 moved=sum(c.change == "moved" for c in changes)))
         results.append(InterpretationSensitivity(
             id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
-            value=interp.value, source=cite(rs, interp.source),
+            value=interp.value, source=citation(rs, interp.source),
             rules=sorted(rules), alternatives=outcomes))
     found = Sensitivity(rule_set=rs.id, as_of=base.as_of, since=base.since,
                         evaluations=evaluations, interpretations=results, skipped=skipped)

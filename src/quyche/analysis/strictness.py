@@ -41,8 +41,8 @@ __all__ = [
 
 Direction = Literal["stricter", "looser", "incomparable"]
 #: A direction seen from the other side.
-FLIP: dict[Any, Any] = {"stricter": "looser", "looser": "stricter",
-                        "incomparable": "incomparable", None: None}
+FLIP: dict[Direction | None, Direction | None] = {
+    "stricter": "looser", "looser": "stricter", "incomparable": "incomparable", None: None}
 
 # Deadlines and recurrences are compared instant by instant over these years (a leap
 # year included); nothing here comes from a regulation.
