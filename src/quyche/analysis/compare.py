@@ -18,6 +18,8 @@ from typing import Any
 import pycountry
 from pydantic import Field
 
+from .._load import load
+from .._load import rule_sets as bundled
 from ..model import Obligation, RuleSet
 from ..output import Output
 from ..render import Table
@@ -34,7 +36,7 @@ from .wording import (
     describe_recurrence,
 )
 
-__all__ = ["ROWS", "Comparison", "Entry", "Row", "compare"]
+__all__ = ["ROWS", "Comparison", "Entry", "Row", "compare", "tables"]
 
 
 class Entry(Output):
@@ -341,9 +343,6 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
 
 def compare(rule_sets: Sequence[RuleSet | str | Path] | None = None) -> Comparison:
     """The key parameters of the rule sets side by side (default: every bundled one)."""
-    from .._load import load
-    from .._load import rule_sets as bundled
-
     loaded = [rs if isinstance(rs, RuleSet) else load(rs)
               for rs in (bundled() if rule_sets is None else rule_sets)]
     columns: list[str] = []

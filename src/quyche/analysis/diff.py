@@ -345,6 +345,38 @@ def _whole(data: Any, when: str | None) -> str:
     return f"due: {when}\n{text}" if when else text
 
 
+def _concept_rows(c: ConceptChange) -> list[list[str]]:
+    """The rows of one concept: the whole item when only one side has it, else a row per
+    field (and the due dates in words when they changed)."""
+    label = _concept_label(c)
+    a_cite, b_cite = cite_quote(c.a_source), cite_quote(c.b_source)
+    if c.change == "added":
+        return [[label, "(only in B)", "—", _whole(c.b, c.b_when), "", "", b_cite]]
+    if c.change == "removed":
+        return [[label, "(only in A)", _whole(c.a, c.a_when), "—", "", a_cite, ""]]
+    rows: list[list[str]] = []
+    if not c.fields:
+        rows.append([label, "(same content, other id)", c.a_id or "", c.b_id or "", "",
+                     a_cite, b_cite])
+    timing = [f.direction for f in c.fields
+              if f.path.split(".")[0] in ("recurrence", "deadline", "exceptions")]
+    if timing and c.a_when != c.b_when:
+        rows.append([label, "due (in words)", c.a_when or "—", c.b_when or "—",
+                     combine(timing) or "", a_cite, b_cite])
+    for f in c.fields:
+        rows.append([label, _field_label(f), short(f.a, 400), short(f.b, 400),
+                     f.direction or "", cite_quote(f.a_source) or a_cite,
+                     cite_quote(f.b_source) or b_cite])
+    for row in rows[1:]:
+        # The concept is named on every row (a sorted or filtered table keeps it);
+        # its citations once, on its first row.
+        if row[5] == a_cite:
+            row[5] = ""
+        if row[6] == b_cite:
+            row[6] = ""
+    return rows
+
+
 def tables(d: Diff) -> tuple[str, str, list[Table]]:
     """The diff as (title, introduction, one table per section that differs)."""
     a, b = d.a, d.b
@@ -373,34 +405,7 @@ def tables(d: Diff) -> tuple[str, str, list[Table]]:
     for spec in SECTIONS:
         rows: list[list[str]] = []
         for c in d.section(spec.name):
-            label = _concept_label(c)
-            a_cite, b_cite = cite_quote(c.a_source), cite_quote(c.b_source)
-            if c.change == "added":
-                rows.append([label, "(only in B)", "—", _whole(c.b, c.b_when), "", "", b_cite])
-                continue
-            if c.change == "removed":
-                rows.append([label, "(only in A)", _whole(c.a, c.a_when), "—", "", a_cite, ""])
-                continue
-            first = len(rows)
-            if not c.fields:
-                rows.append([label, "(same content, other id)", c.a_id or "", c.b_id or "", "",
-                             a_cite, b_cite])
-            timing = [f.direction for f in c.fields
-                      if f.path.split(".")[0] in ("recurrence", "deadline", "exceptions")]
-            if timing and c.a_when != c.b_when:
-                rows.append([label, "due (in words)", c.a_when or "—", c.b_when or "—",
-                             combine(timing) or "", a_cite, b_cite])
-            for f in c.fields:
-                rows.append([label, _field_label(f), short(f.a, 400), short(f.b, 400),
-                             f.direction or "", cite_quote(f.a_source) or a_cite,
-                             cite_quote(f.b_source) or b_cite])
-            for row in rows[first + 1:]:
-                # The concept is named on every row (a sorted or filtered table keeps it);
-                # its citations once, on its first row.
-                if row[5] == a_cite:
-                    row[5] = ""
-                if row[6] == b_cite:
-                    row[6] = ""
+            rows += _concept_rows(c)
         if rows:
             out.append(Table(title=spec.label, columns=columns, rows=rows,
                              filters=["concept", "B vs A"]))

@@ -35,6 +35,7 @@ from .override_hints import cli_value, example_value
 from .wording import (
     DAY_KIND_WORDS,
     EVENT_WORDS,
+    SUCCESSION_GROUNDS,
     Lang,
     actor_names,
     describe_condition,
@@ -221,8 +222,7 @@ def _successions(rs: RuleSet, ob: Obligation) -> list[SuccessionUse]:
             verb = "owes" if role == "owed_by" else "receives"
             who = (f"{s.successor} {verb} it" if s.successor
                    else f"{s.predecessor} still {verb} it (no successor known)")
-            ground = {"data": "the rule set says so", "caller": "as the caller said",
-                      "none": "the sources name no successor"}.get(
+            ground = SUCCESSION_GROUNDS.get(
                 by, f"a reading, interpretation {interp.id if interp else ''}: until it is "
                 f"resolved, a delivery by or to {', '.join([s.predecessor, *candidates])} "
                 "counts too")

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from .._load import load
 from ..errors import EvaluationError
 from ..evaluation.engine import Context
 from ..events import parse_instant
@@ -33,6 +34,7 @@ from ..successions import due_day
 from ..time.calendar import TIMEZONE
 from ..time.deadlines import LOCAL, covering, end_of_day, periods
 from .citations import citation
+from .wording import SUCCESSION_GROUNDS
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
 
@@ -107,8 +109,6 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     after a succession those its successor owes in its place); `sites`, `actors` and
     `successions` are those of `evaluate`.
     """
-    from .._load import load
-
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
     if lo >= hi:
@@ -178,8 +178,7 @@ def handover_line(h: Handover) -> str:
         who = f"stays with {h.predecessor} (no successor known)"
     else:
         who = f"passes from {h.predecessor} to {h.successor}"
-    ground = {"data": "the rule set says so", "caller": "as the caller said",
-              "none": "the sources name no successor"}.get(
+    ground = SUCCESSION_GROUNDS.get(
         h.asserted_by, f"a reading, interpretation {h.interpretation}; candidates: "
         f"{', '.join(h.candidates) or 'none'}")
     return (f"Succession {h.succession} ({h.change.replace('_', ' ')} from "

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
@@ -33,6 +33,7 @@ from ..evaluation.engine import evaluate
 from ..events import When
 from ..model import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
 from ..output import Output
+from ..render import cite as cite_text
 from ..report import Citation, ObligationStatus, Report, Violation
 from .citations import citation
 from .explain import relied_on, rule_path
@@ -291,6 +292,26 @@ def _alternatives(interp: Interpretation) -> list[Any]:
     return out
 
 
+def _outcome(rs: RuleSet, base: Report, interp_id: str, value: Any,
+             rerun: Callable[[RuleSet], Report]) -> tuple[AlternativeOutcome, int]:
+    """The findings under one alternative against the baseline, and the evaluations it
+    cost (none when the override does not load)."""
+    try:
+        changed_rs = override(rs, {interp_id: value})
+    except InterpretationError as exc:
+        return AlternativeOutcome(value=value, error=str(exc)), 0
+    try:
+        report = rerun(changed_rs)
+    except QuycheError as exc:  # e.g. a date the calendar does not cover
+        return AlternativeOutcome(value=value, error=str(exc)), 1
+    changes = compare_findings(base, report)
+    return AlternativeOutcome(
+        value=value, changes=changes,
+        appeared=sum(c.change == "appeared" for c in changes),
+        disappeared=sum(c.change == "disappeared" for c in changes),
+        moved=sum(c.change == "moved" for c in changes)), 1
+
+
 def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
                 since: When | None = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
@@ -318,6 +339,11 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     results: list[InterpretationSensitivity] = []
     skipped = {k: v for k, v in skipped.items() if k in wanted}
     evaluations = 1
+
+    def rerun(changed: RuleSet) -> Report:
+        return evaluate(changed, events, as_of=as_of, since=since, sites=sites, actors=actors,
+                        successions=successions)
+
     for interp_id in wanted:
         if interp_id not in depended:
             continue
@@ -325,24 +351,9 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
         rules = depended[interp_id]
         outcomes = []
         for value in _alternatives(interp):
-            try:
-                changed_rs = override(rs, {interp_id: value})
-            except InterpretationError as exc:
-                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
-                continue
-            evaluations += 1
-            try:
-                report = evaluate(changed_rs, events, as_of=as_of, since=since, sites=sites,
-                                  actors=actors, successions=successions)
-            except QuycheError as exc:  # e.g. a date the calendar does not cover
-                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
-                continue
-            changes = compare_findings(base, report)
-            outcomes.append(AlternativeOutcome(
-                value=value, changes=changes,
-                appeared=sum(c.change == "appeared" for c in changes),
-                disappeared=sum(c.change == "disappeared" for c in changes),
-                moved=sum(c.change == "moved" for c in changes)))
+            outcome, cost = _outcome(rs, base, interp_id, value, rerun)
+            outcomes.append(outcome)
+            evaluations += cost
         results.append(InterpretationSensitivity(
             id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
             value=interp.value, source=citation(rs, interp.source),
@@ -355,8 +366,6 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
 
 def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
     """The result in words, for a terminal: changed readings first, each change listed."""
-    from ..render import cite as cite_text
-
     lines = [f"{result.rule_set}: {len(result.interpretations)} interpretations a finding "
              f"depends on ({len(result.changed())} of them change findings), "
              f"{len(result.skipped)} skipped; {result.evaluations} evaluations"]

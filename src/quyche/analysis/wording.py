@@ -15,9 +15,18 @@ from typing import Any, Literal
 from ..model import EVENT_ACTOR, Deadline, Obligation, Policies, Recurrence, RuleSet
 from ..vocabulary import PERIOD_MONTHS
 
-__all__ = ["DAY_KIND_WORDS", "EVENT_WORDS", "Lang", "actor_names", "describe_condition",
-           "describe_deadline", "describe_discharge", "describe_exceptions",
-           "describe_recurrence"]
+__all__ = [
+    "DAY_KIND_WORDS",
+    "EVENT_WORDS",
+    "SUCCESSION_GROUNDS",
+    "Lang",
+    "actor_names",
+    "describe_condition",
+    "describe_deadline",
+    "describe_discharge",
+    "describe_exceptions",
+    "describe_recurrence",
+]
 
 Lang = Literal["vi", "en"]
 
@@ -49,6 +58,12 @@ DAY_KIND_WORDS: dict[str, tuple[str, str]] = {
     "weekend": ("ngày nghỉ cuối tuần", "weekends"),
     "holiday": ("ngày lễ, nghỉ bù", "public holidays"),
 }
+
+#: Why a succession holds, by who asserts it (a reading is worded where it is shown,
+#: with its interpretation and candidates).
+SUCCESSION_GROUNDS: dict[str, str] = {"data": "the rule set says so",
+                                      "caller": "as the caller said",
+                                      "none": "the sources name no successor"}
 
 _OPS = {"$eq": "=", "$ne": "≠", "$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥",
         "$in": "∈", "$nin": "∉"}
