@@ -10,16 +10,14 @@ each month — read as: by the end of the day before"), `describe_deadline`,
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from ..model import EVENT_ACTOR, Deadline, Obligation, Policies, Recurrence, RuleSet
-from ..vocabulary import PERIOD_MONTHS
+from ..vocabulary import PERIOD_MONTHS, Lang
 
 __all__ = [
-    "DAY_KIND_WORDS",
     "EVENT_WORDS",
     "SUCCESSION_GROUNDS",
-    "Lang",
     "actor_names",
     "describe_condition",
     "describe_deadline",
@@ -27,8 +25,6 @@ __all__ = [
     "describe_exceptions",
     "describe_recurrence",
 ]
-
-Lang = Literal["vi", "en"]
 
 #: What happens, per event type (an event type missing here reads as its name).
 EVENT_WORDS: dict[str, tuple[str, str]] = {
@@ -50,13 +46,6 @@ EVENT_WORDS: dict[str, tuple[str, str]] = {
     "document_received": ("tiếp nhận văn bản để đăng tải", "a document to publish is received"),
     "document_published": ("đăng tải văn bản", "the document is published"),
     "content_published": ("đăng tải nội dung", "content is published"),
-}
-
-#: Kinds of day, as a broadcast rule names them.
-DAY_KIND_WORDS: dict[str, tuple[str, str]] = {
-    "working_day": ("ngày làm việc", "working days"),
-    "weekend": ("ngày nghỉ cuối tuần", "weekends"),
-    "holiday": ("ngày lễ, nghỉ bù", "public holidays"),
 }
 
 #: Why a succession holds, by who asserts it (a reading is worded where it is shown,
