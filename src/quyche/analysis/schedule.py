@@ -111,20 +111,10 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     """
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
-    if lo >= hi:
-        raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
-    in_force = rs.instrument.date_of("in_force")
-    if in_force is not None and hi <= dt.datetime(in_force.year, in_force.month, in_force.day,
-                                                  tzinfo=LOCAL):
-        # The whole window is before the rule set is in force: nothing falls due in it.
-        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors,
-                      successions=successions)
-        if actor is not None:
-            _check_actor(rs, ctx, actor)
+    ctx = _window_context(rs, lo, hi, actor, sites, actors, successions)
+    if ctx is None:
         return []
-    ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors, successions=successions)
-    if actor is not None:
-        _check_actor(rs, ctx, actor)
+    in_force = rs.instrument.date_of("in_force")
     floor = lo
     if in_force is not None:
         floor = max(lo, dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL))
@@ -184,6 +174,28 @@ def handover_line(h: Handover) -> str:
     return (f"Succession {h.succession} ({h.change.replace('_', ' ')} from "
             f"{h.effective.isoformat()}): {side} {who} ({ground})"
             + (f"; {h.note}" if h.note else ""))
+
+
+def _window_context(rs: RuleSet, lo: dt.datetime, hi: dt.datetime, actor: str | None,
+                    sites: Iterable[Mapping[str, Any]] | None,
+                    actors: Mapping[str, Iterable[str]] | None,
+                    successions: Iterable[Any] | None) -> Context | None:
+    """Who owes what over the window (the actor checked), or None when the whole window
+    is before the rule set is in force: nothing falls due in it."""
+    if lo >= hi:
+        raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
+    in_force = rs.instrument.date_of("in_force")
+    before = in_force is not None and hi <= dt.datetime(
+        in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
+    if in_force is not None and before:
+        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors,
+                      successions=successions)
+    else:
+        ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors,
+                      successions=successions)
+    if actor is not None:
+        _check_actor(rs, ctx, actor)
+    return None if before else ctx
 
 
 def _check_actor(rs: RuleSet, ctx: Context, actor: str) -> None:
