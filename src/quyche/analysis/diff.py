@@ -19,7 +19,8 @@ other words do not differ.
 
 The result is JSON-ready (`model_dump(mode="json")`); `diff(a, a)` is empty, and
 `diff(b, a)` equals `diff(a, b).swapped()` (added and removed swap, stricter and
-looser swap).
+looser swap). What is compared in each section, how its items pair and which way
+is stricter is declared in `diff_sections`; this module walks, pairs and reports.
 """
 
 from __future__ import annotations
