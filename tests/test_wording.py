@@ -6,6 +6,7 @@ import pytest
 
 import quyche
 from quyche.analysis.wording import (
+    EVENT_WORDS,
     actor_names,
     describe_condition,
     describe_deadline,
@@ -13,6 +14,7 @@ from quyche.analysis.wording import (
     describe_recurrence,
 )
 from quyche.model import Deadline
+from quyche.vocabulary import EVENT_TYPES
 
 
 @pytest.mark.parametrize(("deadline", "en", "vi"), [
@@ -65,3 +67,8 @@ def test_actor_names_fall_back_to_the_id() -> None:
     declared = rs.actors[0]
     assert actor_names(rs, [declared.id], "vi") == declared.name
     assert actor_names(rs, [declared.id]).endswith(f"({declared.id})")
+
+
+def test_every_event_type_has_words() -> None:
+    """The vocabulary's event types and the words for them stay one list."""
+    assert set(EVENT_WORDS) == set(EVENT_TYPES)

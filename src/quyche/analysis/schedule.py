@@ -28,7 +28,7 @@ from ..evaluation.engine import Context
 from ..events import parse_instant
 from ..model import RuleSet
 from ..output import Output
-from ..render import cite as render_cite
+from ..render import cite as cite_text
 from ..report import Citation, Handover
 from ..successions import due_day
 from ..time.calendar import TIMEZONE
@@ -241,7 +241,7 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         else:
             start = end = d.due.astimezone(zone)
         src = d.source
-        where = render_cite(src)
+        where = cite_text(src)
         instrument = f" ({src.instrument})" if src.instrument else ""
         recipients = ", ".join(named(a) for a in d.owed_to) or "—"
         description = (f"{d.title}\n{d.title_en}\n"
