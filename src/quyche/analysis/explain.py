@@ -20,7 +20,8 @@ from .._load import load
 from ..errors import EvaluationError
 from ..model import BroadcastRule, Constraint, LanguagePolicy, Obligation, Outline, RuleSet
 from ..successions import due_day, territory_notes
-from ..time.deadlines import LOCAL, periods, triggered_due
+from ..time.deadlines import LOCAL, triggered_due
+from ..time.periods import duty_periods
 from ..vocabulary import PERIOD_MONTHS, Lang
 from .citations import citation
 from .explanation import (
@@ -241,12 +242,8 @@ def _example(rs: RuleSet, rule: Obligation, today: dt.date) -> ExampleDue | None
         rec = rule.recurrence
         months = PERIOD_MONTHS[rec.every]
         horizon = dt.date(ref.year + (months * rec.interval) // 12 + 2, 12, 31)
-        for p in periods(rec, rs.policies, ref, horizon, in_force or ref):
+        for p in duty_periods(rule, rs, ref, horizon, as_reported=False):
             if p.due <= after:
-                continue
-            if rule.effective_from and p.end < rule.effective_from:
-                continue
-            if rule.effective_until and p.start > rule.effective_until:
                 continue
             day = due_day(p.due)
             return ExampleDue(
