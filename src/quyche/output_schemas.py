@@ -108,7 +108,7 @@ class RuleSetList(BaseModel):
 def _models() -> dict[str, Any]:
     from .analysis.compare import Comparison
     from .analysis.diff import Diff
-    from .analysis.explain import Explanation
+    from .analysis.explanation import Explanation
     from .analysis.schedule import Schedule
     from .report import Report
 

@@ -46,7 +46,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
 from pydantic import BaseModel
 
 from .analysis.diff import Diff
-from .analysis.explain import Explanation
+from .analysis.explanation import Explanation
 from .errors import QuycheError, RuleSetNotFound, validation_message
 from .events import read_jsonl
 from .report import Report
