@@ -1,0 +1,399 @@
+"""Typed decoding at the input edge: JSON lines or dicts become typed event records, once.
+
+An event is decoded by msgspec straight from its bytes into a record of its type
+(`Broadcast`, `Submission`, ...: the names and fields of the pydantic models of
+`quyche.events`, real aware datetimes, unknown keys refused), with no dict in
+between. msgspec is a strict subset of what the models accept: anything it
+refuses, and the few shapes it would read differently from the models (a
+lowercase `z`, more than six digits of a second, an escaped character, a `meta`
+object), is decided the way events were decided before — orjson, the engine's
+broadcast shortcut, then the pydantic model — so every rejection reason is the
+one it was, word for word, and only its speed changed.
+
+A rejected item comes out as an `InvalidEvent` carrying its reason and id; the
+engine files it under `report.rejected` unchanged. Checks that need the
+evaluation's context (the site registry, the rule set's categories, `as_of`,
+`end` after `start`, the language tag) stay with the engine, in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+import msgspec
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from . import events as _models
+from .events import InvalidEvent, line_problem, parse_instant, reason_of, validate_event
+from .registry import check_id
+
+__all__ = [
+    "ActivityEnded",
+    "Attribution",
+    "Backup",
+    "BackupDeleted",
+    "Broadcast",
+    "ContentPublished",
+    "DocumentPublished",
+    "DocumentReceived",
+    "DocumentSigned",
+    "Emergency",
+    "EventRecord",
+    "FeedbackForwarded",
+    "FeedbackReceived",
+    "Incident",
+    "IncidentReported",
+    "IncidentResolved",
+    "InfoProvided",
+    "Record",
+    "Request",
+    "Submission",
+    "decode_event",
+    "decode_events",
+    "decode_lines",
+    "decode_lines_numbered",
+]
+
+#: An instant: msgspec's RFC 3339 parser, offsets required (a naive time goes the slow way).
+_Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+_NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+#: Ids already checked against the id rule (sites, actors, kinds repeat all through a log).
+_CHECKED_IDS: set[str] = set()
+
+
+def _check_ids(record: Any) -> None:
+    for name in record.id_fields:
+        value = getattr(record, name)
+        if value is not None and value not in _CHECKED_IDS:
+            check_id(value)  # ValueError: msgspec refuses the record, the slow path says why
+            if len(_CHECKED_IDS) >= 65_536:
+                _CHECKED_IDS.clear()
+            _CHECKED_IDS.add(value)
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+             tag_field="type"):
+    """An event decoded at the edge; `type` and the fields read as on the pydantic model."""
+
+    type: ClassVar[str]
+    #: Fields that name a site, actor, kind or recipient: they must have the form of an id.
+    id_fields: ClassVar[tuple[str, ...]] = ()
+
+    id: _NonEmpty | None = None
+    meta: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.id_fields:
+            _check_ids(self)
+
+    def model_dump(self) -> dict[str, Any]:
+        """What the pydantic model's `model_dump()` gives: every field, nested ones as dicts."""
+        out = {name: getattr(self, name) for name in _DUMP_ORDER[type(self)]}
+        out["type"] = self.type
+        quoted = out.get("quoted_from")
+        if quoted is not None:
+            out["quoted_from"] = {n: getattr(quoted, n) for n in quoted.__struct_fields__}
+        return out
+
+    def to_model(self) -> Any:
+        """The pydantic event model of this record (validated again: for callers, not hot)."""
+        return validate_event(self.model_dump())
+
+
+class Broadcast(Record, tag="broadcast"):
+    # `site` is not checked for the id form here: as before, a segment naming a site that is
+    # not registered is refused for that (by the engine), whatever the site's spelling.
+    type: ClassVar[str] = "broadcast"
+    site: _NonEmpty
+    start: _Instant
+    end: _Instant
+    category: str | None = None
+    language: str | None = None
+
+
+class Emergency(Record, tag="emergency"):
+    type: ClassVar[str] = "emergency"
+    start: _Instant
+    end: _Instant
+    sites: list[str] | None = None
+
+
+class Submission(Record, tag="submission"):
+    type: ClassVar[str] = "submission"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "kind", "to")
+    actor: str
+    kind: str
+    at: _Instant
+    to: str | None = None
+    period: str | None = None
+    outline: list[str] | None = None
+
+
+class Backup(Record, tag="backup"):
+    type: ClassVar[str] = "backup"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str | None = None
+    actor: str | None = None
+
+
+class BackupDeleted(Record, tag="backup_deleted"):
+    type: ClassVar[str] = "backup_deleted"
+    at: _Instant
+    backup: _NonEmpty
+
+
+class Incident(Record, tag="incident"):
+    type: ClassVar[str] = "incident"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str
+    category: Literal["technical", "security", "power"]
+    actor: str | None = None
+
+
+class IncidentReported(Record, tag="incident_reported"):
+    type: ClassVar[str] = "incident_reported"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    incident: _NonEmpty
+    actor: str
+    to: str
+
+
+class IncidentResolved(Record, tag="incident_resolved"):
+    type: ClassVar[str] = "incident_resolved"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    incident: _NonEmpty
+    actor: str
+
+
+class Request(Record, tag="request"):
+    type: ClassVar[str] = "request"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    to: str
+    kind: Literal["report", "information"]
+    due: _Instant | None = None
+
+
+class FeedbackReceived(Record, tag="feedback_received"):
+    type: ClassVar[str] = "feedback_received"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    feedback: str | None = None
+    to: str | None = None
+
+
+class FeedbackForwarded(Record, tag="feedback_forwarded"):
+    type: ClassVar[str] = "feedback_forwarded"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    feedback: str | None = None
+    to: str | None = None
+
+
+class ActivityEnded(Record, tag="activity_ended"):
+    type: ClassVar[str] = "activity_ended"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+
+
+class DocumentSigned(Record, tag="document_signed"):
+    type: ClassVar[str] = "document_signed"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+
+
+class InfoProvided(Record, tag="info_provided"):
+    type: ClassVar[str] = "info_provided"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+    ref: _NonEmpty
+
+
+class DocumentReceived(Record, tag="document_received"):
+    type: ClassVar[str] = "document_received"
+    at: _Instant
+    doc_class: Literal["legal_normative", "administrative", "planning", "investment",
+                       "science_technology", "other"]
+    urgent: bool = False
+
+
+class DocumentPublished(Record, tag="document_published"):
+    type: ClassVar[str] = "document_published"
+    at: _Instant
+    ref: _NonEmpty
+
+
+class Attribution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    author: str | None = None
+    source: str | None = None
+    published_at: _Instant | None = None
+    link: str | None = None
+
+
+class ContentPublished(Record, tag="content_published"):
+    type: ClassVar[str] = "content_published"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str | None = None
+    category: str | None = None
+    language: str | None = None
+    quoted_from: Attribution | None = None
+    state_secret: bool | None = None
+
+
+EventRecord = (Broadcast | Emergency | Submission | Backup | BackupDeleted | Incident
+               | IncidentReported | IncidentResolved | Request | FeedbackReceived
+               | FeedbackForwarded | ActivityEnded | DocumentSigned | InfoProvided
+               | DocumentReceived | DocumentPublished | ContentPublished)
+
+_RECORDS: dict[str, type[Record]] = {cls.type: cls for cls in EventRecord.__args__}
+#: Field order of each record's pydantic model (model_dump keeps it), `type` included.
+_DUMP_ORDER: dict[type, tuple[str, ...]] = {
+    cls: tuple(getattr(_models, cls.__name__).model_fields) for cls in _RECORDS.values()}
+_DECODER = msgspec.json.Decoder(EventRecord)
+_FAILED = (msgspec.ValidationError, msgspec.DecodeError)
+#: Text msgspec reads otherwise than the models: a lowercase 'z' offset (refused by the
+#: models), a seventh digit of a second (the models truncate, msgspec rounds).
+_MISREAD = re.compile(rb'\dz"|\.\d{7}')
+_BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
+_INSTANT_KEYS = ("at", "start", "end", "due")
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def decode_lines(lines: Iterable[bytes | str]) -> Iterator[Record | InvalidEvent]:
+    """A record (or an `InvalidEvent`) per non-blank JSON line, as `events.read_jsonl` reads."""
+    for _, item in decode_lines_numbered(lines):
+        yield item
+
+
+def decode_lines_numbered(lines: Iterable[bytes | str]
+                          ) -> Iterator[tuple[int, Record | InvalidEvent]]:
+    """`decode_lines`, each item with the 1-based number of its line (blank lines skipped)."""
+    decode, failed, misread = _DECODER.decode, _FAILED, _MISREAD.search
+    for number, line in enumerate(lines, 1):
+        data = line if type(line) is bytes else _bytes(line)
+        if not (b'"meta"' in data or b"\\u" in data
+                or ((b'z"' in data or b"." in data) and misread(data))):
+            try:
+                yield number, decode(data)
+                continue
+            except failed:
+                pass
+        item = _slow_line(number, line)
+        if item is not None:
+            yield number, item
+
+
+def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
+    """A record (or an `InvalidEvent`) per item: dicts, pydantic event models or records."""
+    convert, failed, record = msgspec.convert, _FAILED, Record
+    for raw in items:
+        if type(raw) is dict and _plain(raw):
+            try:
+                yield convert(raw, EventRecord)
+                continue
+            except failed:
+                pass
+        elif isinstance(raw, (record, InvalidEvent)):
+            yield raw
+            continue
+        yield decode_event(raw)
+
+
+def decode_event(raw: Any) -> Record | InvalidEvent:
+    """One item the way the engine has always read it: its record, or why it is refused."""
+    if isinstance(raw, (Record, InvalidEvent)):
+        return raw
+    if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
+        fast = _plain_broadcast(raw)
+        if fast is not None:
+            return fast
+    try:
+        model = validate_event(raw)
+    except ValidationError as exc:
+        return InvalidEvent(reason_of(exc), _id_of(raw))
+    except TypeError as exc:
+        return InvalidEvent(str(exc), _id_of(raw))
+    return _record_of(model)
+
+
+# --------------------------------------------------------------------------- the slow way
+
+
+def _bytes(line: Any) -> bytes:
+    if type(line) is str:
+        return line.encode("utf-8", "surrogatepass")  # invalid UTF-8 if it holds a surrogate
+    return b"\\u"  # not bytes nor text: decided the slow way
+
+
+def _slow_line(number: int, line: bytes | str) -> Record | InvalidEvent | None:
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return line_problem(number, line, exc)
+    if type(value) is not dict:
+        return line_problem(number, line, value)
+    return decode_event(value)
+
+
+def _plain(raw: dict[str, Any]) -> bool:
+    """True when msgspec reads this dict exactly as the models do (no 'meta', no nested
+    instant, every instant a string without a lowercase 'z' or a fraction)."""
+    if "meta" in raw or "quoted_from" in raw:
+        return False
+    for key in _INSTANT_KEYS:
+        value = raw.get(key)
+        if value is not None and (type(value) is not str or "z" in value or "." in value):
+            return False
+    return True
+
+
+def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
+    """The engine's broadcast shortcut: a segment of plain strings whose instants parse is
+    read without the model (so an unregistered site is refused as unregistered, not for
+    its spelling); anything else is the model's to judge."""
+    site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+    ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+    if not (type(site) is str and site and type(start) is str and type(end) is str
+            and (ident is None or (type(ident) is str and ident))
+            and (category is None or type(category) is str)
+            and (language is None or type(language) is str)):
+        return None
+    try:
+        s, e = parse_instant(start), parse_instant(end)
+    except ValueError:
+        return None
+    return Broadcast(id=ident, site=site, start=s, end=e, category=category, language=language)
+
+
+def _record_of(model: BaseModel) -> Record:
+    """The record of a validated pydantic event model (its values as they are)."""
+    cls = _RECORDS[model.type]  # type: ignore[attr-defined]
+    fields = {name: getattr(model, name) for name in cls.__struct_fields__}
+    quoted = fields.get("quoted_from")
+    if quoted is not None:
+        fields["quoted_from"] = Attribution(**{n: getattr(quoted, n)
+                                               for n in Attribution.__struct_fields__})
+    return cls(**fields)
+
+
+def _id_of(raw: Any) -> str | None:
+    ident = raw.get("id") if isinstance(raw, Mapping) else getattr(raw, "id", None)
+    return ident if isinstance(ident, str) else None
