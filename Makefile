@@ -73,7 +73,7 @@ schema: $(BIN)/.installed
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md
 	$(BIN)/quyche diff kontum laichau --format markdown > docs/kontum-laichau.md
-	$(BIN)/python -c "import quyche; from quyche.explain import interpretations_markdown as m; \
+	$(BIN)/python -c "import quyche; from quyche.analysis.explain import interpretations_markdown as m; \
 	    print(m([quyche.load(n) for n in quyche.rule_sets()]), end='')" > docs/interpretations.md
 
 clean:

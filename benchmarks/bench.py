@@ -59,9 +59,9 @@ from typing import Any
 import orjson
 
 import quyche
-from quyche.deadlines import periods
-from quyche.engine import Context, Reader, finalize
+from quyche.evaluation.engine import Context, Reader, finalize
 from quyche.events import read_jsonl
+from quyche.time.deadlines import periods
 
 __all__ = ["generate", "main"]
 

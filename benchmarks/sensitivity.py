@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import quyche
+from quyche._load import read_data
 from quyche.event_files import read_event_file
-from quyche.loader import read_data
 
 ROOT = Path(__file__).parent.parent
 

@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 
 import quyche
 from quyche.events import BASE_SUBMISSION_KINDS, validate_event
-from quyche.schema import EVENT_ACTOR
-from quyche.workdays import TIMEZONE
+from quyche.model import EVENT_ACTOR
+from quyche.time.calendar import TIMEZONE
 
 HERE = Path(__file__).resolve().parent
 ZONE = ZoneInfo(TIMEZONE)
@@ -950,7 +950,7 @@ def _fields(event_type: str) -> set[str]:
 
 
 def _plus(moment: dt.datetime, duration: Any) -> dt.datetime:
-    from quyche.deadlines import add_duration
+    from quyche.time.deadlines import add_duration
 
     return add_duration(moment, duration).astimezone(ZONE)
 

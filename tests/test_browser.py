@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 import quyche
-from quyche.daily import daily_hours
-from quyche.diff import diff, tables
+from quyche._load import read_data
+from quyche.analysis.daily import daily_hours
+from quyche.analysis.diff import diff, tables
 from quyche.events import read_jsonl
-from quyche.loader import read_data
 from quyche.render import render_html
 from quyche.report_html import render_report_html
 
@@ -190,8 +190,8 @@ def test_report_page_of_a_year_of_forty_sites(browser: Any, tmp_path: Path) -> N
 @pytest.mark.parametrize("which", ["compare", "diff"])
 def test_analyst_pages(browser: Any, which: str, tmp_path: Path) -> None:
     if which == "compare":
-        from quyche.compare import compare
-        from quyche.compare import tables as compare_tables
+        from quyche.analysis.compare import compare
+        from quyche.analysis.compare import tables as compare_tables
 
         title, intro, grids = compare_tables(compare([quyche.load(n) for n in
                                                       quyche.rule_sets()]))

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import quyche
+from quyche.analysis.coverage import coverage, encoded_clauses
 from quyche.cli import app
-from quyche.coverage import coverage, encoded_clauses
-from quyche.scenarios import run_scenario, suite_coverage
+from quyche.testing.scenarios import run_scenario, suite_coverage
 
 ROOT = Path(__file__).parent.parent
 

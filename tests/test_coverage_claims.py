@@ -14,7 +14,7 @@ import pytest
 
 import quyche
 from quyche.events import REFERENCE_FIELDS
-from quyche.schema import EVENT_TYPES
+from quyche.vocabulary import EVENT_TYPES
 
 NAMES = quyche.rule_sets()
 

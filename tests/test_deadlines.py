@@ -5,7 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from quyche.deadlines import (
+from quyche.model import (
+    Deadline,
+    Duration,
+    MonthDay,
+    Policies,
+    Recurrence,
+    ReportingPeriod,
+    Source,
+)
+from quyche.time.deadlines import (
     LOCAL,
     Period,
     add_duration,
@@ -15,15 +24,6 @@ from quyche.deadlines import (
     periods,
     retained_until,
     triggered_due,
-)
-from quyche.schema import (
-    Deadline,
-    Duration,
-    MonthDay,
-    Policies,
-    Recurrence,
-    ReportingPeriod,
-    Source,
 )
 
 D = dt.date
@@ -191,8 +191,8 @@ class TestDurations:
         """A rule set with a backup_retention constraint must say whether its period rolls on."""
         import yaml
 
+        from quyche._load import load_text
         from quyche.errors import RuleSetError
-        from quyche.loader import load_text
 
         data = yaml.safe_load((Path(__file__).parent / "data" / "sample.yaml").read_text())
         del data["policies"]["roll_forward_retention"]

@@ -13,15 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import quyche
-from quyche.diff import Diff, diff
-from quyche.loader import dump, load_text
-from quyche.schema import Deadline, Duration, Policies, Recurrence, RuleSet
-from quyche.strictness import (
+from quyche._load import dump, load_text
+from quyche.analysis.diff import Diff, diff
+from quyche.analysis.strictness import (
     deadline_direction,
     duration_direction,
     recurrence_direction,
     same_dues,
 )
+from quyche.model import Deadline, Duration, Policies, Recurrence, RuleSet
 from quyche.testing import rule_set_variations
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
@@ -34,7 +34,7 @@ def sample() -> RuleSet:
 
 def changed(rs: RuleSet, **edits: object) -> RuleSet:
     """A copy of `rs` with dotted paths set to new values (list items by id)."""
-    from quyche.loader import _set_path
+    from quyche._load import _set_path
 
     data = rs.model_dump(mode="json")
     for path, value in edits.items():

@@ -18,10 +18,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import quyche
-from quyche import BackendUnavailable, matcher
-from quyche.deadlines import LOCAL
-from quyche.loader import load_text
+from quyche import BackendUnavailable, conditions
+from quyche._load import load_text
 from quyche.testing import event_streams
+from quyche.time.deadlines import LOCAL
 from rule_sets import RULE_SETS, SAMPLE, SAMPLE_PATH
 
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
@@ -33,7 +33,7 @@ AS_OF = "2024-06-30T23:59:59+07:00"
 def durable():
     """quyche.durable, once durable_rules is known to be installed (else skip)."""
     pytest.importorskip("durable.engine")
-    from quyche import durable
+    from quyche.evaluation import durable
 
     return durable
 
@@ -146,7 +146,7 @@ def _decide(durable, condition, events):
 
         return run
 
-    where = matcher.to_durable(condition)
+    where = conditions.to_durable(condition)
     is_type = {"type": "incident"}
     rules = {"yes": durable._all([is_type, durable._lower(where)]),
              "no": durable._all([is_type, durable._lower(where, negate=True)])}
@@ -168,7 +168,7 @@ class TestConditions:
     @given(_conditions, st.lists(_events, min_size=1, max_size=8))
     def test_same_meaning_as_native(self, durable, condition, events):
         """A condition and its negation: exactly one fires, and it is the native answer."""
-        native = matcher.compile(condition)
+        native = conditions.compile(condition)
         try:
             decided = _decide(durable, condition, events)
         except quyche.EvaluationError as exc:
@@ -203,14 +203,14 @@ class TestConditions:
     ])
     def test_loose_comparisons_made_exact(self, durable, condition, event, expected):
         """Where durable_rules compares loosely, the encoding restores Python's meaning."""
-        assert matcher.compile(condition)({"type": "incident", **event}) is expected
+        assert conditions.compile(condition)({"type": "incident", **event}) is expected
         assert _decide(durable, condition, [{"type": "incident", **event}]) == \
             [["yes" if expected else "no"]]
 
     def test_ordering_lists_refused(self, durable):
         """Comparing with a list has no durable_rules form: refused at compile time."""
         with pytest.raises(quyche.EvaluationError, match="list"):
-            durable._lower(matcher.to_durable({"x": {"$lt": [1]}}))
+            durable._lower(conditions.to_durable({"x": {"$lt": [1]}}))
 
 
 # --------------------------------------------------------------------------- known limits

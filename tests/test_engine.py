@@ -511,7 +511,7 @@ class TestFindingsDetail:
 
     def test_emergency_time_does_not_count_towards_a_maximum(self, tmp_path):
         text = (Path(__file__).parent / "data" / "sample.yaml").read_text(encoding="utf-8")
-        capped = quyche.loader.load_text(text.replace("      min_hours: 6\n",
+        capped = quyche._load.load_text(text.replace("      min_hours: 6\n",
                                                       "      min_hours: 6\n      max_hours: 8\n"))
         events = [{"id": "e", "type": "emergency", "start": T.format("00:00"),
                    "end": T.format("12:00")}, seg("b", "bg1", "13:00", "19:00")]
@@ -533,7 +533,7 @@ class TestFindingsDetail:
     def test_languages_of_all_policies_for_a_kind_are_allowed(self):
         """A plan policy for the same kind of site widens what a limit policy allows."""
         text = (Path(__file__).parent / "data" / "sample.yaml").read_text(encoding="utf-8")
-        wider = quyche.loader.load_text(text.replace(
+        wider = quyche._load.load_text(text.replace(
             "  policies:\n", "  policies:\n    - {id: translations, site_kinds: [border_gate], "
             "allowed: [lo], mode: plan, source: {article: 11, quote: \"tiếng Lào\"}}\n"))
         events = [seg("a", "bg1", "07:00", "10:00", language="lo"),
@@ -610,7 +610,7 @@ class TestRequests:
         """A duty raised by a request is owed to whoever asks: owed_to is refused."""
         from pydantic import ValidationError
 
-        from quyche.schema import Obligation
+        from quyche.model import Obligation
 
         ob = quyche.load("angiang").obligation("ad_hoc_report").model_dump()
         ob["owed_to"] = ["ubnd_tinh"]

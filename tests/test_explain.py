@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import quyche
-from quyche.deadlines import LOCAL
 from quyche.errors import EvaluationError
+from quyche.time.deadlines import LOCAL
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
 
@@ -55,7 +55,7 @@ def test_an_override_is_shown_as_one_with_the_texts_reading() -> None:
 
 def test_overrides_remember_the_texts_reading() -> None:
     once = quyche.load("laichau", interpretations={"before_date_exclusive": "inclusive"})
-    twice = quyche.loader.override(once, {"morning_ends": "11:00"})
+    twice = quyche._load.override(once, {"morning_ends": "11:00"})
     by_id = {i.id: i for i in twice.interpretations}
     assert by_id["before_date_exclusive"].text_value == "exclusive"
     assert by_id["morning_ends"].overridden and by_id["morning_ends"].text_value == "12:00"
@@ -130,7 +130,7 @@ def test_committed_interpretations_page_is_current():
     """docs/interpretations.md lists every reading of every bundled rule set (`make comparison`)."""
     from pathlib import Path
 
-    from quyche.explain import interpretations_markdown
+    from quyche.analysis.explain import interpretations_markdown
 
     page = Path(__file__).parent.parent / "docs" / "interpretations.md"
     expected = interpretations_markdown([quyche.load(n) for n in quyche.rule_sets()])

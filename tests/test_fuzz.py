@@ -36,16 +36,16 @@ from rich.console import Console
 
 import quyche
 from quyche import cli
-from quyche.compare import compare
-from quyche.compare import tables as compare_tables
-from quyche.diff import diff
-from quyche.diff import tables as diff_tables
+from quyche._load import load_text
+from quyche.analysis.compare import compare
+from quyche.analysis.compare import tables as compare_tables
+from quyche.analysis.diff import diff
+from quyche.analysis.diff import tables as diff_tables
+from quyche.analysis.explain import explain
+from quyche.analysis.schedule import schedule, to_ics
 from quyche.errors import QuycheError
-from quyche.explain import explain
 from quyche.htmlpage import GRID_JS
-from quyche.loader import load_text
 from quyche.render import render_html, render_markdown, render_rich, report_records
-from quyche.schedule import schedule, to_ics
 from quyche.testing import (
     actor_registries,
     arbitrary_events,

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from quyche.jsonschema import rule_set_schema
+from quyche.model.jsonschema import rule_set_schema
 
 ROOT = Path(__file__).parent.parent
 

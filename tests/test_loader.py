@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 import quyche
 from quyche import InterpretationError, RuleSetError, RuleSetNotFound
-from quyche.loader import dump, load_text
+from quyche._load import dump, load_text
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
 TEXT = SAMPLE.read_text(encoding="utf-8")

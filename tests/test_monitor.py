@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import quyche
 from quyche import EvaluationError, MergeError, Monitor
-from quyche.deadlines import LOCAL
 from quyche.testing import event_streams
+from quyche.time.deadlines import LOCAL
 from rule_sets import RULE_SETS, SAMPLE
 from test_partial import AS_OF, EVENTS, SITES, _window
 

@@ -1,7 +1,7 @@
 """Tests for `quyche.outlines`."""
 
 import quyche
-from quyche.outlines import missing_sections, section_label
+from quyche.evaluation.outlines import missing_sections, section_label
 
 OUTLINE = quyche.load("laichau").reporting.outline
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import quyche
 from quyche import MergeError, Partial
-from quyche.deadlines import LOCAL
 from quyche.testing import event_streams
+from quyche.time.deadlines import LOCAL
 from rule_sets import RULE_SETS, SAMPLE
 
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},
@@ -181,7 +181,7 @@ class TestOpenAsOf:
 class TestSerialisation:
     def test_json_is_versioned_and_bounded(self):
         data = orjson.loads(quyche.partial(SAMPLE, EVENTS, **KW).to_json())
-        assert (data["format"], data["version"]) == ("quyche.partial", 1)
+        assert (data["format"], data["version"]) == ("quyche.evaluation.partial", 1)
         assert data["rule_set"]["id"] == "sample" and data["rule_set"]["digest"].startswith(
             "sha256:")
         def size(n):  # n back-to-back segments of a few seconds on one site and day
@@ -196,8 +196,8 @@ class TestSerialisation:
 
     @pytest.mark.parametrize("text, message", [
         ("[]", "not a quyche partial"),
-        ('{"format": "quyche.partial", "version": 99}', "version 99"),
-        ('{"format": "quyche.partial", "version": 1, "rule_set": {}}', "malformed"),
+        ('{"format": "quyche.evaluation.partial", "version": 99}', "version 99"),
+        ('{"format": "quyche.evaluation.partial", "version": 1, "rule_set": {}}', "malformed"),
         ("{", "not JSON"),
     ])
     def test_bad_json_is_a_merge_error(self, text, message):

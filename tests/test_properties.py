@@ -16,9 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quyche
-from quyche.deadlines import LOCAL, end_of_day, fixed_date_due, local_date, triggered_due
-from quyche.loader import load_text
-from quyche.schema import Deadline, Policies, Policy
+from quyche._load import load_text
+from quyche.model import Deadline, Policies, Policy
 from quyche.testing import (
     arbitrary_events,
     discharging_events,
@@ -27,6 +26,7 @@ from quyche.testing import (
     rule_set_variations,
     site_registries,
 )
+from quyche.time.deadlines import LOCAL, end_of_day, fixed_date_due, local_date, triggered_due
 from rule_sets import RULE_SETS, SAMPLE
 
 D = dt.date

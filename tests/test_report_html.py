@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import quyche
+from quyche.analysis.daily import daily_hours
 from quyche.cli import app
-from quyche.daily import daily_hours
-from quyche.deadlines import LOCAL
 from quyche.report import Report
 from quyche.report_html import render_report_html, report_data
 from quyche.testing import event_streams
+from quyche.time.deadlines import LOCAL
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = "+07:00"

@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 import quyche
+from quyche.analysis.coverage import encoded_clauses
 from quyche.cli import app
-from quyche.coverage import encoded_clauses
 from quyche.errors import ScenarioError
-from quyche.scenarios import load_scenario, run_scenario, scenario_files, scenario_schema
+from quyche.testing.scenarios import load_scenario, run_scenario, scenario_files, scenario_schema
 
 ROOT = Path(__file__).parent.parent
 
@@ -243,7 +243,7 @@ def test_the_plugin_is_declared_to_pytest():
     from importlib.metadata import entry_points
 
     [plugin] = [e for e in entry_points(group="pytest11") if e.name == "quyche"]
-    assert plugin.value == "quyche.pytest_plugin"
+    assert plugin.value == "quyche.testing.pytest_plugin"
 
 
 @pytest.mark.parametrize("old, new, where", [

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import quyche
-from quyche.scenarios import load_scenario, run_scenario
+from quyche.testing.scenarios import load_scenario, run_scenario
 
 ROOT = Path(__file__).parent / "scenarios"
 FILES = sorted(ROOT.glob("*/*.yaml"))

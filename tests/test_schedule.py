@@ -9,10 +9,10 @@ import icalendar
 import pytest
 
 import quyche
-from quyche.deadlines import LOCAL
+from quyche.analysis.schedule import Duty, schedule, to_ics, window
 from quyche.errors import EvaluationError
 from quyche.report import Citation
-from quyche.schedule import Duty, schedule, to_ics, window
+from quyche.time.deadlines import LOCAL
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
 SITES = [{"id": "gate", "kind": "border_gate", "operator": "bdbp_tinh"}]

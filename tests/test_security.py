@@ -14,10 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 import quyche
-from quyche import durable, loader
+from quyche import _load as loader
+from quyche.analysis.explain import explain
 from quyche.cli import app
 from quyche.errors import EvaluationError, EventError, InterpretationError, RuleSetError
-from quyche.explain import explain
+from quyche.evaluation import durable
 
 runner = CliRunner()
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
@@ -425,7 +426,7 @@ def test_durable_keeps_a_bounded_number_of_compiled_rule_sets(monkeypatch):
 def test_a_reader_holding_a_retired_rule_set_registers_it_again(monkeypatch):
     """Eviction never breaks a reader in use: its next post registers the rulesets anew."""
     pytest.importorskip("durable")
-    from quyche.engine import Context
+    from quyche.evaluation.engine import Context
 
     monkeypatch.setattr(durable, "MAX_COMPILED", 1)
     rs = loader.override(quyche.load(str(SAMPLE)), {"morning_ends": "10:59"})

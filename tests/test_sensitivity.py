@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import quyche
+from quyche.analysis.sensitivity import compare_findings, dependent_interpretations, sensitivity
 from quyche.cli import app
 from quyche.errors import InterpretationError
-from quyche.sensitivity import compare_findings, dependent_interpretations, sensitivity
 from quyche.testing import event_streams
 from rule_sets import RULE_SETS, SAMPLE_PATH
 
@@ -133,8 +133,8 @@ def test_an_alternative_the_rule_set_cannot_take_is_reported_not_raised():
     """Lai Châu describes one alternative in words; it is listed with the loader's reason."""
     from itertools import islice
 
+    from quyche._load import read_data
     from quyche.event_files import read_event_file
-    from quyche.loader import read_data
 
     folder = ROOT / "examples" / "laichau"
     sites = read_data((folder / "sites.yaml").read_text(encoding="utf-8"))

@@ -20,9 +20,9 @@ import orjson
 import pytest
 
 import quyche
+from quyche._load import read_data
+from quyche.analysis.schedule import schedule, window
 from quyche.events import read_jsonl
-from quyche.loader import read_data
-from quyche.schedule import schedule, window
 
 httpx = pytest.importorskip("httpx", reason="the server tests need httpx (the dev extra)")
 pytest.importorskip("fastapi", reason="quyche serve needs the server extra")
@@ -255,7 +255,7 @@ def test_partials_merge_into_the_report_of_the_whole(server: Server) -> None:
             params["as_of"] = AS_OF
         answer = server.client.post("/v1/partial", params=params, content=part)
         assert answer.status_code == 200, answer.text
-        assert answer.json()["format"] == "quyche.partial"
+        assert answer.json()["format"] == "quyche.evaluation.partial"
         states.append(answer.json())
     merged = server.client.post("/v1/merge", json=states)
     assert merged.status_code == 200, merged.text

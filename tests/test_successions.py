@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import quyche
+from quyche.analysis.schedule import schedule, to_ics
 from quyche.cli import app
-from quyche.deadlines import LOCAL
-from quyche.schedule import schedule, to_ics
 from quyche.successions import due_day
 from quyche.testing import event_streams
+from quyche.time.deadlines import LOCAL
 
 runner = CliRunner()
 
@@ -187,13 +187,13 @@ class TestRuleSets:
         text = quyche.dump(quyche.load("caobang")).replace(
             "function: operation", "function: typing_error", 1)
         with pytest.raises(quyche.RuleSetError, match="so_tttt has successions only for"):
-            from quyche.loader import load_text
+            from quyche._load import load_text
             load_text(text, "caobang-edited.yaml")
 
     def test_a_reading_of_a_successor_names_a_declared_body(self):
         text = quyche.dump(quyche.load("caobang")).replace(
             "alternatives:\n  - so_khcn", "alternatives:\n  - so_nowhere", 1)
-        from quyche.loader import load_text
+        from quyche._load import load_text
         with pytest.raises(quyche.RuleSetError, match="a successor is a declared actor"):
             load_text(text, "caobang-edited.yaml")
 

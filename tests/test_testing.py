@@ -9,9 +9,8 @@ from hypothesis.errors import InvalidArgument
 
 import quyche
 import quyche.testing
+from quyche._load import _get_path
 from quyche.events import parse_instant
-from quyche.loader import _get_path
-from quyche.schema import EVENT_TYPES
 from quyche.testing import (
     Stream,
     actor_registries,
@@ -23,6 +22,7 @@ from quyche.testing import (
     rule_set_variations,
     site_registries,
 )
+from quyche.vocabulary import EVENT_TYPES
 from rule_sets import RULE_SETS, SAMPLE
 
 SITES = [{"id": "bg1", "kind": "border_gate", "operator": "bdbp_tinh"},

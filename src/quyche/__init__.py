@@ -11,10 +11,13 @@
 See README.md and docs/ for the rule-set format, the event vocabulary and the report.
 """
 
-from .compare import compare
-from .daily import daily_hours
-from .diff import diff
-from .engine import evaluate
+from ._load import dump, load, override, rule_sets
+from .analysis.compare import compare
+from .analysis.daily import daily_hours
+from .analysis.diff import diff
+from .analysis.explain import explain
+from .analysis.schedule import schedule
+from .analysis.sensitivity import sensitivity
 from .errors import (
     BackendUnavailable,
     CalendarError,
@@ -27,17 +30,14 @@ from .errors import (
     RuleSetNotFound,
     ScenarioError,
 )
-from .explain import explain
-from .loader import dump, load, override, rule_sets
-from .monitor import Monitor
-from .partial import Partial, merge, partial
+from .evaluation.engine import evaluate
+from .evaluation.monitor import Monitor
+from .evaluation.partial import Partial, merge, partial
+from .model import RuleSet, Succession
 from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .report_html import render_report_html
-from .schedule import schedule
-from .schema import RuleSet, Succession
-from .sensitivity import sensitivity
-from .workdays import VietnamCalendar, calendar
+from .time.calendar import VietnamCalendar, calendar
 
 __version__ = "0.1.0"
 

@@ -28,14 +28,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .deadlines import LOCAL, end_of_day
-from .engine import evaluate
+from ._load import load, read_located, read_value, rule_sets
 from .errors import QuycheError, RuleSetError
+from .evaluation.engine import evaluate
 from .event_files import LineNumbers, read_event_file, read_event_stream
-from .loader import load, read_located, read_value, rule_sets
 from .registry import RegistryError, read_actors, read_sites
 from .render import cite, count, report_records
 from .report import Report
+from .time.deadlines import LOCAL, end_of_day
 
 __all__ = ["app", "main"]
 
@@ -218,8 +218,8 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
 def schema(scenario: bool = typer.Option(False, "--scenario",
                                          help="the schema of scenario files instead")) -> None:
     """Print the JSON Schema of rule-set files (for editors and other tools)."""
-    from .jsonschema import rule_set_schema
-    from .scenarios import scenario_schema
+    from .model.jsonschema import rule_set_schema
+    from .testing.scenarios import scenario_schema
 
     found = scenario_schema() if scenario else rule_set_schema()
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
@@ -408,7 +408,7 @@ def merge_(
     english: bool = typer.Option(False, "--en", help="messages in English"),
 ) -> None:
     """Merge partials of one evaluation into the report of all their events."""
-    from .partial import Partial, merge
+    from .evaluation.partial import Partial, merge
 
     rs = _load(rules, interpretation)
     parts = []
@@ -424,10 +424,6 @@ def merge_(
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     _emit_report(report, fmt, fail_on, limit, english)
-
-
-def _cite(source: Any) -> str:
-    return cite(source)
 
 
 #: Table columns of prose, which fold, and their shares of the room left by the others.
@@ -481,10 +477,10 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
             who = " · ".join(x for x in ((v.actor or "") + _handed_mark(v, "owed_by"),
                                          v.site or "") if x)
             cells = [v.when, v.rule_id, v.kind, (v.actor or "") + _handed_mark(v, "owed_by"),
-                     v.site or "", v.message_en if english else v.message, _cite(v.source),
+                     v.site or "", v.message_en if english else v.message, cite(v.source),
                      f"“{v.source.quote}”"][:len(columns)]
             rows.append((cells, f"{v.when}  {v.rule_id} · {v.kind}  {who}  "
-                                f"({_cite(v.source)})"))
+                                f"({cite(v.source)})"))
         section(f"Violations ({len(report.violations)})", columns, rows)
         more(limit, len(report.violations), "violations")
     else:
@@ -497,7 +493,7 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
             owed_by = o.actor + _handed_mark(o, "owed_by")
             owed_to = ", ".join(o.owed_to) + _handed_mark(o, "owed_to")
             cells = [o.due.isoformat(), o.rule_id, owed_by, owed_to,
-                     o.period or o.trigger or "", o.status, _cite(o.source)]
+                     o.period or o.trigger or "", o.status, cite(o.source)]
             rows.append((cells, f"{o.due.isoformat()}  {o.status}  {o.rule_id} "
                                 f"({o.period or o.trigger or ''})  {owed_by} → {owed_to}"))
         section(f"Obligations ({len(report.obligations)}: " + ", ".join(
@@ -567,7 +563,7 @@ def diff_(
                                    help="exit 1 when the rule sets differ (like git diff)"),
 ) -> None:
     """Semantic diff of two rule sets: concepts added, removed, changed; stricter or looser."""
-    from .diff import diff, tables
+    from .analysis.diff import diff, tables
 
     result = diff(_load(a), _load(b))
     if fmt is AnalystFormat.json:
@@ -584,7 +580,7 @@ def compare_(
     fmt: AnalystFormat = typer.Option(AnalystFormat.table, "--format", help="output format"),
 ) -> None:
     """Key parameters of rule sets side by side, each with its article."""
-    from .compare import compare, tables
+    from .analysis.compare import compare, tables
 
     names = rules or rule_sets()
     result = compare([_load(name) for name in names])
@@ -611,7 +607,7 @@ def schedule_(
                                "before each due date (0: none)"),
 ) -> None:
     """Recurring duties due in a year or window: due date, period, actor, recipient, article."""
-    from .schedule import schedule, to_ics, window
+    from .analysis.schedule import schedule, to_ics, window
 
     if year is not None and (start or end):
         fail("give either --year or --start/--end, not both")
@@ -651,7 +647,7 @@ def schedule_(
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
             table.add_row(*_cells(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"),
                                   d.period, ", ".join(d.owed_to) + _handed_mark(d, "owed_to"),
-                                  _cite(d.source)))
+                                  cite(d.source)))
         out.print(table)
         from .successions import succession_warnings, territory_notes
 
@@ -725,7 +721,7 @@ def explain(
     fmt: ExplainFormat = typer.Option(ExplainFormat.table, "--format", help="output format"),
 ) -> None:
     """A rule in words (Vietnamese and English), its article and quote, the readings it rests on."""
-    from .explain import explain as explain_rule
+    from .analysis.explain import explain as explain_rule
     from .render import cite_quote
 
     rs = _load(rules, interpretation)
@@ -799,10 +795,10 @@ def _check_clauses(rs: Any, events: Any, arguments: dict[str, Any], fmt: ReportF
                    show_coverage: bool, coverage_html: Path | None, sensitivity: bool,
                    only: list[str] | None, limit: int, engine: str) -> Report:
     """`check --coverage` / `--sensitivity`: what the log touched, what readings change."""
-    from .coverage import coverage, coverage_tables
+    from .analysis.coverage import coverage, coverage_tables
+    from .analysis.sensitivity import sensitivity as what_if
+    from .analysis.sensitivity import sensitivity_lines
     from .render import render_html, render_rich
-    from .sensitivity import sensitivity as what_if
-    from .sensitivity import sensitivity_lines
 
     if fmt is ReportFormat.jsonl:
         fail("--coverage and --sensitivity write --format table or json")
@@ -857,10 +853,10 @@ def test_(
 ) -> None:
     """Run scenario files: exit 0 when all pass, 1 on failures, 2 on errors (a malformed
     scenario, an unknown rule set)."""
-    from .coverage import coverage_tables
+    from .analysis.coverage import coverage_tables
     from .errors import ScenarioError
     from .render import render_html, render_rich
-    from .scenarios import junit_xml, run_scenario, scenario_files, suite_coverage
+    from .testing.scenarios import junit_xml, run_scenario, scenario_files, suite_coverage
 
     given = {}
     for path in rules or []:

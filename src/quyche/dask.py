@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import BackendUnavailable
+from .evaluation.partial import Partial, merge, partial
 from .events import read_jsonl
-from .partial import Partial, merge, partial
+from .model import RuleSet
 from .report import Report
-from .schema import RuleSet
 
 try:
     import dask.bag as _bag

@@ -11,9 +11,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
+from pydantic import Field, PrivateAttr, model_serializer
+
+from .output import Output
+
+if TYPE_CHECKING:
+    from .model import Source
 
 __all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "Summary",
            "Violation"]
@@ -21,11 +26,7 @@ __all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "S
 Status = Literal["open", "met", "late", "missed"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Citation(_Out):
+class Citation(Output):
     """Where a finding's rule is written."""
 
     document: str = Field(..., description="decision | regulation | annex")
@@ -35,8 +36,17 @@ class Citation(_Out):
     point: str | None = None
     quote: str
 
+    @classmethod
+    def of(cls, source: Source, instrument: str | None) -> Citation:
+        """The citation of a rule set's `Source`, under its instrument's number.
 
-class Handover(_Out):
+        The one place a rule-set source becomes a citation (evaluate, diff, explain, ...).
+        """
+        return cls(document=source.document, instrument=instrument, article=source.article,
+                   clause=source.clause, point=source.point, quote=source.quote)
+
+
+class Handover(Output):
     """A succession that decides (or flags) who owes, or is owed, a duty at its due date."""
 
     succession: str = Field(..., description="the succession's id")
@@ -56,7 +66,7 @@ class Handover(_Out):
     note: str | None = Field(None, description="e.g. discharged through a candidate")
 
 
-class ObligationStatus(_Out):
+class ObligationStatus(Output):
     """One duty of one actor for one period (or one trigger), and whether it was met."""
 
     rule_id: str
@@ -75,7 +85,7 @@ class ObligationStatus(_Out):
                                         "date for the owing or owed body")
 
 
-class Violation(_Out):
+class Violation(Output):
     """A broken rule: which, by whom or where, when, why, and the clause it breaks."""
 
     rule_id: str
@@ -91,7 +101,7 @@ class Violation(_Out):
     successions: list[Handover] = Field([], description="as on the obligation it concerns")
 
 
-class Rejection(_Out):
+class Rejection(Output):
     """An input event that was not applied, and why."""
 
     index: int
@@ -106,7 +116,7 @@ class Rejection(_Out):
         "array); `index` counts events, which blank lines do not carry")
 
 
-class Summary(_Out):
+class Summary(Output):
     events_read: int
     events_applied: int
     events_rejected: int
@@ -114,7 +124,7 @@ class Summary(_Out):
     violations_by_kind: dict[str, int]
 
 
-class Report(_Out):
+class Report(Output):
     """What `quyche.evaluate` returns."""
 
     rule_set: str
@@ -138,7 +148,7 @@ class Report(_Out):
 
         `rule_set` only for reports read from JSON whose rule set is not bundled.
         """
-        from .partial import merge
+        from .evaluation.partial import merge
 
         return merge([self, other], rule_set=rule_set)
 
@@ -169,7 +179,7 @@ class Report(_Out):
 
     def partial(self) -> Any:
         """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
-        from .partial import partial_of
+        from .evaluation.partial import partial_of
 
         return partial_of(self)
 

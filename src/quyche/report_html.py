@@ -19,7 +19,7 @@ import html
 from collections import Counter, defaultdict
 from typing import Any
 
-from .daily import daily_hours
+from .analysis.daily import daily_hours
 from .errors import EvaluationError
 from .htmlpage import json_block, page
 from .render import cite

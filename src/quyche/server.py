@@ -45,10 +45,10 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
 
 from pydantic import BaseModel
 
-from .diff import Diff
+from .analysis.diff import Diff
+from .analysis.explain import Explanation
 from .errors import QuycheError, RuleSetNotFound
 from .events import read_jsonl
-from .explain import Explanation
 from .report import Report
 
 __all__ = ["Limits", "create_app"]
@@ -93,7 +93,7 @@ def _error(status: int, message: str, **details: Any) -> JSONResponse:
 
 
 def _rule_set(rule_set_id: str, interpretations: dict[str, Any] | None = None) -> Any:
-    from .loader import load, rule_sets
+    from ._load import load, rule_sets
 
     if rule_set_id not in rule_sets():
         raise ApiError(404, f"no bundled rule set {rule_set_id!r}; GET /v1/rule-sets lists them")
@@ -324,13 +324,13 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     @app.get("/health", summary="Liveness: the server answers and knows its rule sets")
     async def health() -> dict[str, Any]:
-        from .loader import rule_sets
+        from ._load import rule_sets
 
         return {"status": "ok", "version": app.version, "rule_sets": len(rule_sets())}
 
     @app.get("/v1/rule-sets", summary="The bundled rule sets with their instruments")
     async def list_rule_sets() -> list[dict[str, Any]]:
-        from .loader import load, rule_sets
+        from ._load import load, rule_sets
 
         out = []
         for name in rule_sets():
@@ -346,7 +346,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              summary="One rule set as data, with the JSON Schema it follows",
              responses=_ERRORS)
     async def get_rule_set(rule_set_id: str) -> dict[str, Any]:
-        from .jsonschema import rule_set_schema
+        from .model.jsonschema import rule_set_schema
 
         rs = _rule_set(rule_set_id)
         return {"rule_set": rs.model_dump(mode="json"), "schema": rule_set_schema()}
@@ -371,7 +371,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         strict: bool = Query(True, description="422 on any rejected event"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .engine import evaluate
+        from .evaluation.engine import evaluate
 
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
@@ -401,7 +401,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         partition: str | None = Query(None, description="a name for it in merged rejections"),
         strict: bool = Query(True, description="422 on any rejected event"),
     ) -> Response:
-        from .partial import partial
+        from .evaluation.partial import partial
 
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
@@ -421,7 +421,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         as_of: str | None = Query(None, description="merge as of this instant"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .partial import Partial, merge
+        from .evaluation.partial import Partial, merge
 
         data = await _read_all(request, limits)
         try:
@@ -445,7 +445,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
              responses={200: {"model": Diff, "content": {"text/html": {}}}, **_ERRORS})
     async def diff_rule_sets(request: Request, a: str, b: str) -> Response:
-        from .diff import diff, tables
+        from .analysis.diff import diff, tables
         from .render import render_html
 
         result = diff(_rule_set(a), _rule_set(b))
@@ -464,7 +464,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                                                      "as JSON (for the operator role)"),
                            actors: str | None = Query(None, description="actor groups as JSON")
                            ) -> Response:
-        from .schedule import schedule, to_ics, window
+        from .analysis.schedule import schedule, to_ics, window
 
         rs = _rule_set(rule_set_id)
         registry = _json_arg(sites, "sites")
@@ -483,7 +483,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              responses={200: {"model": Explanation}, **_ERRORS})
     async def explain_rule(rule_set_id: str, rule_id: str,
                            today: dt.date | None = Query(None)) -> Response:
-        from .explain import explain
+        from .analysis.explain import explain
 
         e = explain(_rule_set(rule_set_id), rule_id, today=today, ref=rule_set_id)
         return Response(orjson.dumps(e.model_dump(mode="json")), media_type="application/json")

@@ -22,11 +22,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .deadlines import LOCAL
 from .errors import EvaluationError, Problem, RuleSetError
+from .model import Obligation, RuleSet, Succession
 from .render import count
 from .report import Handover
-from .schema import Obligation, RuleSet, Succession
+from .time.deadlines import LOCAL
 
 __all__ = ["Resolution", "Sides", "Successions", "due_day", "parse_successions", "read_successions",
            "succession_warnings", "territory_notes", "with_delivery_notes"]
@@ -345,7 +345,7 @@ def read_successions(text: str, filename: str, rule_set: RuleSet, known: Iterabl
                      ) -> list[dict[str, Any]]:
     """A successions file (a YAML or JSON list, or a mapping with `successions:`), read as
     strictly as a rule set: every problem with its file:line:column, as one `RuleSetError`."""
-    from .loader import _locate, _read_yaml, _validation_problems
+    from ._load import _locate, _read_yaml, _validation_problems
 
     data, marks, problems = _read_yaml(text, filename)
     if problems:

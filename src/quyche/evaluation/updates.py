@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .deadlines import LOCAL
-from .report import Violation
+from ..report import Violation
+from ..time.deadlines import LOCAL
 
 __all__ = ["update_checks", "update_rules"]
 

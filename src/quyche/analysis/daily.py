@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import EvaluationError
+from ..errors import EvaluationError
 
 __all__ = ["SiteDays", "daily_hours"]
 
@@ -40,7 +40,7 @@ def daily_hours(report: Any) -> list[SiteDays]:
     Needs a report made by `evaluate` (or merged) in this process: the hours come from the
     evaluation's ledger. Days run from the window's first day to the last that has ended.
     """
-    from .engine import _DAY, _OFFSET, _covered, _date_of_day, _day_of, _union
+    from ..evaluation.engine import _DAY, _OFFSET, _covered, _date_of_day, _day_of, _union
 
     ledger, ctx = getattr(report, "_ledger", None), getattr(report, "_context", None)
     if ledger is None or ctx is None:

@@ -24,17 +24,17 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from .deadlines import LOCAL
+from ..errors import EvaluationError, MergeError, QuycheError
+from ..events import When, parse_instant
+from ..model import RuleSet
+from ..report import Report
+from ..time.calendar import LAST_YEAR
+from ..time.deadlines import LOCAL
 from .engine import Context, Ledger, Reader, finalize
-from .errors import EvaluationError, MergeError, QuycheError
-from .events import When, parse_instant
-from .report import Report
-from .schema import RuleSet
-from .workdays import LAST_YEAR
 
 __all__ = ["FORMAT", "VERSION", "Partial", "merge", "partial", "partial_of"]
 
-FORMAT = "quyche.partial"
+FORMAT = "quyche.evaluation.partial"
 VERSION = 1
 #: The as_of under which an open partial reads its events: the last instant the calendar
 #: covers, so that no event is refused or cut short for being after as_of.
@@ -219,7 +219,7 @@ class Partial:
 
 def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
     """A rule set by id, path or object, with its readings overridden."""
-    from .loader import load, override
+    from .._load import load, override
 
     rs = load(name) if isinstance(name, str) else name
     return override(rs, interpretations) if interpretations else rs
@@ -268,7 +268,7 @@ def partial_of(item: Partial | Report) -> Partial:
 
 def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
     """The rule set the partials were made with: given, carried, or the bundled one by id."""
-    from .loader import load, override
+    from .._load import load, override
 
     reference = parts[0].reference
     candidates: list[RuleSet] = []

@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import matcher
-from .deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
-from .errors import CalendarError, EvaluationError
-from .events import (
+from .. import conditions
+from .._load import valid_language_tag
+from ..errors import CalendarError, EvaluationError
+from ..events import (
     REFERABLE,
     REFERENCE_FIELDS,
     InvalidEvent,
@@ -35,17 +35,17 @@ from .events import (
     reason_of,
     validate_event,
 )
-from .loader import valid_language_tag
+from ..model import EVENT_ACTOR, Obligation, RuleSet, Source
+from ..registry import read_actors, read_sites
+from ..render import count
+from ..report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
+from ..successions import Successions, succession_warnings, territory_notes, with_delivery_notes
+from ..time.calendar import FIRST_YEAR as _FIRST_YEAR
+from ..time.calendar import LAST_YEAR as _LAST_YEAR
+from ..time.calendar import calendar
+from ..time.deadlines import LOCAL, covering, end_of_day, periods, retained_until, triggered_due
 from .outlines import missing_sections, section_label
-from .registry import read_actors, read_sites
-from .render import count
-from .report import Citation, ObligationStatus, Rejection, Report, Summary, Violation
-from .schema import EVENT_ACTOR, Obligation, RuleSet, Source
-from .successions import Successions, succession_warnings, territory_notes, with_delivery_notes
 from .updates import update_checks, update_rules
-from .workdays import FIRST_YEAR as _FIRST_YEAR
-from .workdays import LAST_YEAR as _LAST_YEAR
-from .workdays import calendar
 
 __all__ = ["Context", "Ledger", "evaluate", "finalize", "merge_reports"]
 
@@ -236,8 +236,8 @@ class Context:
         for ob in rs.obligations:
             if ob.trigger is not None:
                 self.triggered[ob.trigger.event].append(
-                    (ob, matcher.compile(ob.trigger.where),
-                     [(ex, matcher.compile(ex.when)) for ex in ob.exceptions]))
+                    (ob, conditions.compile(ob.trigger.where),
+                     [(ex, conditions.compile(ex.when)) for ex in ob.exceptions]))
         self.discharge_refs = {
             (ob.discharged_by.event, ob.discharged_by.ref_field)
             for ob in rs.obligations if ob.discharged_by.match == "ref"
@@ -372,9 +372,7 @@ class Context:
         """The report's citation of a rule-set source (one object per source)."""
         found = self._citations.get(id(source))
         if found is None:
-            found = self._citations[id(source)] = Citation(
-                document=source.document, instrument=self.instrument, article=source.article,
-                clause=source.clause, point=source.point, quote=source.quote)
+            found = self._citations[id(source)] = Citation.of(source, self.instrument)
         return found
 
     def site_kind(self, site: str | None) -> str | None:
@@ -1516,7 +1514,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     `events` is consumed once, as an iterator: a file of millions of lines is never
     held whole. `engine="durable"` matches triggers through durable_rules (an extra).
     """
-    from .loader import load, override
+    from .._load import load, override
 
     if isinstance(rule_set, str):
         rule_set = load(rule_set)

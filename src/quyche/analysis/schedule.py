@@ -22,15 +22,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .deadlines import LOCAL, covering, end_of_day, periods
-from .engine import Context
-from .errors import EvaluationError
-from .events import parse_instant
+from ..errors import EvaluationError
+from ..evaluation.engine import Context
+from ..events import parse_instant
+from ..model import RuleSet
+from ..render import cite as render_cite
+from ..report import Citation, Handover
+from ..time.calendar import TIMEZONE
+from ..time.deadlines import LOCAL, covering, end_of_day, periods
 from .explain import cite, last_day
-from .render import cite as render_cite
-from .report import Citation, Handover
-from .schema import RuleSet
-from .workdays import TIMEZONE
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
 
@@ -107,7 +107,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     after a succession those its successor owes in its place); `sites`, `actors` and
     `successions` are those of `evaluate`.
     """
-    from .loader import load
+    from .._load import load
 
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)

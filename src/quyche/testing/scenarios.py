@@ -27,8 +27,8 @@ from pydantic import (
     field_validator,
 )
 
-from .engine import evaluate
-from .errors import (
+from .._load import MAX_DATA_BYTES, _read_yaml, _validation_problems, load, override
+from ..errors import (
     InterpretationError,
     Problem,
     QuycheError,
@@ -36,12 +36,12 @@ from .errors import (
     RuleSetNotFound,
     ScenarioError,
 )
-from .loader import MAX_DATA_BYTES, _read_yaml, _validation_problems, load, override
-from .report import ObligationStatus, Report, Violation
-from .schema import RuleSet
+from ..evaluation.engine import evaluate
+from ..model import RuleSet
+from ..report import ObligationStatus, Report, Violation
 
 if TYPE_CHECKING:
-    from .coverage import Coverage
+    from ..analysis.coverage import Coverage
 
 __all__ = [
     "Failure",
@@ -137,7 +137,7 @@ class ScenarioFile(_Strict):
 
 def scenario_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a scenario file, for editors (yaml-language-server)."""
-    from .jsonschema import schema_of
+    from ..model.jsonschema import schema_of
 
     return schema_of(ScenarioFile, "scenario", "quyche scenario")
 
@@ -486,7 +486,7 @@ def run_scenario(scenario: Scenario | str | Path,
 
 def suite_coverage(results: Iterable[ScenarioResult]) -> list[Coverage]:
     """Clause coverage per rule set of the scenarios that ran (errored ones add nothing)."""
-    from .coverage import coverage
+    from ..analysis.coverage import coverage
 
     groups: dict[str, tuple[RuleSet, list[Report], set[str]]] = {}
     for result in results:

@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
 
-from .deadlines import LOCAL, add_duration, periods, triggered_due
-from .schema import Deadline, Duration, Policies, Recurrence, minutes_of
+from ..model import Deadline, Duration, Policies, Recurrence, minutes_of
+from ..time.deadlines import LOCAL, add_duration, periods, triggered_due
+from ..vocabulary import PERIOD_MONTHS
 
 __all__ = [
     "FLIP",
@@ -122,7 +123,7 @@ def duration_direction(a: Duration, b: Duration) -> Direction | None:
 
 
 def months_of(rec: Recurrence) -> int:
-    return {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[rec.every] * rec.interval
+    return PERIOD_MONTHS[rec.every] * rec.interval
 
 
 def _per_year(rec: Recurrence) -> float:

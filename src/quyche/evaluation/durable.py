@@ -3,7 +3,7 @@
 `evaluate(..., engine="durable")` hands the *matching* of events to rules to
 durable_rules (the `durable` extra): which triggered duties an event type feeds,
 whether a trigger's `where` holds, and which deadline exception's `when` applies,
-all compiled from the same YAML through `matcher.to_durable`. Deadlines, the
+all compiled from the same YAML through `conditions.to_durable`. Deadlines, the
 working-day calendar, the ledger and the statuses stay quyche's: durable_rules
 timers run on wall-clock time and cannot evaluate a history. The differential
 test holds both engines to identical reports, which is what makes the YAML
@@ -29,7 +29,7 @@ by construction here rather than by luck:
   unequal to everything) and knows no `null`. Values are posted encoded (a
   tagged equality key, a comparison class and an ordinal per field) and
   conditions rewritten to match, so a condition means exactly what
-  `matcher.compile` makes of it in Python.
+  `conditions.compile` makes of it in Python.
 - Ruleset names are global to a host and cannot be reused: each compiled rule
   set gets names derived from a digest of the rule set, and is compiled once per
   process (about 80 KB of engine memory per ruleset). durable_rules never frees a
@@ -57,10 +57,10 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import matcher
+from .. import conditions
+from ..errors import BackendUnavailable, EvaluationError
+from ..model import Obligation, RuleSet
 from .engine import Context, Ledger, Reader
-from .errors import BackendUnavailable, EvaluationError
-from .schema import Obligation, RuleSet
 
 __all__ = ["DurableReader", "rulesets"]
 
@@ -264,11 +264,11 @@ def _duty(ob: Obligation) -> dict[str, Expr]:
     deadline, no trigger, or (never posted) another event type."""
     assert ob.trigger is not None
     is_type = {"type": ob.trigger.event}
-    where = matcher.to_durable(ob.trigger.where)
+    where = conditions.to_durable(ob.trigger.where)
     rules: dict[str, Expr] = {}
     earlier: list[Expr] = []
     for i, ex in enumerate(ob.exceptions):
-        when = matcher.to_durable(ex.when)
+        when = conditions.to_durable(ex.when)
         rules[f"exception_{i}"] = _all([is_type, _lower(where), *earlier, _lower(when)])
         earlier.append(_lower(when, negate=True))
     rules[_DEADLINE] = _all([is_type, _lower(where), *earlier])
@@ -322,9 +322,9 @@ class _Compiled:
         fields: dict[str, set[str]] = {}
         for ob in duties:
             read = fields.setdefault(ob.trigger.event, set())
-            read |= _fields(matcher.to_durable(ob.trigger.where))
+            read |= _fields(conditions.to_durable(ob.trigger.where))
             for ex in ob.exceptions:
-                read |= _fields(matcher.to_durable(ex.when))
+                read |= _fields(conditions.to_durable(ex.when))
         #: event type -> the fields the conditions of the duties it feeds read
         self.fields = {t: tuple(sorted(f)) for t, f in fields.items()}
         self.live = False

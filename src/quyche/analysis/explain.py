@@ -18,13 +18,10 @@ import shlex
 import weakref
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .deadlines import LOCAL, periods, triggered_due
-from .errors import EvaluationError, QuycheError
-from .render import cite as cite_text
-from .report import Citation
-from .schema import (
+from ..errors import EvaluationError, QuycheError
+from ..model import (
     EVENT_ACTOR,
     BroadcastRule,
     Deadline,
@@ -36,7 +33,12 @@ from .schema import (
     RuleSet,
     Source,
 )
-from .successions import territory_notes
+from ..output import Output
+from ..render import cite as cite_text
+from ..report import Citation
+from ..successions import territory_notes
+from ..time.deadlines import LOCAL, periods, triggered_due
+from ..vocabulary import PERIOD_MONTHS
 
 __all__ = [
     "ExampleDue",
@@ -79,15 +81,11 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "document_published": ("đăng tải văn bản", "the document is published"),
     "content_published": ("đăng tải nội dung", "content is published"),
 }
-_DAY_KINDS = {"working_day": ("ngày làm việc", "working days"),
+DAY_KINDS = {"working_day": ("ngày làm việc", "working days"),
               "weekend": ("ngày nghỉ cuối tuần", "weekends"),
               "holiday": ("ngày lễ, nghỉ bù", "public holidays")}
 _OPS = {"$eq": "=", "$ne": "≠", "$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥",
         "$in": "∈", "$nin": "∉"}
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 # --------------------------------------------------------------------------- phrases
@@ -97,9 +95,7 @@ def cite(rs: RuleSet, source: Source | None) -> Citation | None:
     """A rule set's `Source` as the citation reports carry (with the instrument number)."""
     if source is None:
         return None
-    return Citation(document=source.document, instrument=rs.instrument.number.value,
-                    article=source.article, clause=source.clause, point=source.point,
-                    quote=source.quote)
+    return Citation.of(source, rs.instrument.number.value)
 
 
 def actor_names(rs: RuleSet, ids: list[str], lang: Lang = "en") -> str:
@@ -154,7 +150,7 @@ def describe_deadline(deadline: Deadline, lang: Lang = "en") -> str:
 
 def _dates_of(rec: Recurrence) -> list[tuple[int, int | None]]:
     """(month of the year, day or None for the last) of each due date in a year."""
-    unit = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[rec.every]
+    unit = PERIOD_MONTHS[rec.every]
     count = 12 // unit
     numbers = rec.periods or list(range(1, count + 1))
     return [((k - 1) * unit + (rec.month or unit), rec.day) for k in numbers]
@@ -249,7 +245,7 @@ def rule_path(rs: RuleSet, rule_id: str) -> tuple[str, Any]:
 # --------------------------------------------------------------------------- models
 
 
-class InterpretationUse(_Out):
+class InterpretationUse(Output):
     """A reading of open text the rule relies on, and how to choose another."""
 
     id: str
@@ -265,7 +261,7 @@ class InterpretationUse(_Out):
     override_python: str = Field(..., description="the Python call that reads it otherwise")
 
 
-class PolicyUse(_Out):
+class PolicyUse(Output):
     """A deadline policy of the rule set that shapes this rule's due dates."""
 
     name: str
@@ -275,7 +271,7 @@ class PolicyUse(_Out):
     source: Citation | None = None
 
 
-class ExampleDue(_Out):
+class ExampleDue(Output):
     """One worked due date: the next period due after a day, or a trigger on that day."""
 
     text: dict[str, str]
@@ -286,7 +282,7 @@ class ExampleDue(_Out):
     exceptions: dict[str, dt.datetime] = Field({}, description="due under each exception")
 
 
-class SuccessionUse(_Out):
+class SuccessionUse(Output):
     """A succession that changes, from a date, who owes or is owed this duty."""
 
     id: str
@@ -305,7 +301,7 @@ class SuccessionUse(_Out):
     text: str = Field(..., description="the succession in a sentence")
 
 
-class Explanation(_Out):
+class Explanation(Output):
     """What `quyche.explain(rule_set, rule_id)` returns."""
 
     rule_set: str
@@ -372,7 +368,7 @@ def _hours(value: float) -> str:
 
 def _broadcast_text(rs: RuleSet, rule: BroadcastRule, lang: Lang) -> str:
     vi = lang == "vi"
-    days = ", ".join(_DAY_KINDS[d][0 if vi else 1] for d in rule.day_kinds)
+    days = ", ".join(DAY_KINDS[d][0 if vi else 1] for d in rule.day_kinds)
     kinds = ", ".join(rule.site_kinds) + (f" ({', '.join(rule.sites)})" if rule.sites else "")
     lines = [f"{rule.title.vi if vi else rule.title.en}."]
     lines.append(f"Áp dụng: điểm loại {kinds}; vào {days}."
@@ -551,8 +547,8 @@ _EXAMPLES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
 def _example_value(rs: RuleSet, interp: Any) -> Any:
     """A value the override accepts: the first alternative that loads, else a probe of
     the field's type, else the rule set's own value."""
-    from .errors import InterpretationError
-    from .loader import override
+    from .._load import override
+    from ..errors import InterpretationError
 
     key = id(rs)
     held = _EXAMPLES.get(key)
@@ -574,7 +570,7 @@ def _example_value(rs: RuleSet, interp: Any) -> Any:
 def cli_value(value: Any) -> str:
     """`value` as `-i ID=VALUE` text that the command line reads back to the same value
     (YAML 1.2 scalars: `12:00` stays text, `1` is a number, `[a, b]` a list)."""
-    from .loader import read_value
+    from .._load import read_value
 
     if isinstance(value, str):
         try:
@@ -626,7 +622,7 @@ def _example(rs: RuleSet, rule: Obligation, today: dt.date) -> ExampleDue | None
     after = dt.datetime(ref.year, ref.month, ref.day, tzinfo=LOCAL)
     if rule.recurrence is not None:
         rec = rule.recurrence
-        months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[rec.every]
+        months = PERIOD_MONTHS[rec.every]
         horizon = dt.date(ref.year + (months * rec.interval) // 12 + 2, 12, 31)
         for p in periods(rec, rs.policies, ref, horizon, in_force or ref):
             if p.due <= after:
@@ -661,7 +657,7 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
 
     `ref` is how the rule set is named in the override hints (default: its id).
     """
-    from .loader import load
+    from .._load import load
 
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     if today is None:
@@ -751,7 +747,7 @@ def interpretations_markdown(rule_sets: list[RuleSet]) -> str:
 
 
 def _cell(value: Any) -> str:
-    from .render import md_text
+    from ..render import md_text
 
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return md_text(str(text), cell=True)

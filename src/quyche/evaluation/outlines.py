@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .schema import Outline, OutlineSection
+from ..model import Outline, OutlineSection
 
 __all__ = ["missing_sections", "section_label"]
 

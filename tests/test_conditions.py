@@ -2,7 +2,7 @@
 
 import pytest
 
-from quyche import matcher
+from quyche import conditions
 
 EVENT = {"doc_class": "legal_normative", "urgent": True, "n": 5}
 
@@ -24,7 +24,7 @@ EVENT = {"doc_class": "legal_normative", "urgent": True, "n": 5}
 ])
 def test_compile(condition, expected):
     """Conditions match as MongoDB would."""
-    assert matcher.compile(condition)(EVENT) is expected
+    assert conditions.compile(condition)(EVENT) is expected
 
 
 @pytest.mark.parametrize("bad", [
@@ -33,14 +33,14 @@ def test_compile(condition, expected):
 ])
 def test_validate_rejects(bad):
     with pytest.raises(ValueError):
-        matcher.validate(bad)
+        conditions.validate(bad)
 
 
 def test_to_durable_shapes():
     """The durable_rules form uses its own operator names."""
-    assert matcher.to_durable({"a": 1}) == {"a": 1}
-    assert matcher.to_durable({"a": {"$ne": 1}}) == {"$neq": {"a": 1}}
-    assert matcher.to_durable({"a": {"$in": [1, 2]}}) == {"$or": [{"a": 1}, {"a": 2}]}
-    assert matcher.to_durable({"a": {"$exists": False}}) == {"$nex": {"a": 1}}
-    assert matcher.to_durable({"a": 1, "b": {"$lt": 2}}) == {"$and": [{"a": 1},
+    assert conditions.to_durable({"a": 1}) == {"a": 1}
+    assert conditions.to_durable({"a": {"$ne": 1}}) == {"$neq": {"a": 1}}
+    assert conditions.to_durable({"a": {"$in": [1, 2]}}) == {"$or": [{"a": 1}, {"a": 2}]}
+    assert conditions.to_durable({"a": {"$exists": False}}) == {"$nex": {"a": 1}}
+    assert conditions.to_durable({"a": 1, "b": {"$lt": 2}}) == {"$and": [{"a": 1},
                                                                     {"$lt": {"b": 2}}]}

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .render import Table, cite_quote, short
-from .report import Citation
-from .schema import Deadline, Duration, Obligation, Policies, RuleSet, Source
+from ..model import Deadline, Duration, Obligation, Policies, RuleSet, Source
+from ..output import Output
+from ..render import Table, cite_quote, short
+from ..report import Citation
 from .strictness import (
     FLIP,
     Direction,
@@ -62,11 +63,7 @@ _PROSE = frozenset(("source", "sources", "note", "title", "name", "name_en", "ba
 
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class FieldChange(_Out):
+class FieldChange(Output):
     """One value that differs inside a paired concept."""
 
     path: str = Field(..., description="dotted path inside the concept; list items by id")
@@ -85,7 +82,7 @@ class FieldChange(_Out):
                            a_source=self.b_source, b_source=self.a_source)
 
 
-class ConceptChange(_Out):
+class ConceptChange(Output):
     """A concept (an obligation, a broadcast rule, the policies, ...) that differs."""
 
     section: str
@@ -115,7 +112,7 @@ class ConceptChange(_Out):
             a_when=self.b_when, b_when=self.a_when)
 
 
-class RuleSetRef(_Out):
+class RuleSetRef(Output):
     """Which rule set a side of a diff or a column of a comparison is."""
 
     id: str
@@ -131,7 +128,7 @@ class RuleSetRef(_Out):
                        "in_force"))
 
 
-class Diff(_Out):
+class Diff(Output):
     """What `quyche.diff(a, b)` returns: the concepts that differ, in a stable order."""
 
     a: RuleSetRef
@@ -659,8 +656,7 @@ def _citer(rs: RuleSet) -> Callable[[Source | None], Citation | None]:
     def cite(source: Source | None) -> Citation | None:
         if source is None:
             return None
-        return Citation(document=source.document, instrument=number, article=source.article,
-                        clause=source.clause, point=source.point, quote=source.quote)
+        return Citation.of(source, number)
     return cite
 
 
@@ -714,7 +710,7 @@ def _section_changes(spec: _Section, a_rs: RuleSet, b_rs: RuleSet,
 
 def diff(a: RuleSet | str | Path, b: RuleSet | str | Path) -> Diff:
     """The semantic diff of rule set `b` against rule set `a` (ids or paths load them)."""
-    from .loader import load
+    from .._load import load
 
     a_rs = a if isinstance(a, RuleSet) else load(a)
     b_rs = b if isinstance(b, RuleSet) else load(b)

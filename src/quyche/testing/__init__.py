@@ -42,13 +42,14 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 import yaml
 
-from . import events as _ev
-from .deadlines import LOCAL
-from .engine import evaluate
-from .errors import RuleSetError
-from .loader import _get_path, _set_path, _validate, valid_language_tag
-from .report import Report
-from .schema import EVENT_TYPES, RuleSet
+from .. import events as _ev
+from .._load import _get_path, _set_path, _validate, valid_language_tag
+from ..errors import RuleSetError
+from ..evaluation.engine import evaluate
+from ..model import RuleSet
+from ..report import Report
+from ..time.deadlines import LOCAL
+from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS
 
 __all__ = [
     "Stream",
@@ -775,7 +776,6 @@ def discharging_events(rule_set: RuleSet, report: Report, *, start: Any = None,
 
 # --------------------------------------------------------------------------- variations
 
-_UNIT_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 _HALF_HOURS = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60 + 1, 30)]
 _VARIATION_LANGUAGES = ("vi", "en", "zh", "km", "lo", "fr", "ja", "vi+en", "vi+zh")
 
@@ -798,7 +798,7 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
         if r is not None:
             if r.anchor == "calendar":
                 add(f"{base}.recurrence.day", r.day, st.integers(1, 28))
-                months = _UNIT_MONTHS[r.every] * r.interval
+                months = PERIOD_MONTHS[r.every] * r.interval
                 if months > 1:
                     # No month means the last one: naming it would change nothing.
                     choose(f"{base}.recurrence.month", r.month,

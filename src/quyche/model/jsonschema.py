@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import RuleSet
+from . import RuleSet
 
 __all__ = ["rule_set_schema", "schema_of"]
 

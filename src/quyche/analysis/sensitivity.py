@@ -25,15 +25,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 
-from .engine import evaluate
-from .errors import InterpretationError, QuycheError
-from .events import When
+from .._load import load, override
+from ..errors import InterpretationError, QuycheError
+from ..evaluation.engine import evaluate
+from ..events import When
+from ..model import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
+from ..output import Output
+from ..report import Citation, ObligationStatus, Report, Violation
 from .explain import cite, relied_on, rule_path
-from .loader import load, override
-from .report import Citation, ObligationStatus, Report, Violation
-from .schema import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
 
 __all__ = ["AlternativeOutcome", "FindingChange", "InterpretationSensitivity", "Sensitivity",
            "compare_findings", "dependent_interpretations", "sensitivity", "sensitivity_lines"]
@@ -42,11 +43,7 @@ _RULE_PREFIXES = ("obligations.", "broadcast.rules.", "constraints.", "languages
                   "languages.groups.", "policies.")
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class FindingChange(_Out):
+class FindingChange(Output):
     """A finding that appears or disappears under an alternative reading."""
 
     change: Literal["appeared", "disappeared", "moved"] = Field(
@@ -66,7 +63,7 @@ class FindingChange(_Out):
     source: Citation
 
 
-class AlternativeOutcome(_Out):
+class AlternativeOutcome(Output):
     """The findings under one alternative, against the rule set's own reading."""
 
     value: Any
@@ -77,7 +74,7 @@ class AlternativeOutcome(_Out):
     error: str | None = Field(None, description="why the alternative could not be evaluated")
 
 
-class InterpretationSensitivity(_Out):
+class InterpretationSensitivity(Output):
     """One interpretation, the rules of the findings that depend on it, and each alternative."""
 
     id: str
@@ -95,7 +92,7 @@ class InterpretationSensitivity(_Out):
         return any(a.changes for a in self.alternatives)
 
 
-class Sensitivity(_Out):
+class Sensitivity(Output):
     """What `quyche.sensitivity` returns."""
 
     rule_set: str
@@ -349,7 +346,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
 
 def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
     """The result in words, for a terminal: changed readings first, each change listed."""
-    from .render import cite as cite_text
+    from ..render import cite as cite_text
 
     lines = [f"{result.rule_set}: {len(result.interpretations)} interpretations a finding "
              f"depends on ({len(result.changed())} of them change findings), "

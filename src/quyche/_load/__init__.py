@@ -23,8 +23,8 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
-from .schema import EVENT_ACTOR, ROLES, RuleSet
+from ..errors import InterpretationError, Problem, RuleSetError, RuleSetNotFound
+from ..model import EVENT_ACTOR, ROLES, RuleSet
 
 __all__ = ["dump", "load", "load_text", "override", "read_data", "read_located", "read_value",
            "rule_sets", "valid_language_tag"]
@@ -349,7 +349,7 @@ def _locate(path: str, marks: Mapping[str, tuple[int, int]]) -> tuple[int | None
 
 def _fields_at(loc: tuple[Any, ...], data: Any) -> list[str] | None:
     """The keys the schema accepts at the mapping that holds loc[-1], if known."""
-    from . import schema
+    from .. import model as schema
 
     model: Any = RuleSet
     node = data

@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
-from .schema import Deadline, Duration, Policies, Recurrence
-from .workdays import TIMEZONE, VietnamCalendar, calendar
+from ..model import Deadline, Duration, Policies, Recurrence
+from ..vocabulary import PERIOD_MONTHS
+from .calendar import TIMEZONE, VietnamCalendar, calendar
 
 __all__ = [
     "LOCAL",
@@ -41,7 +42,6 @@ __all__ = [
 #: The zone of every instant quyche writes: the standard library's, so that callers compare
 #: and serialise report datetimes without pendulum (used below only for calendar months).
 LOCAL = ZoneInfo(TIMEZONE)
-_UNIT_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -158,7 +158,7 @@ def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt
     `anchor: in_force` periods are counted in whole years from `in_force`.
     """
     cal = cal or calendar()
-    unit = _UNIT_MONTHS[recurrence.every] * recurrence.interval
+    unit = PERIOD_MONTHS[recurrence.every] * recurrence.interval
     if recurrence.anchor == "in_force":
         if in_force is None:
             return
@@ -172,7 +172,7 @@ def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt
         nxt = _add_months(start, unit) if recurrence.anchor == "calendar" else (
             _add_months(in_force, unit * (index + 1)))
         end = nxt - dt.timedelta(days=1)
-        number = (start.month - 1) // _UNIT_MONTHS[recurrence.every] + 1
+        number = (start.month - 1) // PERIOD_MONTHS[recurrence.every] + 1
         if recurrence.periods is None or number in recurrence.periods:
             due = _due(recurrence, policies, start, end, cal)
             # A duty due by the end of the day before `first` expired before the window.
@@ -203,7 +203,7 @@ def _due(recurrence: Recurrence, policies: Policies, start: dt.date, end: dt.dat
     if recurrence.anchor == "in_force":
         last = cal.next_working_day(end) if policies.roll_forward_periods.value else end
         return end_of_day(last)
-    months_in = _UNIT_MONTHS[recurrence.every] * recurrence.interval
+    months_in = PERIOD_MONTHS[recurrence.every] * recurrence.interval
     month_start = _add_months(start, (recurrence.month or months_in) - 1)
     days_in_month = _stdcal.monthrange(month_start.year, month_start.month)[1]
     day = month_start.replace(day=min(recurrence.day or days_in_month, days_in_month))

@@ -19,16 +19,16 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
+from ..errors import EvaluationError, MergeError
+from ..events import When, parse_instant
+from ..model import RuleSet
+from ..report import ObligationStatus, Report
 from .engine import Context, Ledger, Reader, finalize
-from .errors import EvaluationError, MergeError
-from .events import When, parse_instant
 from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
-from .report import ObligationStatus, Report
-from .schema import RuleSet
 
 __all__ = ["Monitor"]
 
-FORMAT = "quyche.monitor"
+FORMAT = "quyche.evaluation.monitor"
 VERSION = 1
 
 

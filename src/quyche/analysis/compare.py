@@ -16,24 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from ..model import Obligation, RuleSet
+from ..output import Output
+from ..render import Table
+from ..render import cite as cite_text
+from ..report import Citation
+from ..successions import territory_notes
 from .diff import RuleSetRef
 from .explain import actor_names, cite, describe_condition, describe_deadline, describe_recurrence
-from .render import Table
-from .render import cite as cite_text
-from .report import Citation
-from .schema import Obligation, RuleSet
-from .successions import territory_notes
 
 __all__ = ["ROWS", "Comparison", "Entry", "Row", "compare"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Entry(_Out):
+class Entry(Output):
     """One value in a cell, with its citation."""
 
     text: str
@@ -41,7 +38,7 @@ class Entry(_Out):
     source: Citation | None = None
 
 
-class Row(_Out):
+class Row(Output):
     """One parameter across the rule sets: entries per rule-set id (empty: not in the text)."""
 
     key: str
@@ -51,7 +48,7 @@ class Row(_Out):
     cells: dict[str, list[Entry]]
 
 
-class Comparison(_Out):
+class Comparison(Output):
     """What `quyche.compare(rule_sets)` returns."""
 
     rule_sets: list[RuleSetRef]
@@ -333,8 +330,8 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
 
 def compare(rule_sets: Sequence[RuleSet | str | Path] | None = None) -> Comparison:
     """The key parameters of the rule sets side by side (default: every bundled one)."""
-    from .loader import load
-    from .loader import rule_sets as bundled
+    from .._load import load
+    from .._load import rule_sets as bundled
 
     loaded = [rs if isinstance(rs, RuleSet) else load(rs)
               for rs in (bundled() if rule_sets is None else rule_sets)]

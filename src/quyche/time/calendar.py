@@ -19,7 +19,8 @@ from functools import lru_cache
 
 import holidays
 
-from .errors import CalendarError
+from ..errors import CalendarError
+from ..vocabulary import DAY_KINDS
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "TIMEZONE", "VietnamCalendar", "calendar"]
 
@@ -28,7 +29,6 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 
 #: The years the calendar can answer for (from reunification; far enough ahead for any deadline).
 FIRST_YEAR, LAST_YEAR = 1976, 2200
-_DAY_KINDS = ("working_day", "weekend", "holiday")
 
 
 class VietnamCalendar:
@@ -77,7 +77,7 @@ class VietnamCalendar:
     def kind_of(self, day: dt.date) -> str:
         """'working_day', 'weekend' or 'holiday' (a public holiday or compensatory day off)."""
         self._ensure(day)
-        return _DAY_KINDS[self._kinds[day.toordinal() - self._base]]
+        return DAY_KINDS[self._kinds[day.toordinal() - self._base]]
 
     def is_working_day(self, day: dt.date) -> bool:
         self._ensure(day)

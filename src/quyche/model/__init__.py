@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from . import matcher
+from .. import conditions
+from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, PeriodUnit
 
 __all__ = [
-    "EVENT_TYPES",
     "Actor",
     "AttributionConstraint",
     "BackupRetentionConstraint",
@@ -65,28 +65,6 @@ __all__ = [
     "Trigger",
 ]
 
-#: The event vocabulary of the contract (docs/contract.md); the engine reads each of these.
-EVENT_TYPES = (
-    "broadcast",
-    "emergency",
-    "submission",
-    "backup",
-    "backup_deleted",
-    "incident",
-    "incident_reported",
-    "incident_resolved",
-    "request",
-    "feedback_received",
-    "feedback_forwarded",
-    "activity_ended",
-    "document_signed",
-    "info_provided",
-    "document_received",
-    "document_published",
-    "content_published",
-)
-
-DAY_KINDS = ("working_day", "weekend", "holiday")
 ROLES = ("operator",)
 #: The token an obligation uses for "whoever the triggering event names as its actor".
 EVENT_ACTOR = "event.actor"
@@ -520,7 +498,7 @@ class Recurrence(Model):
     set's `before_date` policy.
     """
 
-    every: Literal["month", "quarter", "half_year", "year"]
+    every: PeriodUnit
     interval: int = Field(1, ge=1, description="every N units (years: sơ kết 03 năm/lần)")
     anchor: Literal["calendar", "in_force"] = Field(
         "calendar", description="periods start on 1 January, or on the in-force date"
@@ -534,7 +512,7 @@ class Recurrence(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Recurrence:
-        months_in = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[self.every]
+        months_in = PERIOD_MONTHS[self.every]
         if self.month is not None and self.month > months_in * self.interval:
             raise ValueError(f"month {self.month} is past the end of a {self.every} period")
         if self.interval > 1 and self.every != "year":
@@ -567,7 +545,7 @@ class Trigger(Model):
     @field_validator("where")
     @classmethod
     def _condition(cls, value: dict[str, Any]) -> dict[str, Any]:
-        matcher.validate(value)
+        conditions.validate(value)
         return value
 
 
@@ -582,7 +560,7 @@ class DeadlineException(Model):
     @field_validator("when")
     @classmethod
     def _condition(cls, value: dict[str, Any]) -> dict[str, Any]:
-        matcher.validate(value)
+        conditions.validate(value)
         return value
 
 

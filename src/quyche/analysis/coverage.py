@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .render import Table, cite
-from .report import Report
-from .schema import RuleSet, Source
+from ..model import RuleSet, Source
+from ..render import Table, cite
+from ..report import Report
 
 __all__ = ["ClauseUse", "Coverage", "coverage", "coverage_tables", "encoded_clauses"]
 

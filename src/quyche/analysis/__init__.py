@@ -1,0 +1,1 @@
+"""Reading rule sets side by side and ahead: diff, compare, explain, schedule."""

@@ -1,0 +1,1 @@
+"""How events become a report: intake, ledger, findings, and the backends."""

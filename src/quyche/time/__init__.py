@@ -1,0 +1,1 @@
+"""Time as the regulations count it: the working-day calendar, deadlines, periods."""
