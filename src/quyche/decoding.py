@@ -19,6 +19,7 @@ evaluation's context (the site registry, the rule set's categories, `as_of`,
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal
@@ -85,16 +86,16 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     id_fields: ClassVar[tuple[str, ...]] = ()
 
     id: _NonEmpty | None = None
-    meta: dict[str, Any] | None = None
-
-    def __post_init__(self) -> None:
-        if self.id_fields:
-            _check_ids(self)
+    #: Free-form data, never read: UNSET when the event has no `meta` key (an event with one
+    #: is decoded the slow way, so that its values are orjson's, as before).
+    meta: dict[str, Any] | None | msgspec.UnsetType = msgspec.UNSET
 
     def model_dump(self) -> dict[str, Any]:
         """What the pydantic model's `model_dump()` gives: every field, nested ones as dicts."""
         out = {name: getattr(self, name) for name in _DUMP_ORDER[type(self)]}
         out["type"] = self.type
+        if out["meta"] is msgspec.UNSET:
+            out["meta"] = None
         quoted = out.get("quoted_from")
         if quoted is not None:
             out["quoted_from"] = {n: getattr(quoted, n) for n in quoted.__struct_fields__}
@@ -103,6 +104,13 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     def to_model(self) -> Any:
         """The pydantic event model of this record (validated again: for callers, not hot)."""
         return validate_event(self.model_dump())
+
+
+class _Named(Record):
+    """A record with fields that name a site, actor, kind or recipient (`id_fields`)."""
+
+    def __post_init__(self) -> None:
+        _check_ids(self)  # after decoding; a bad id sends the item the slow way
 
 
 class Broadcast(Record, tag="broadcast"):
@@ -123,7 +131,7 @@ class Emergency(Record, tag="emergency"):
     sites: list[str] | None = None
 
 
-class Submission(Record, tag="submission"):
+class Submission(_Named, tag="submission"):
     type: ClassVar[str] = "submission"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "kind", "to")
     actor: str
@@ -134,7 +142,7 @@ class Submission(Record, tag="submission"):
     outline: list[str] | None = None
 
 
-class Backup(Record, tag="backup"):
+class Backup(_Named, tag="backup"):
     type: ClassVar[str] = "backup"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant
@@ -148,7 +156,7 @@ class BackupDeleted(Record, tag="backup_deleted"):
     backup: _NonEmpty
 
 
-class Incident(Record, tag="incident"):
+class Incident(_Named, tag="incident"):
     type: ClassVar[str] = "incident"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant
@@ -157,7 +165,7 @@ class Incident(Record, tag="incident"):
     actor: str | None = None
 
 
-class IncidentReported(Record, tag="incident_reported"):
+class IncidentReported(_Named, tag="incident_reported"):
     type: ClassVar[str] = "incident_reported"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -166,7 +174,7 @@ class IncidentReported(Record, tag="incident_reported"):
     to: str
 
 
-class IncidentResolved(Record, tag="incident_resolved"):
+class IncidentResolved(_Named, tag="incident_resolved"):
     type: ClassVar[str] = "incident_resolved"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
@@ -174,7 +182,7 @@ class IncidentResolved(Record, tag="incident_resolved"):
     actor: str
 
 
-class Request(Record, tag="request"):
+class Request(_Named, tag="request"):
     type: ClassVar[str] = "request"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -184,7 +192,7 @@ class Request(Record, tag="request"):
     due: _Instant | None = None
 
 
-class FeedbackReceived(Record, tag="feedback_received"):
+class FeedbackReceived(_Named, tag="feedback_received"):
     type: ClassVar[str] = "feedback_received"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -193,7 +201,7 @@ class FeedbackReceived(Record, tag="feedback_received"):
     to: str | None = None
 
 
-class FeedbackForwarded(Record, tag="feedback_forwarded"):
+class FeedbackForwarded(_Named, tag="feedback_forwarded"):
     type: ClassVar[str] = "feedback_forwarded"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -202,21 +210,21 @@ class FeedbackForwarded(Record, tag="feedback_forwarded"):
     to: str | None = None
 
 
-class ActivityEnded(Record, tag="activity_ended"):
+class ActivityEnded(_Named, tag="activity_ended"):
     type: ClassVar[str] = "activity_ended"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
     actor: str
 
 
-class DocumentSigned(Record, tag="document_signed"):
+class DocumentSigned(_Named, tag="document_signed"):
     type: ClassVar[str] = "document_signed"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
     actor: str
 
 
-class InfoProvided(Record, tag="info_provided"):
+class InfoProvided(_Named, tag="info_provided"):
     type: ClassVar[str] = "info_provided"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
@@ -245,7 +253,7 @@ class Attribution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     link: str | None = None
 
 
-class ContentPublished(Record, tag="content_published"):
+class ContentPublished(_Named, tag="content_published"):
     type: ClassVar[str] = "content_published"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant
@@ -279,23 +287,33 @@ _INSTANT_KEYS = ("at", "start", "end", "due")
 
 def decode_lines(lines: Iterable[bytes | str]) -> Iterator[Record | InvalidEvent]:
     """A record (or an `InvalidEvent`) per non-blank JSON line, as `events.read_jsonl` reads."""
-    for _, item in decode_lines_numbered(lines):
-        yield item
+    return map(_second, decode_lines_numbered(lines))  # map() in C: no second generator
+
+
+_second = operator.itemgetter(1)
 
 
 def decode_lines_numbered(lines: Iterable[bytes | str]
                           ) -> Iterator[tuple[int, Record | InvalidEvent]]:
     """`decode_lines`, each item with the 1-based number of its line (blank lines skipped)."""
-    decode, failed, misread = _DECODER.decode, _FAILED, _MISREAD.search
+    decode, failed, unset, utc = _DECODER.decode, _FAILED, msgspec.UNSET, dt.timezone.utc
     for number, line in enumerate(lines, 1):
         data = line if type(line) is bytes else _bytes(line)
-        if not (b'"meta"' in data or b"\\u" in data
-                or ((b'z"' in data or b"." in data) and misread(data))):
-            try:
-                yield number, decode(data)
+        try:
+            record = decode(data)
+        except failed:
+            record = None
+        if record is not None and record.meta is unset:
+            if type(record) is Broadcast:
+                # The common case checked on its values: an instant msgspec might have read
+                # otherwise than the models has a fraction of a second or a zero offset.
+                s, e = record.start, record.end
+                if not (s.microsecond or e.microsecond or s.tzinfo is utc or e.tzinfo is utc):
+                    yield number, record
+                    continue
+            if not _misread(data):
+                yield number, record
                 continue
-            except failed:
-                pass
         item = _slow_line(number, line)
         if item is not None:
             yield number, item
@@ -303,14 +321,17 @@ def decode_lines_numbered(lines: Iterable[bytes | str]
 
 def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
     """A record (or an `InvalidEvent`) per item: dicts, pydantic event models or records."""
-    convert, failed, record = msgspec.convert, _FAILED, Record
+    convert, failed, record, records = msgspec.convert, _FAILED, Record, _RECORDS
     for raw in items:
         if type(raw) is dict and _plain(raw):
-            try:
-                yield convert(raw, EventRecord)
-                continue
-            except failed:
-                pass
+            tag = raw.get("type")
+            cls = records.get(tag) if type(tag) is str else None
+            if cls is not None:
+                try:
+                    yield convert(raw, cls)  # a class, not the union: msgspec caches it
+                    continue
+                except failed:
+                    pass
         elif isinstance(raw, (record, InvalidEvent)):
             yield raw
             continue
@@ -341,6 +362,14 @@ def _bytes(line: Any) -> bytes:
     if type(line) is str:
         return line.encode("utf-8", "surrogatepass")  # invalid UTF-8 if it holds a surrogate
     return b"\\u"  # not bytes nor text: decided the slow way
+
+
+def _misread(data: bytes) -> bool:
+    """True when msgspec may have read a line otherwise than the models would: an escaped
+    character (an instant's digit or 'z' in disguise), a lowercase 'z' offset, or a
+    seventh digit of a second."""
+    return b"\\u" in data or ((b'z"' in data or b"." in data)
+                               and _MISREAD.search(data) is not None)
 
 
 def _slow_line(number: int, line: bytes | str) -> Record | InvalidEvent | None:
