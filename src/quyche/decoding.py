@@ -88,7 +88,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     id: _NonEmpty | None = None
     #: Free-form data, never read: UNSET when the event has no `meta` key (an event with one
     #: is decoded the slow way, so that its values are orjson's, as before).
-    meta: dict[str, Any] | None | msgspec.UnsetType = msgspec.UNSET
+    meta: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
 
     def model_dump(self) -> dict[str, Any]:
         """What the pydantic model's `model_dump()` gives: every field, nested ones as dicts."""
@@ -106,14 +106,14 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         return validate_event(self.model_dump())
 
 
-class _Named(Record):
+class _Named(Record, frozen=True):
     """A record with fields that name a site, actor, kind or recipient (`id_fields`)."""
 
     def __post_init__(self) -> None:
         _check_ids(self)  # after decoding; a bad id sends the item the slow way
 
 
-class Broadcast(Record, tag="broadcast"):
+class Broadcast(Record, tag="broadcast", frozen=True):
     # `site` is not checked for the id form here: as before, a segment naming a site that is
     # not registered is refused for that (by the engine), whatever the site's spelling.
     type: ClassVar[str] = "broadcast"
@@ -124,14 +124,14 @@ class Broadcast(Record, tag="broadcast"):
     language: str | None = None
 
 
-class Emergency(Record, tag="emergency"):
+class Emergency(Record, tag="emergency", frozen=True):
     type: ClassVar[str] = "emergency"
     start: _Instant
     end: _Instant
     sites: list[str] | None = None
 
 
-class Submission(_Named, tag="submission"):
+class Submission(_Named, tag="submission", frozen=True):
     type: ClassVar[str] = "submission"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "kind", "to")
     actor: str
@@ -142,7 +142,7 @@ class Submission(_Named, tag="submission"):
     outline: list[str] | None = None
 
 
-class Backup(_Named, tag="backup"):
+class Backup(_Named, tag="backup", frozen=True):
     type: ClassVar[str] = "backup"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant
@@ -150,13 +150,13 @@ class Backup(_Named, tag="backup"):
     actor: str | None = None
 
 
-class BackupDeleted(Record, tag="backup_deleted"):
+class BackupDeleted(Record, tag="backup_deleted", frozen=True):
     type: ClassVar[str] = "backup_deleted"
     at: _Instant
     backup: _NonEmpty
 
 
-class Incident(_Named, tag="incident"):
+class Incident(_Named, tag="incident", frozen=True):
     type: ClassVar[str] = "incident"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant
@@ -165,7 +165,7 @@ class Incident(_Named, tag="incident"):
     actor: str | None = None
 
 
-class IncidentReported(_Named, tag="incident_reported"):
+class IncidentReported(_Named, tag="incident_reported", frozen=True):
     type: ClassVar[str] = "incident_reported"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -174,7 +174,7 @@ class IncidentReported(_Named, tag="incident_reported"):
     to: str
 
 
-class IncidentResolved(_Named, tag="incident_resolved"):
+class IncidentResolved(_Named, tag="incident_resolved", frozen=True):
     type: ClassVar[str] = "incident_resolved"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
@@ -182,7 +182,7 @@ class IncidentResolved(_Named, tag="incident_resolved"):
     actor: str
 
 
-class Request(_Named, tag="request"):
+class Request(_Named, tag="request", frozen=True):
     type: ClassVar[str] = "request"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -192,7 +192,7 @@ class Request(_Named, tag="request"):
     due: _Instant | None = None
 
 
-class FeedbackReceived(_Named, tag="feedback_received"):
+class FeedbackReceived(_Named, tag="feedback_received", frozen=True):
     type: ClassVar[str] = "feedback_received"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -201,7 +201,7 @@ class FeedbackReceived(_Named, tag="feedback_received"):
     to: str | None = None
 
 
-class FeedbackForwarded(_Named, tag="feedback_forwarded"):
+class FeedbackForwarded(_Named, tag="feedback_forwarded", frozen=True):
     type: ClassVar[str] = "feedback_forwarded"
     id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
     at: _Instant
@@ -210,21 +210,21 @@ class FeedbackForwarded(_Named, tag="feedback_forwarded"):
     to: str | None = None
 
 
-class ActivityEnded(_Named, tag="activity_ended"):
+class ActivityEnded(_Named, tag="activity_ended", frozen=True):
     type: ClassVar[str] = "activity_ended"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
     actor: str
 
 
-class DocumentSigned(_Named, tag="document_signed"):
+class DocumentSigned(_Named, tag="document_signed", frozen=True):
     type: ClassVar[str] = "document_signed"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
     actor: str
 
 
-class InfoProvided(_Named, tag="info_provided"):
+class InfoProvided(_Named, tag="info_provided", frozen=True):
     type: ClassVar[str] = "info_provided"
     id_fields: ClassVar[tuple[str, ...]] = ("actor",)
     at: _Instant
@@ -232,7 +232,7 @@ class InfoProvided(_Named, tag="info_provided"):
     ref: _NonEmpty
 
 
-class DocumentReceived(Record, tag="document_received"):
+class DocumentReceived(Record, tag="document_received", frozen=True):
     type: ClassVar[str] = "document_received"
     at: _Instant
     doc_class: Literal["legal_normative", "administrative", "planning", "investment",
@@ -240,7 +240,7 @@ class DocumentReceived(Record, tag="document_received"):
     urgent: bool = False
 
 
-class DocumentPublished(Record, tag="document_published"):
+class DocumentPublished(Record, tag="document_published", frozen=True):
     type: ClassVar[str] = "document_published"
     at: _Instant
     ref: _NonEmpty
@@ -253,7 +253,7 @@ class Attribution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     link: str | None = None
 
 
-class ContentPublished(_Named, tag="content_published"):
+class ContentPublished(_Named, tag="content_published", frozen=True):
     type: ClassVar[str] = "content_published"
     id_fields: ClassVar[tuple[str, ...]] = ("site",)
     at: _Instant

@@ -1512,7 +1512,9 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     """Evaluate `events` against `rule_set` as of `as_of`; see docs/contract.md for the contract.
 
     `events` is consumed once, as an iterator: a file of millions of lines is never
-    held whole. `engine="durable"` matches triggers through durable_rules (an extra).
+    held whole. It may also be a file's `Path` (JSON lines, a JSON array, gzip, zstd or
+    Parquet) or an Arrow table: rejections then name their line or row.
+    `engine="durable"` matches triggers through durable_rules (an extra).
     """
     from .._load import load, override
 
@@ -1529,11 +1531,15 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
         reader = DurableReader(ctx)
     else:
         raise EvaluationError(f"engine: {engine!r}; expected 'native' or 'durable'")
+    from ..event_files import event_source
+
+    events, numbers = event_source(events)  # a file's path, an Arrow table: read as events
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
-        raise EvaluationError("events: expected an iterable of events (dicts or models), "
-                              f"got {type(events).__name__}")
+        raise EvaluationError("events: expected an iterable of events (dicts or models), a "
+                              f"file's Path or an Arrow table, got {type(events).__name__}")
     ledger = reader.add_all(events)
-    return finalize(ctx, ledger)
+    report = finalize(ctx, ledger)
+    return report if numbers is None else report.with_lines(numbers.line_of)
 
 
 def merge_reports(a: Report, b: Report) -> Report:
