@@ -57,6 +57,7 @@ __all__ = [
     "decode_events",
     "decode_lines",
     "decode_lines_numbered",
+    "epoch_seconds",
 ]
 
 #: An instant: msgspec's RFC 3339 parser, offsets required (a naive time goes the slow way).
@@ -114,14 +115,28 @@ class _Named(Record, frozen=True):
 
 
 class Broadcast(Record, tag="broadcast", frozen=True):
-    # `site` is not checked for the id form here: as before, a segment naming a site that is
-    # not registered is refused for that (by the engine), whatever the site's spelling.
+    """A played segment. Its instants are kept as their text (`start_text`, `end_text`),
+    checked when decoded: the hot path reads them as epoch seconds from a cache of their
+    text (`epoch_seconds`), and `start`/`end` give them as datetimes, as the model does.
+
+    `site` is not checked for the id form here: as before, a segment naming a site that is
+    not registered is refused for that (by the engine), whatever the site's spelling.
+    """
+
     type: ClassVar[str] = "broadcast"
     site: _NonEmpty
-    start: _Instant
-    end: _Instant
+    start_text: str = msgspec.field(name="start")
+    end_text: str = msgspec.field(name="end")
     category: str | None = None
     language: str | None = None
+
+    @property
+    def start(self) -> dt.datetime:
+        return parse_instant(self.start_text)
+
+    @property
+    def end(self) -> dt.datetime:
+        return parse_instant(self.end_text)
 
 
 class Emergency(Record, tag="emergency", frozen=True):
@@ -296,7 +311,8 @@ _second = operator.itemgetter(1)
 def decode_lines_numbered(lines: Iterable[bytes | str]
                           ) -> Iterator[tuple[int, Record | InvalidEvent]]:
     """`decode_lines`, each item with the 1-based number of its line (blank lines skipped)."""
-    decode, failed, unset, utc = _DECODER.decode, _FAILED, msgspec.UNSET, dt.timezone.utc
+    decode, failed, unset = _DECODER.decode, _FAILED, msgspec.UNSET
+    seconds, epoch = _SECONDS, epoch_seconds
     for number, line in enumerate(lines, 1):
         data = line if type(line) is bytes else _bytes(line)
         try:
@@ -305,13 +321,13 @@ def decode_lines_numbered(lines: Iterable[bytes | str]
             record = None
         if record is not None and record.meta is unset:
             if type(record) is Broadcast:
-                # The common case checked on its values: an instant msgspec might have read
-                # otherwise than the models has a fraction of a second or a zero offset.
-                s, e = record.start, record.end
-                if not (s.microsecond or e.microsecond or s.tzinfo is utc or e.tzinfo is utc):
+                # the common case: its instants' text read as the models read it, from a cache
+                s, e = record.start_text, record.end_text
+                if (seconds.get(s) or epoch(s)) is not None and (
+                        seconds.get(e) or epoch(e)) is not None:
                     yield number, record
                     continue
-            if not _misread(data):
+            elif not _misread(data):
                 yield number, record
                 continue
         item = _slow_line(number, line)
@@ -327,11 +343,16 @@ def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
             tag = raw.get("type")
             cls = records.get(tag) if type(tag) is str else None
             if cls is not None:
+                found: Any
                 try:
-                    yield convert(raw, cls)  # a class, not the union: msgspec caches it
-                    continue
+                    found = convert(raw, cls)  # a class, not the union: msgspec caches it
                 except failed:
-                    pass
+                    found = None
+                if found is not None and (cls is not Broadcast or (
+                        epoch_seconds(found.start_text) is not None
+                        and epoch_seconds(found.end_text) is not None)):
+                    yield found
+                    continue
         elif isinstance(raw, (record, InvalidEvent)):
             yield raw
             continue
@@ -353,6 +374,69 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
     except TypeError as exc:
         return InvalidEvent(str(exc), _id_of(raw))
     return _record_of(model)
+
+
+# --------------------------------------------------------------------------- instants
+
+
+#: Epoch seconds of instant texts already read (schedules repeat their times all year).
+_SECONDS: dict[str, float] = {}
+_DATE_SECONDS: dict[str, int] = {}
+_CLOCK_SECONDS: dict[str, int] = {}
+_ZONE_SECONDS: dict[str, int] = {}
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")
+_ZONE = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def epoch_seconds(text: str) -> float | None:
+    """Epoch seconds of an instant's text, exactly as `events.parse_instant` reads it; None
+    when it refuses it (no offset, not ISO 8601). Cached by text.
+
+    The common shape 'YYYY-MM-DDTHH:MM:SS+HH:MM' is read from cached parts (day, clock
+    time, offset), each checked the first time it is seen; any other shape by parse_instant.
+    """
+    found = _SECONDS.get(text)
+    if found is None:
+        found = _common_shape(text)
+        if found is None:
+            try:
+                found = parse_instant(text).timestamp()
+            except ValueError:
+                return None
+        if len(_SECONDS) >= 65_536:
+            _SECONDS.clear()
+        _SECONDS[text] = found
+    return found
+
+
+def _common_shape(text: str) -> int | None:
+    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
+        return None
+    date, clock, zone = text[:10], text[11:19], text[19:]
+    day = _DATE_SECONDS.get(date)
+    if day is None:
+        try:
+            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH_DAY) * 86_400
+        except ValueError:
+            return None
+        if len(_DATE_SECONDS) < 200_000:
+            _DATE_SECONDS[date] = day
+    seconds = _CLOCK_SECONDS.get(clock)
+    if seconds is None:
+        match = _CLOCK.fullmatch(clock)
+        if match is None:
+            return None
+        seconds = _CLOCK_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
+                                           + int(match[3]))
+    offset = _ZONE_SECONDS.get(zone)
+    if offset is None:
+        match = _ZONE.fullmatch(zone)
+        if match is None:
+            return None
+        offset = _ZONE_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
+            int(match[2]) * 3600 + int(match[3]) * 60)
+    return day + seconds - offset
 
 
 # --------------------------------------------------------------------------- the slow way
@@ -405,17 +489,21 @@ def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
             and (category is None or type(category) is str)
             and (language is None or type(language) is str)):
         return None
-    try:
-        s, e = parse_instant(start), parse_instant(end)
-    except ValueError:
-        return None
-    return Broadcast(id=ident, site=site, start=s, end=e, category=category, language=language)
+    if epoch_seconds(start) is None or epoch_seconds(end) is None:
+        return None  # parse_instant refuses one of them
+    return Broadcast(id=ident, site=site, start_text=start, end_text=end, category=category,
+                     language=language)
 
 
 def _record_of(model: BaseModel) -> Record:
     """The record of a validated pydantic event model (its values as they are)."""
     cls = _RECORDS[model.type]  # type: ignore[attr-defined]
-    fields = {name: getattr(model, name) for name in cls.__struct_fields__}
+    fields = {name: getattr(model, name) for name in cls.__struct_fields__
+              if name in type(model).model_fields}
+    if cls is Broadcast:  # its instants as text that reads back as the same datetimes
+        segment: Any = model
+        fields["start_text"] = segment.start.isoformat()
+        fields["end_text"] = segment.end.isoformat()
     quoted = fields.get("quoted_from")
     if quoted is not None:
         fields["quoted_from"] = Attribution(**{n: getattr(quoted, n)
