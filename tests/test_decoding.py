@@ -25,6 +25,7 @@ from quyche import decoding
 from quyche.evaluation.engine import Reader
 from quyche.events import (
     InvalidEvent,
+    parse_instant,
     read_jsonl_numbered,
     reason_of,
     validate_event,
@@ -69,7 +70,8 @@ INSTANTS = [
     "2024-03-04T08:00:00,5+07:00", "2024-W10-1T08:00:00+07:00", "2024-03-04T08:00:00.+07:00",
     "2024-03-04T08:00:00+07:00:30", "0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-12:00",
     "２０24-03-04T08:00:00+07:00", "2024-02-30T08:00:00+07:00", "", " ", "yesterday",
-    "2024-03-04T08:00:00+07:00\n", "2024-03-04T08:00:00ZZ",
+    "2024-03-04T08:00:00+07:00\n", "2024-03-04T08:00:00ZZ", "2024-03-04T0٣:00:00+07:00",
+    "2024-03-04T08:00:00+0٧:00", "2024-03-04T08:00:00-00:30", "2024-03-04T08:00:00-23:59",
 ]
 VALUES: list[Any] = [
     None, "", " ", "s1", "s 1", "so_tttt", "Đắk_Glei", "x" * 201, "a\nb", "news", "vi", "vi+en",
@@ -265,6 +267,16 @@ def test_records_read_like_models():
 def test_reasons_are_todays(line, reason):
     [item] = decoding.decode_lines([line])
     assert isinstance(item, InvalidEvent) and item.reason == reason
+
+
+@pytest.mark.parametrize("text", INSTANTS)
+def test_epoch_seconds_read_as_parse_instant_reads(text):
+    try:
+        want = parse_instant(text).timestamp()
+    except ValueError:
+        want = None
+    assert decoding.epoch_seconds(text) == want
+    assert decoding.epoch_seconds(text) == want  # and again, from the cache
 
 
 def test_more_than_six_digits_of_a_second_are_cut_as_before():
