@@ -283,3 +283,19 @@ def test_more_than_six_digits_of_a_second_are_cut_as_before():
     [record] = decoding.decode_lines(
         [b'{"type": "backup", "at": "2024-03-04T08:00:00.1234567+07:00"}'])
     assert record.at.microsecond == 123456  # fromisoformat truncates; msgspec would round
+
+
+HOSTILE = st.lists(st.sampled_from([
+    b'{"id": "a", "type": "backup", "at": "2024-03-04T01:00:00+07:00"}', b"[", b"]", b"{}",
+    b"", b"\xef\xbb\xbf", b"\x1f\x8b", b"{" * 1100, b'"x"', b"null", b"\xff\xfe",
+    b'{"type": "backup", "at": "2024-03-04T01:00:00Z", "meta": ' + b"[" * 1100 + b"]" * 1100
+    + b"}",
+    b'{"type": "broadcast", "site": "s", "start": "2024-03-04T01:00:00\\u005a", '
+    b'"end": "2024-03-04T02:00:00\\u007a"}']) | st.binary(max_size=60), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE)
+def test_hostile_bytes_decided_as_before(lines):
+    """The fuzz suite's bytes (tests/test_fuzz.py), and nesting past orjson's limit."""
+    _compare_lines(lines)
