@@ -25,7 +25,7 @@ $(BIN)/.installed: pyproject.toml | $(BIN)/python
 demo: $(BIN)/.demo-installed
 	@echo "==> the bundled rule sets, then the Kon Tum example log of 2024"
 	$(BIN)/quyche list
-	$(BIN)/quyche validate angiang caobang kontum laichau tuyenquang
+	$(BIN)/quyche validate $$($(BIN)/python -c 'import quyche; print(*quyche.rule_sets())')
 	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
 	    --as-of 2024-12-31T23:59:59+07:00 --limit 25
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -1503,7 +1504,7 @@ def _retention_checks(ctx: Context, ledger: Ledger, warnings: list[str]) -> list
 # --------------------------------------------------------------------------- entry points
 
 
-def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+def evaluate(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
              since: When | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
@@ -1516,7 +1517,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     """
     from .._load import load, override
 
-    if isinstance(rule_set, str):
+    if not isinstance(rule_set, RuleSet):  # a bundled id or a YAML file's path
         rule_set = load(rule_set)
     if interpretations:
         rule_set = override(rule_set, interpretations)
