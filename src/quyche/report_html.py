@@ -24,7 +24,7 @@ from .errors import EvaluationError
 from .htmlpage import json_block, page
 from .render import cite
 
-__all__ = ["render_report_html"]
+__all__ = ["render_report_html", "report_data"]
 
 _DAY_KIND_CODE = {"working_day": "w", "weekend": "e", "holiday": "h"}
 _DAY_FINDINGS = ("no_broadcast", "broadcast_hours", "broadcast_part", "broadcast_window")

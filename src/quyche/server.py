@@ -51,7 +51,7 @@ from .errors import QuycheError, RuleSetNotFound
 from .events import read_jsonl
 from .report import Report
 
-__all__ = ["Limits", "create_app"]
+__all__ = ["ApiError", "ErrorBody", "Limits", "create_app", "serve"]
 
 
 @dataclass(frozen=True)

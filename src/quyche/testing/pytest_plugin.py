@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+__all__ = ["ScenarioFailed", "ScenarioFile", "ScenarioItem", "pytest_collect_file"]
+
 SUFFIX = ".scenario.yaml"
 
 

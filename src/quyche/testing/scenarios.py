@@ -44,11 +44,16 @@ if TYPE_CHECKING:
     from ..analysis.coverage import Coverage
 
 __all__ = [
+    "Absent",
+    "Counts",
+    "Expect",
     "Failure",
+    "Rejected",
     "Scenario",
     "ScenarioFile",
     "ScenarioResult",
     "asserted_rules",
+    "check_report",
     "junit_xml",
     "load_scenario",
     "run_scenario",
@@ -207,7 +212,7 @@ def _instant(value: Any) -> dt.datetime | None:
     return None
 
 
-def same(expected: Any, actual: Any) -> bool:
+def _same(expected: Any, actual: Any) -> bool:
     """Equal as a scenario means it: instants as instants, dates as ISO text, lists item by
     item (as long), mappings (in lists too) on the keys given."""
     if isinstance(actual, dt.datetime) or _instant(actual):
@@ -218,16 +223,16 @@ def same(expected: Any, actual: Any) -> bool:
     if isinstance(actual, dt.date) and not isinstance(actual, dt.datetime):
         actual = actual.isoformat()
     if isinstance(expected, dict) and isinstance(actual, dict):
-        return all(k in actual and same(v, actual[k]) for k, v in expected.items())
+        return all(k in actual and _same(v, actual[k]) for k, v in expected.items())
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(
-            same(e, a) for e, a in zip(expected, actual, strict=True))
+            _same(e, a) for e, a in zip(expected, actual, strict=True))
     return expected == actual
 
 
-def matches(expected: Mapping[str, Any], item: BaseModel) -> bool:
+def _matches(expected: Mapping[str, Any], item: BaseModel) -> bool:
     data = item.model_dump()
-    return all(key in data and same(value, data[key]) for key, value in expected.items())
+    return all(key in data and _same(value, data[key]) for key, value in expected.items())
 
 
 def _plain(value: Any) -> Any:
@@ -248,7 +253,7 @@ def _closest(expected: Mapping[str, Any], items: Sequence[BaseModel], limit: int
     for item in items:
         data = item.model_dump(mode="json")
         diff = {key: [_plain(value), data.get(key)] for key, value in expected.items()
-                if not same(value, item.model_dump().get(key))}
+                if not _same(value, item.model_dump().get(key))}
         ranked.append((len(diff), diff, data))
     ranked.sort(key=lambda entry: entry[0])
     out = []
@@ -388,7 +393,7 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     for section in ("obligations", "violations"):
         items = getattr(report, section)
         for i, want in enumerate(getattr(expect, section)):
-            if any(matches(want, item) for item in items):
+            if any(_matches(want, item) for item in items):
                 continue
             same_rule = [item for item in items if item.rule_id == want.get("rule_id")]
             failures.append(Failure(
@@ -398,7 +403,7 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     for section in ("obligations", "violations"):
         items = getattr(report, section)
         for i, unwanted in enumerate(getattr(expect.absent, section)):
-            hits = [item for item in items if matches(unwanted, item)]
+            hits = [item for item in items if _matches(unwanted, item)]
             if hits:
                 failures.append(Failure(
                     f"{len(hits)} {section} that must be absent",
