@@ -23,10 +23,8 @@ another request's evaluation, and the event loop keeps answering `/health`.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -43,33 +41,14 @@ except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
     raise BackendUnavailable("quyche serve needs the server extra: "
                              "pip install 'quyche[server]'") from exc
 
-from pydantic import BaseModel
 
 from .analysis.diff import Diff
 from .analysis.explain import Explanation
 from .errors import QuycheError, RuleSetNotFound
-from .events import read_jsonl
 from .report import Report
+from .server_body import ApiError, Body, ErrorBody, Limits, read_all, read_body
 
 __all__ = ["ApiError", "ErrorBody", "Limits", "create_app", "serve"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one request may carry."""
-
-    max_body_bytes: int = 64 * 1024 * 1024
-    max_events: int = 1_000_000
-
-
-class ErrorBody(BaseModel):
-    """Every answer other than 200: what went wrong, and where when it is known."""
-
-    error: str
-    line: int | None = None
-    column: int | None = None
-    rejected: int | None = None
-    problems: list[Any] | None = None
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -78,14 +57,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (413, "the body or its event count is over the limit"),
         (422, "a bad argument, a body that is not JSON, or a rejected event"),
         (500, "an unexpected failure (no traceback is sent)"))}
-
-
-class ApiError(Exception):
-    """An answer other than 200: its status, message and any details (e.g. problems)."""
-
-    def __init__(self, status: int, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.status, self.message, self.details = status, message, details
 
 
 def _error(status: int, message: str, **details: Any) -> JSONResponse:
@@ -124,114 +95,12 @@ def _json_arg(text: str | None, name: str) -> Any:
         raise ApiError(422, f"{name}: not JSON (column {exc.colno}: {exc.msg})") from None
 
 
-# --------------------------------------------------------------------------- the body
-
-
-@dataclass
-class Body:
-    """An evaluation request's events and any arguments the body carried.
-
-    JSON lines stay the bytes they came as (memory: the body's size) and are read one
-    line at a time by the evaluation; a JSON array or object is parsed whole.
-    """
-
-    jsonl: bytes | None
-    items: list[Any]
-    arguments: dict[str, Any]
-
-    def events(self) -> Iterator[Any]:
-        if self.jsonl is None:
-            return iter(self.items)
-        return read_jsonl(io.BytesIO(self.jsonl))
-
-    def line_of(self, indexes: list[int]) -> dict[int, int]:
-        """The body line (or array item) of each event index, blank lines skipped."""
-        if self.jsonl is None:
-            return {i: i + 1 for i in indexes}
-        wanted, found, index = set(indexes), {}, -1
-        for number, line in enumerate(io.BytesIO(self.jsonl), 1):
-            if line.strip():
-                index += 1
-                if index in wanted:
-                    found[index] = number
-                    if len(found) == len(wanted):
-                        break
-        return found
-
-
-async def _read_body(request: Request, limits: Limits) -> Body:
-    """Read JSON lines, a JSON array of events, or {"events": [...], ...}, within the limits.
-
-    The body is JSON (an array or an object) when its content type says so; anything else
-    (application/x-ndjson, text/plain, curl's default form type) is read as JSON lines.
-    It is read a chunk at a time and refused as soon as it passes a limit.
-    """
-    kind = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip()
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}; "
-                       "split the log, or start the server with a larger --max-body-mb")
-    jsonl = not (kind == "application/json" or kind.endswith("+json"))
-    chunks: list[bytes] = []
-    size, lines, events, pending = 0, 0, 0, b""
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            where = f" (at line {lines + 1})" if jsonl else ""
-            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes"
-                           f"{where}; split the log, or start the server with a larger "
-                           "--max-body-mb")
-        chunks.append(chunk)
-        if jsonl:
-            *complete, pending = (pending + chunk).split(b"\n")
-            for line in complete:
-                lines += 1
-                events += _count(line, lines, events, limits)
-    if not jsonl:
-        return _json_body(b"".join(chunks), limits)
-    if pending:
-        _count(pending, lines + 1, events, limits)
-    return Body(b"".join(chunks), [], {})
-
-
-def _count(line: bytes, number: int, events: int, limits: Limits) -> int:
-    """1 for a line that holds an event (blank lines hold none, as in the CLI), else 0."""
-    if not line.strip():
-        return 0
-    if events >= limits.max_events:
-        raise ApiError(413, f"line {number}: more than {limits.max_events} events in one "
-                       "request; split the log, or start the server with a larger --max-events")
-    return 1
-
-
-def _json_body(data: bytes, limits: Limits) -> Body:
-    try:
-        value = orjson.loads(data) if data.strip() else []
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
-                       f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
-    arguments: dict[str, Any] = {}
-    if isinstance(value, dict):
-        unknown = set(value) - {"events", "as_of", "since", "sites", "actors"}
-        if unknown:
-            raise ApiError(422, f"unknown field(s) in the body: {', '.join(sorted(unknown))} "
-                           "(expected events, as_of, since, sites, actors)")
-        arguments = {k: v for k, v in value.items() if k != "events"}
-        value = value.get("events", [])
-    if not isinstance(value, list):
-        raise ApiError(422, f"events: expected a JSON array, got {type(value).__name__}")
-    if len(value) > limits.max_events:
-        raise ApiError(413, f"item {limits.max_events + 1}: more than {limits.max_events} "
-                       "events in one request")
-    return Body(None, value, arguments)
-
-
 async def _request(request: Request, limits: Limits, rule_set: str,
                    interpretation: list[str], as_of: str | None, since: str | None,
                    sites: str | None, actors: str | None) -> tuple[Any, Body, dict[str, Any]]:
     """The rule set, the body and the arguments of an evaluation (query or body, not both)."""
     rs = _rule_set(rule_set, _interpretations(interpretation))
-    body = await _read_body(request, limits)
+    body = await read_body(request, limits)
     given = {"as_of": as_of, "since": since, "sites": _json_arg(sites, "sites"),
              "actors": _json_arg(actors, "actors")}
     for key, value in body.arguments.items():
@@ -265,20 +134,6 @@ async def _report_response(request: Request, report: Report, lang: str) -> Respo
 
         return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
     return Response(orjson.dumps(report.model_dump(mode="json")), media_type="application/json")
-
-
-async def _read_all(request: Request, limits: Limits) -> bytes:
-    """The whole body, refused with 413 as soon as it passes the size limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- the app
@@ -423,7 +278,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     ) -> Response:
         from .evaluation.partial import Partial, merge
 
-        data = await _read_all(request, limits)
+        data = await read_all(request, limits)
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
