@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test browser-test hunt fuzz bench lint docs schema comparison clean
+.PHONY: demo test browser-test hunt fuzz bench house lint docs schema comparison clean
 
 $(BIN)/python:
 	@echo "==> creating the virtualenv $(VENV)"
@@ -65,6 +65,11 @@ fuzz: $(BIN)/.installed
 ## bench: events/s native vs durable_rules, memory at N and 10 N, 40 partials merged once
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench.py --events $${EVENTS:-200000}
+
+## house: the figures a reviewer reads from the code: module and function lengths, import
+## cycles, private names crossing packages, mypy errors per file (not a gate by itself)
+house: $(BIN)/.installed
+	$(BIN)/python benchmarks/house.py
 
 ## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
 schema: $(BIN)/.installed
