@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-def root_event(draw: Any, p: Pools, kind: str, at: dt.datetime) -> dict[str, Any]:
+def root_event(draw: st.DrawFn, p: Pools, kind: str, at: dt.datetime) -> dict[str, Any]:
     """One event of a root type at instant `at` (instants still as datetimes)."""
     if kind == "broadcast":
         length = draw_length(draw, BROADCAST_LENGTHS)
@@ -62,7 +62,7 @@ def root_event(draw: Any, p: Pools, kind: str, at: dt.datetime) -> dict[str, Any
     if kind == "emergency":
         length = draw_length(draw, EMERGENCY_LENGTHS)
         ev = {"type": kind, "start": at, "end": at + dt.timedelta(seconds=length)}
-        if p.sites and draw(st.booleans()):
+        if bool(p.sites) and draw(st.booleans()):
             ev["sites"] = draw(st.lists(st.sampled_from(p.sites), min_size=1, unique=True))
         return ev
     ev = {"type": kind, "at": at}
@@ -118,7 +118,7 @@ def root_event(draw: Any, p: Pools, kind: str, at: dt.datetime) -> dict[str, Any
     return ev
 
 
-def follow_up(draw: Any, p: Pools, kind: str, root: dict[str, Any], at: dt.datetime
+def follow_up(draw: st.DrawFn, p: Pools, kind: str, root: dict[str, Any], at: dt.datetime
                ) -> dict[str, Any]:
     field_name = FOLLOW_UPS[kind][0]
     ev: dict[str, Any] = {"type": kind, "at": at, field_name: ROOT}
@@ -142,7 +142,7 @@ def follow_up(draw: Any, p: Pools, kind: str, root: dict[str, Any], at: dt.datet
 
 
 @st.composite
-def valid_episode(draw: Any, p: Pools, roots: Sequence[str], follow: Sequence[str],
+def valid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Sequence[str],
              implied: frozenset[str]) -> list[tuple[dt.datetime, dict[str, Any]]]:
     """A root event and 0-2 follow-ups naming it, as (instant, event) pairs."""
     kind = draw(st.sampled_from(roots))
@@ -165,7 +165,7 @@ _DEFECTS_ALL = ("unknown_type", "no_type", "missing_field", "naive_instant", "ba
 
 
 @st.composite
-def invalid_episode(draw: Any, p: Pools, roots: Sequence[str], follow: Sequence[str]
+def invalid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Sequence[str]
                      ) -> list[tuple[dt.datetime, dict[str, Any]]]:
     """One event that evaluate() must reject, made by breaking a valid one."""
     kind = draw(st.sampled_from([*roots, *follow]))
@@ -231,6 +231,7 @@ def invalid_episode(draw: Any, p: Pools, roots: Sequence[str], follow: Sequence[
     elif defect == "bad_doc_class":
         ev["doc_class"] = "novel"
     else:  # after_as_of
+        assert p.as_of is not None  # the defect is drawn only when as_of is known
         later = p.as_of + dt.timedelta(seconds=draw(st.integers(1, 30 * DAY)))
         shift = later - (ev.get("start") or ev["at"])
         for key in instants:
@@ -240,7 +241,7 @@ def invalid_episode(draw: Any, p: Pools, roots: Sequence[str], follow: Sequence[
 
 
 @st.composite
-def event_list(draw: Any, p: Pools, types: Iterable[str] | None, min_size: int,
+def event_list(draw: st.DrawFn, p: Pools, types: Iterable[str] | None, min_size: int,
                 max_size: int, invalid: bool, id_prefix: str, anonymous: bool = False
                 ) -> list[dict[str, Any]]:
     roots, follow, implied = available_types(p, types)
@@ -333,7 +334,7 @@ def invalid_events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
     roots, follow, _ = available_types(p, None)
 
     @st.composite
-    def build(draw: Any) -> list[dict[str, Any]]:
+    def build(draw: st.DrawFn) -> list[dict[str, Any]]:
         items = draw(st.lists(invalid_episode(p, roots, follow), min_size=min_size,
                               max_size=max_size))
         out = []

@@ -52,7 +52,7 @@ _YAML_TOKENS = ("&a ", "*a", "&a [*a]", "&a {b: *a}", "<<: *a", "!!python/object
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [prefix] if prefix else []
     if isinstance(node, dict):
         for key, value in node.items():
@@ -74,7 +74,7 @@ def malformed_rule_set_texts(rule_set: RuleSet) -> SearchStrategy[str]:
     paths = _paths(data)
 
     @st.composite
-    def build(draw: Any) -> str:
+    def build(draw: st.DrawFn) -> str:
         doc = copy.deepcopy(data)
         path = draw(st.sampled_from(paths))
         parent = doc
@@ -115,7 +115,7 @@ def arbitrary_events(rule_set: RuleSet, *, start: Any = None, end: Any = None,
     values = _ODD_INSTANTS | st.sampled_from(EVENT_TYPES) | _VALUES
 
     @st.composite
-    def perturbed(draw: Any) -> dict[str, Any]:
+    def perturbed(draw: st.DrawFn) -> dict[str, Any]:
         ev = draw(valid)
         own = st.sampled_from(sorted(ev))
         for key in draw(st.lists(own | own | keys, min_size=1, max_size=2)):

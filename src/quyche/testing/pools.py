@@ -128,7 +128,9 @@ def pools_for(rule_set: RuleSet, sites: Sequence[Mapping[str, Any]] | None,
     for ob in rule_set.obligations:
         if ob.discharged_by.event != "submission" or ob.recurrence is None:
             continue
-        owners = kind_owners.setdefault(ob.discharged_by.kind, set())
+        kind = ob.discharged_by.kind
+        assert kind is not None  # a duty discharged by a submission names its kind
+        owners = kind_owners.setdefault(kind, set())
         for ref in ob.owed_by:
             declared = rule_set.actor(ref)
             if declared is None:
@@ -211,7 +213,7 @@ def default_window(rule_set: RuleSet, start: Any, end: Any) -> tuple[dt.datetime
     return lo, hi
 
 
-def draw_moment(draw: Any, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
+def draw_moment(draw: st.DrawFn, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
     """An instant in [lo, hi], whole seconds after lo, spread over the days and the hours.
 
     `st.integers` over a wide range favours its low end; choosing a day and a
@@ -224,12 +226,12 @@ def draw_moment(draw: Any, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
     return lo + dt.timedelta(seconds=min(span, day * DAY + second))
 
 
-def draw_length(draw: Any, choices: Sequence[int]) -> int:
+def draw_length(draw: st.DrawFn, choices: Sequence[int]) -> int:
     """A length in seconds: one of `choices`, sometimes with a few minutes more."""
     return draw(st.sampled_from(choices)) + draw(st.just(0) | st.integers(1, 1800))
 
 
-def render_instant(draw: Any, moment: dt.datetime) -> str:
+def render_instant(draw: st.DrawFn, moment: dt.datetime) -> str:
     offset = draw(st.sampled_from(OFFSETS))
     if offset in ("Z", "+00:00"):
         text = moment.astimezone(dt.timezone.utc).isoformat()
@@ -240,7 +242,7 @@ def render_instant(draw: Any, moment: dt.datetime) -> str:
     return moment.astimezone(zone).isoformat()
 
 
-def maybe(draw: Any, values: Sequence[Any] | SearchStrategy) -> Any:
+def maybe(draw: st.DrawFn, values: Sequence[Any] | SearchStrategy) -> Any:
     if isinstance(values, Sequence):
         if not values:
             return None
@@ -248,7 +250,7 @@ def maybe(draw: Any, values: Sequence[Any] | SearchStrategy) -> Any:
     return draw(st.none() | values)
 
 
-def draw_period_label(draw: Any, moment: dt.datetime) -> str:
+def draw_period_label(draw: st.DrawFn, moment: dt.datetime) -> str:
     day = moment.astimezone(LOCAL).date()
     return draw(st.sampled_from([
         str(day.year),

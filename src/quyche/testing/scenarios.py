@@ -227,7 +227,7 @@ def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(
             _same(e, a) for e, a in zip(expected, actual, strict=True))
-    return expected == actual
+    return bool(expected == actual)
 
 
 def _matches(expected: Mapping[str, Any], item: BaseModel) -> bool:

@@ -114,7 +114,7 @@ def event_streams(rule_set: RuleSet, start: Any, end: Any, *,
         actor_registries(rule_set)
 
     @st.composite
-    def build(draw: Any) -> Stream:
+    def build(draw: st.DrawFn) -> Stream:
         registry = draw(site_st)
         members = draw(actor_st)
         pools = pools_for(rule_set, registry, members, lo, hi, hi)
@@ -149,20 +149,21 @@ def discharging_events(rule_set: RuleSet, report: Report, *, start: Any = None,
         return st.nothing()
 
     @st.composite
-    def build(draw: Any) -> dict[str, Any]:
+    def build(draw: st.DrawFn) -> dict[str, Any]:
         o, ob = draw(st.sampled_from(candidates))
         how = ob.discharged_by
         at = draw_moment(draw, lo, hi)
         ev: dict[str, Any] = {"id": event_id, "type": how.event, "at": render_instant(draw, at)}
         if how.event == "submission":
             ev.update(actor=o.actor, kind=how.kind)
-            if o.period and draw(st.booleans()):
+            if bool(o.period) and draw(st.booleans()):
                 ev["period"] = o.period
-            if ob.owed_to and draw(st.booleans()):
+            if bool(ob.owed_to) and draw(st.booleans()):
                 ev["to"] = draw(st.sampled_from(ob.owed_to))
         elif how.event == "backup":
             ev["actor"] = o.actor
         else:
+            assert how.ref_field is not None  # a duty discharged by reference names its field
             ev[how.ref_field] = o.trigger
             if "actor" in EVENT_MODELS[how.event].model_fields:
                 ev["actor"] = o.actor

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Sequence
+from functools import partial
+from operator import ne
 from typing import Any
 
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
     out: list[tuple[str, Any, SearchStrategy]] = []
 
     def add(path: str, old: Any, new: SearchStrategy) -> None:
-        out.append((path, old, new.filter(lambda v, o=old: v != o)))
+        out.append((path, old, new.filter(partial(ne, old))))
 
     def choose(path: str, old: Any, options: Sequence[Any]) -> None:
         options = [v for v in options if v != old]
