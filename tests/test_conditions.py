@@ -1,4 +1,4 @@
-"""Tests for `quyche.matcher`."""
+"""Tests for `quyche.conditions`."""
 
 import pytest
 

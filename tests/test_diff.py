@@ -34,11 +34,11 @@ def sample() -> RuleSet:
 
 def changed(rs: RuleSet, **edits: object) -> RuleSet:
     """A copy of `rs` with dotted paths set to new values (list items by id)."""
-    from quyche._load import _set_path
+    from quyche._load import set_path
 
     data = rs.model_dump(mode="json")
     for path, value in edits.items():
-        _set_path(data, path.replace("__", "."), value)
+        set_path(data, path.replace("__", "."), value)
     return RuleSet.model_validate(data)
 
 

@@ -1,4 +1,4 @@
-"""Tests for `quyche.loader`."""
+"""Tests for `quyche._load` (the rule-set loader)."""
 
 from pathlib import Path
 

@@ -9,7 +9,7 @@ from hypothesis.errors import InvalidArgument
 
 import quyche
 import quyche.testing
-from quyche._load import _get_path
+from quyche._load import get_path
 from quyche.events import parse_instant
 from quyche.testing import (
     Stream,
@@ -245,7 +245,7 @@ class TestVariations:
         assert _leaves(before, after) == [path]
         dumped = changed.model_dump()
         for interp in interpretations:
-            assert _get_path(dumped, interp["path"]) == interp["value"]
+            assert get_path(dumped, interp["path"]) == interp["value"]
 
 
     @given(data=st.data())

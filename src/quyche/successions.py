@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ._load import locate, read_yaml, validation_problems
 from .errors import EvaluationError, Problem, RuleSetError
 from .model import Obligation, RuleSet, Succession
 from .render import count
@@ -345,9 +346,7 @@ def read_successions(text: str, filename: str, rule_set: RuleSet, known: Iterabl
                      ) -> list[dict[str, Any]]:
     """A successions file (a YAML or JSON list, or a mapping with `successions:`), read as
     strictly as a rule set: every problem with its file:line:column, as one `RuleSetError`."""
-    from ._load import _locate, _read_yaml, _validation_problems
-
-    data, marks, problems = _read_yaml(text, filename)
+    data, marks, problems = read_yaml(text, filename)
     if problems:
         raise RuleSetError([dataclasses.replace(
             p, path=f"successions{p.path}" if p.path.startswith("[") else p.path)
@@ -366,9 +365,9 @@ def read_successions(text: str, filename: str, rule_set: RuleSet, known: Iterabl
         parsed = _LIST.validate_python(data)
     except ValidationError as exc:
         shifted: Any = _Shifted(exc)
-        raise RuleSetError(_validation_problems(shifted, {"successions": data}, marks,
+        raise RuleSetError(validation_problems(shifted, {"successions": data}, marks,
                                                 filename)) from None
-    found = [Problem(filename, *_locate(path, marks), path, message)
+    found = [Problem(filename, *locate(path, marks), path, message)
              for path, message in _references(parsed, rule_set, known)]
     if found:
         raise RuleSetError(found)

@@ -27,7 +27,7 @@ from pydantic import (
     field_validator,
 )
 
-from .._load import MAX_DATA_BYTES, _read_yaml, _validation_problems, load, override
+from .._load import MAX_DATA_BYTES, load, override, read_yaml, validation_problems
 from ..errors import (
     InterpretationError,
     Problem,
@@ -167,7 +167,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, None, "", f"cannot read: {exc}")]) from None
     # a scenario carries events, so it is bounded as data files are, not as rule sets
-    data, marks, problems = _read_yaml(text, str(path), MAX_DATA_BYTES, None)
+    data, marks, problems = read_yaml(text, str(path), MAX_DATA_BYTES, None)
     if problems:
         raise ScenarioError(problems)
     if not isinstance(data, dict):
@@ -176,7 +176,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         spec = ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_validation_problems(exc, data, marks, str(path))) from None
+        raise ScenarioError(validation_problems(exc, data, marks, str(path))) from None
     lines = {key: line for key, (line, _col) in marks.items()}
     unknown = []
     for section, items in (("expect.obligations", spec.expect.obligations),
@@ -566,7 +566,7 @@ def scenario_files(paths: Iterable[str | Path], rule_set_files: list[Path] | Non
 def _is_rule_set(path: Path) -> bool:
     """A YAML file that is a rule set: a mapping with `schema_version` and `instrument`."""
     try:
-        data, _marks, _problems = _read_yaml(path.read_text(encoding="utf-8"), str(path))
+        data, _marks, _problems = read_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError):
         return False
     return isinstance(data, dict) and {"schema_version", "instrument"} <= set(data)

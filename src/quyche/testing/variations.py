@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from .._load import _get_path, _set_path, _validate
+from .._load import get_path, set_path, validate
 from ..errors import RuleSetError
 from ..model import RuleSet
 from ..vocabulary import PERIOD_MONTHS
@@ -114,18 +114,18 @@ def _variation_points(rs: RuleSet) -> list[tuple[str, Any, SearchStrategy]]:
 
 def _vary(rs: RuleSet, path: str, old: Any, new: Any) -> tuple[RuleSet, str] | None:
     data = copy.deepcopy(rs.model_dump())
-    _set_path(data, path, copy.deepcopy(new))
+    set_path(data, path, copy.deepcopy(new))
     # An interpretation records the value its path holds: keep it in step.
     for interp in data["interpretations"]:
         try:
-            actual = _get_path(data, interp["path"])
+            actual = get_path(data, interp["path"])
         except KeyError:
             continue
         interp["value"] = copy.deepcopy(actual)
     description = f"{path}: {json.dumps(old, ensure_ascii=False)} -> " \
                   f"{json.dumps(new, ensure_ascii=False)}"
     try:
-        return _validate(data, {}, f"{rs.id} ({description})", []), description
+        return validate(data, {}, f"{rs.id} ({description})", []), description
     except RuleSetError:
         return None
 
