@@ -12,6 +12,8 @@ from ..model import RuleSet
 from .problems import located, validation_problems
 from .references import cross_references, references_of_the_rest
 
+__all__ = ["validate"]
+
 
 def validate(data: Any, marks: dict, filename: str, problems: list[Problem]) -> RuleSet:
     # Duplicate keys do not stop validation: every problem of the file is reported at once.

@@ -12,6 +12,16 @@ from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, PeriodUnit
 from .base import Id, Model, Source, Text
 from .parties import EVENT_ACTOR
 
+__all__ = [
+    "Deadline",
+    "DeadlineException",
+    "Discharge",
+    "Duration",
+    "Obligation",
+    "Recurrence",
+    "Trigger",
+]
+
 
 class Duration(Model):
     """A length of time: exactly one of hours, days, working days, months, years."""
