@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from typing import Any
 
 import orjson
+
+from .errors import BackendUnavailable, QuycheError, RuleSetNotFound
 
 try:
     from fastapi import FastAPI, Query, Request
@@ -36,16 +39,19 @@ try:
     from fastapi.responses import HTMLResponse, JSONResponse, Response
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
-    from .errors import BackendUnavailable
-
     raise BackendUnavailable("quyche serve needs the server extra: "
                              "pip install 'quyche[server]'") from exc
 
-
-from .analysis.diff import Diff
-from .analysis.explain import Explanation
-from .errors import QuycheError, RuleSetNotFound
+from ._load import load, rule_sets
+from .analysis.diff import Diff, diff, tables
+from .analysis.explain import Explanation, explain
+from .analysis.schedule import schedule, to_ics, window
+from .evaluation.engine import evaluate
+from .evaluation.partial import Partial, merge, partial
+from .model.jsonschema import rule_set_schema
+from .render import render_html
 from .report import Report
+from .report_html import render_report_html
 from .server_body import ApiError, Body, ErrorBody, Limits, read_all, read_body
 
 __all__ = ["ApiError", "ErrorBody", "Limits", "create_app", "serve"]
@@ -64,8 +70,6 @@ def _error(status: int, message: str, **details: Any) -> JSONResponse:
 
 
 def _rule_set(rule_set_id: str, interpretations: dict[str, Any] | None = None) -> Any:
-    from ._load import load, rule_sets
-
     if rule_set_id not in rule_sets():
         raise ApiError(404, f"no bundled rule set {rule_set_id!r}; GET /v1/rule-sets lists them")
     return load(rule_set_id, interpretations=interpretations or None)
@@ -130,8 +134,6 @@ def _refuse_rejected(rejected: list[Any], body: Body) -> None:
 async def _report_response(request: Request, report: Report, lang: str) -> Response:
     """The report as JSON, or as its page when the client accepts HTML."""
     if "text/html" in request.headers.get("accept", ""):
-        from .report_html import render_report_html
-
         return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
     return Response(orjson.dumps(report.model_dump(mode="json")), media_type="application/json")
 
@@ -141,15 +143,21 @@ async def _report_response(request: Request, report: Report, lang: str) -> Respo
 
 def create_app(limits: Limits | None = None) -> FastAPI:
     """The HTTP API as an ASGI app (uvicorn serves it; tests may mount it elsewhere)."""
-    from importlib.metadata import version
-
-    limits = limits or Limits()
-    lock = threading.Lock()
     app = FastAPI(title="quyche", version=version("quyche"),
                   description="Vietnamese provincial regulations on public electronic "
                   "information, as code: rule sets, evaluation, diff, schedule, explain.",
                   docs_url=None, redoc_url=None)  # their pages load scripts from a CDN
+    _answer_errors(app)
+    _rule_set_routes(app)
+    limits, locked = limits or Limits(), _one_at_a_time()
+    _log_routes(app, limits, locked)
+    _merge_route(app, limits, locked)
+    _analysis_routes(app)
+    return app
 
+
+def _answer_errors(app: FastAPI) -> None:
+    """Every error as JSON `{"error": ...}` with its status; never a traceback."""
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, **exc.details)
@@ -173,20 +181,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return _error(500, f"internal error ({type(exc).__name__}); the server's log has "
                       "the details")
 
-    def locked(function: Any, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return function(*args, **kwargs)
 
+def _rule_set_routes(app: FastAPI) -> None:
+    """/health and the bundled rule sets as data."""
     @app.get("/health", summary="Liveness: the server answers and knows its rule sets")
     async def health() -> dict[str, Any]:
-        from ._load import rule_sets
-
         return {"status": "ok", "version": app.version, "rule_sets": len(rule_sets())}
 
     @app.get("/v1/rule-sets", summary="The bundled rule sets with their instruments")
     async def list_rule_sets() -> list[dict[str, Any]]:
-        from ._load import load, rule_sets
-
         out = []
         for name in rule_sets():
             rs = load(name)
@@ -201,11 +204,23 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              summary="One rule set as data, with the JSON Schema it follows",
              responses=_ERRORS)
     async def get_rule_set(rule_set_id: str) -> dict[str, Any]:
-        from .model.jsonschema import rule_set_schema
-
         rs = _rule_set(rule_set_id)
         return {"rule_set": rs.model_dump(mode="json"), "schema": rule_set_schema()}
 
+
+def _one_at_a_time() -> Callable[..., Any]:
+    """A runner that calls one function at a time (the app's evaluations share a lock)."""
+    lock = threading.Lock()
+
+    def locked(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return function(*args, **kwargs)
+
+    return locked
+
+
+def _log_routes(app: FastAPI, limits: Limits, locked: Callable[..., Any]) -> None:
+    """Evaluate a log, or take the partial of a part of one."""
     @app.post("/v1/evaluate", summary="Evaluate a log of events: the report as JSON or HTML",
               description="The body is JSON lines (application/x-ndjson), a JSON array of "
               "events, or an object {events, as_of, since, sites, actors} "
@@ -226,8 +241,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         strict: bool = Query(True, description="422 on any rejected event"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .evaluation.engine import evaluate
-
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
         if given["as_of"] is None:
@@ -256,8 +269,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         partition: str | None = Query(None, description="a name for it in merged rejections"),
         strict: bool = Query(True, description="422 on any rejected event"),
     ) -> Response:
-        from .evaluation.partial import partial
-
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
         state = await run_in_threadpool(locked, partial, rs, body.events(),
@@ -265,6 +276,11 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         if strict:
             _refuse_rejected(state.ledger.rejected, body)
         return Response(state.to_json(), media_type="application/json")
+
+
+
+def _merge_route(app: FastAPI, limits: Limits, locked: Callable[..., Any]) -> None:
+    """Merge partials into one report, findings computed once."""
 
     @app.post("/v1/merge", summary="The report of partials merged, findings computed once",
               description="The body (application/json) is an array of partials as "
@@ -276,32 +292,36 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         as_of: str | None = Query(None, description="merge as of this instant"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .evaluation.partial import Partial, merge
 
-        data = await read_all(request, limits)
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
-                           f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
-        if isinstance(value, dict) and "partials" in value:
-            if value.get("as_of") is not None and as_of is not None:
-                raise ApiError(422, "as_of: given both in the query and in the body")
-            as_of = as_of or value.get("as_of")
-            value = value["partials"]
-        if not isinstance(value, list) or not value:
-            raise ApiError(422, "expected a JSON array of partials (or {\"partials\": [...]})")
-        parts = [Partial.from_data(item, f"partial {n}") for n, item in enumerate(value, 1)]
+        parts, as_of = _partials_in(await read_all(request, limits), as_of)
         for part in parts:  # only bundled rule sets are served: never a path from the body
             _rule_set(str(part.reference.get("id")))
         report = await run_in_threadpool(locked, merge, parts, as_of=as_of)
         return await _report_response(request, report, lang)
 
+
+def _partials_in(data: bytes, as_of: str | None) -> tuple[list[Partial], str | None]:
+    """The partials of a /v1/merge body, and as_of from the query or the body (not both)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
+                       f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
+    if isinstance(value, dict) and "partials" in value:
+        if value.get("as_of") is not None and as_of is not None:
+            raise ApiError(422, "as_of: given both in the query and in the body")
+        as_of = as_of or value.get("as_of")
+        value = value["partials"]
+    if not isinstance(value, list) or not value:
+        raise ApiError(422, "expected a JSON array of partials (or {\"partials\": [...]})")
+    return [Partial.from_data(item, f"partial {n}") for n, item in enumerate(value, 1)], as_of
+
+
+def _analysis_routes(app: FastAPI) -> None:
+    """Diff, schedule and explain: questions about rule sets, not logs."""
     @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
              responses={200: {"model": Diff, "content": {"text/html": {}}}, **_ERRORS})
     async def diff_rule_sets(request: Request, a: str, b: str) -> Response:
-        from .analysis.diff import diff, tables
-        from .render import render_html
 
         result = diff(_rule_set(a), _rule_set(b))
         if "text/html" in request.headers.get("accept", ""):
@@ -319,8 +339,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                                                      "as JSON (for the operator role)"),
                            actors: str | None = Query(None, description="actor groups as JSON")
                            ) -> Response:
-        from .analysis.schedule import schedule, to_ics, window
-
         rs = _rule_set(rule_set_id)
         registry = _json_arg(sites, "sites")
         if isinstance(registry, dict) and "sites" in registry:
@@ -338,12 +356,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              responses={200: {"model": Explanation}, **_ERRORS})
     async def explain_rule(rule_set_id: str, rule_id: str,
                            today: dt.date | None = Query(None)) -> Response:
-        from .analysis.explain import explain
-
         e = explain(_rule_set(rule_set_id), rule_id, today=today, ref=rule_set_id)
         return Response(orjson.dumps(e.model_dump(mode="json")), media_type="application/json")
-
-    return app
 
 
 def _ordered(parts: tuple[str, str, list[Any]]) -> Iterator[Any]:
