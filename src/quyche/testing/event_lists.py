@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -48,73 +48,102 @@ __all__ = [
 ]
 
 
+def _maybe_set(draw: st.DrawFn, ev: dict[str, Any],
+               pools: Sequence[tuple[str, Sequence[Any] | SearchStrategy[Any]]]) -> None:
+    """Each field of `pools` set to a drawn value, or left out (drawn in order)."""
+    for key, pool in pools:
+        value = maybe(draw, pool)
+        if value is not None:
+            ev[key] = value
+
+
+def _broadcast(draw: st.DrawFn, p: Pools, at: dt.datetime) -> dict[str, Any]:
+    length = draw_length(draw, BROADCAST_LENGTHS)
+    ev: dict[str, Any] = {"type": "broadcast", "site": draw(st.sampled_from(p.sites)),
+                          "start": at, "end": at + dt.timedelta(seconds=length)}
+    _maybe_set(draw, ev, (("category", p.categories), ("language", p.languages)))
+    return ev
+
+
+def _emergency(draw: st.DrawFn, p: Pools, at: dt.datetime) -> dict[str, Any]:
+    length = draw_length(draw, EMERGENCY_LENGTHS)
+    ev: dict[str, Any] = {"type": "emergency", "start": at,
+                          "end": at + dt.timedelta(seconds=length)}
+    if bool(p.sites) and draw(st.booleans()):
+        ev["sites"] = draw(st.lists(st.sampled_from(p.sites), min_size=1, unique=True))
+    return ev
+
+
+def _submission(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime) -> None:
+    ev["kind"] = draw(st.sampled_from(p.kinds))
+    owners = p.kind_owners.get(ev["kind"], ())
+    ev["actor"] = draw(st.sampled_from(owners) | st.sampled_from(p.actors)
+                       if owners else st.sampled_from(p.actors))
+    _maybe_set(draw, ev, (("to", p.recipients),))
+    if draw(st.booleans()) and draw(st.booleans()):
+        ev["period"] = draw_period_label(draw, at)
+
+
+def _backup(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime) -> None:
+    _maybe_set(draw, ev, (("site", p.sites), ("actor", p.actors)))
+
+
+def _incident(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime) -> None:
+    ev["site"] = draw(st.sampled_from(p.sites))
+    ev["category"] = draw(st.sampled_from(INCIDENT_CATEGORIES))
+
+
+def _by_actor(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime) -> None:
+    ev["actor"] = draw(st.sampled_from(p.actors))
+    if ev["type"] == "feedback_received":
+        _maybe_set(draw, ev, (("to", p.recipients),))
+
+
+def _request(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime) -> None:
+    ev["actor"] = draw(st.sampled_from(p.recipients))
+    ev["to"] = draw(st.sampled_from(p.actors))
+    ev["kind"] = draw(st.sampled_from(REQUEST_KINDS))
+    if draw(st.booleans()):
+        ev["due"] = at + dt.timedelta(seconds=draw_length(draw, DELAYS) or HOUR)
+
+
+def _document_received(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime
+                       ) -> None:
+    ev["doc_class"] = draw(st.sampled_from(DOC_CLASSES))
+    _maybe_set(draw, ev, (("urgent", st.booleans()),))
+
+
+def _content_published(draw: st.DrawFn, p: Pools, ev: dict[str, Any], at: dt.datetime
+                       ) -> None:
+    _maybe_set(draw, ev, (("site", p.sites), ("category", p.categories),
+                          ("language", p.languages)))
+    if draw(st.booleans()):
+        fields = draw(st.lists(st.sampled_from(("author", "source", "published_at", "link")),
+                               unique=True))
+        ev["quoted_from"] = {f: (at - dt.timedelta(days=1) if f == "published_at"
+                                 else f"{f} text") for f in fields}
+    _maybe_set(draw, ev, (("state_secret", st.booleans()),))
+
+
+#: Root types with a start and an end, each drawn whole.
+_SPANS: dict[str, Callable[[st.DrawFn, Pools, dt.datetime], dict[str, Any]]] = {
+    "broadcast": _broadcast, "emergency": _emergency}
+#: The fields each root type with an instant `at` carries beyond its type (none: none).
+_FIELDS: dict[str, Callable[[st.DrawFn, Pools, dict[str, Any], dt.datetime], None]] = {
+    "submission": _submission, "backup": _backup, "incident": _incident,
+    "feedback_received": _by_actor, "activity_ended": _by_actor, "document_signed": _by_actor,
+    "request": _request, "document_received": _document_received,
+    "content_published": _content_published,
+}
+
+
 def root_event(draw: st.DrawFn, p: Pools, kind: str, at: dt.datetime) -> dict[str, Any]:
     """One event of a root type at instant `at` (instants still as datetimes)."""
-    if kind == "broadcast":
-        length = draw_length(draw, BROADCAST_LENGTHS)
-        ev: dict[str, Any] = {"type": kind, "site": draw(st.sampled_from(p.sites)),
-                              "start": at, "end": at + dt.timedelta(seconds=length)}
-        for key, pool in (("category", p.categories), ("language", p.languages)):
-            value = maybe(draw, pool)
-            if value is not None:
-                ev[key] = value
-        return ev
-    if kind == "emergency":
-        length = draw_length(draw, EMERGENCY_LENGTHS)
-        ev = {"type": kind, "start": at, "end": at + dt.timedelta(seconds=length)}
-        if bool(p.sites) and draw(st.booleans()):
-            ev["sites"] = draw(st.lists(st.sampled_from(p.sites), min_size=1, unique=True))
-        return ev
-    ev = {"type": kind, "at": at}
-    if kind == "submission":
-        ev["kind"] = draw(st.sampled_from(p.kinds))
-        owners = p.kind_owners.get(ev["kind"], ())
-        ev["actor"] = draw(st.sampled_from(owners) | st.sampled_from(p.actors)
-                           if owners else st.sampled_from(p.actors))
-        to = maybe(draw, p.recipients)
-        if to is not None:
-            ev["to"] = to
-        if draw(st.booleans()) and draw(st.booleans()):
-            ev["period"] = draw_period_label(draw, at)
-    elif kind == "backup":
-        for key, pool in (("site", p.sites), ("actor", p.actors)):
-            value = maybe(draw, pool)
-            if value is not None:
-                ev[key] = value
-    elif kind == "incident":
-        ev["site"] = draw(st.sampled_from(p.sites))
-        ev["category"] = draw(st.sampled_from(INCIDENT_CATEGORIES))
-    elif kind in ("feedback_received", "activity_ended", "document_signed"):
-        ev["actor"] = draw(st.sampled_from(p.actors))
-        if kind == "feedback_received":
-            to = maybe(draw, p.recipients)
-            if to is not None:
-                ev["to"] = to
-    elif kind == "request":
-        ev["actor"] = draw(st.sampled_from(p.recipients))
-        ev["to"] = draw(st.sampled_from(p.actors))
-        ev["kind"] = draw(st.sampled_from(REQUEST_KINDS))
-        if draw(st.booleans()):
-            ev["due"] = at + dt.timedelta(seconds=draw_length(draw, DELAYS) or HOUR)
-    elif kind == "document_received":
-        ev["doc_class"] = draw(st.sampled_from(DOC_CLASSES))
-        urgent = maybe(draw, st.booleans())
-        if urgent is not None:
-            ev["urgent"] = urgent
-    elif kind == "content_published":
-        for key, pool in (("site", p.sites), ("category", p.categories),
-                          ("language", p.languages)):
-            value = maybe(draw, pool)
-            if value is not None:
-                ev[key] = value
-        if draw(st.booleans()):
-            fields = draw(st.lists(st.sampled_from(("author", "source", "published_at",
-                                                     "link")), unique=True))
-            ev["quoted_from"] = {f: (at - dt.timedelta(days=1) if f == "published_at"
-                                     else f"{f} text") for f in fields}
-        secret = maybe(draw, st.booleans())
-        if secret is not None:
-            ev["state_secret"] = secret
+    if kind in _SPANS:
+        return _SPANS[kind](draw, p, at)
+    ev: dict[str, Any] = {"type": kind, "at": at}
+    if kind in _FIELDS:
+        _FIELDS[kind](draw, p, ev, at)
     return ev
 
 
@@ -160,46 +189,43 @@ def valid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Seque
     return out
 
 
+#: Defects every event can be given, then those of some types only (in the order drawn).
 _DEFECTS_ALL = ("unknown_type", "no_type", "missing_field", "naive_instant", "bad_instant",
                 "unknown_field", "meta_not_mapping")
+_DEFECTS_OF_TYPE: dict[str, tuple[str, ...]] = {
+    "broadcast": ("end_not_after_start", "unknown_site", "unknown_category", "bad_language"),
+    "emergency": ("end_not_after_start", "unknown_site"),
+    "incident": ("unknown_site", "bad_incident_category"),
+    "backup": ("unknown_site",),
+    "content_published": ("unknown_site", "unknown_category", "bad_language"),
+    "submission": ("unknown_kind", "bad_period"),
+    "document_received": ("bad_doc_class",),
+}
+#: defect -> (the field, the value that breaks it)
+_SET_TO = {
+    "meta_not_mapping": ("meta", "free text"),
+    "unknown_kind": ("kind", "?unknown-kind"),
+    "unknown_category": ("category", "?unknown-category"),
+    "bad_incident_category": ("category", "fire"),
+    "bad_doc_class": ("doc_class", "novel"),
+}
+#: defect -> (the field, values one of which breaks it)
+_SET_TO_ONE_OF = {
+    "bad_period": ("period", ("2024-13", "Q3", "last year")),
+    "bad_language": ("language", ("not-a-language", "vi+vi", "english")),
+}
 
 
-@st.composite
-def invalid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Sequence[str]
-                     ) -> list[tuple[dt.datetime, dict[str, Any]]]:
-    """One event that evaluate() must reject, made by breaking a valid one."""
-    kind = draw(st.sampled_from([*roots, *follow]))
-    at = draw_moment(draw, p.lo, p.hi - dt.timedelta(seconds=1))
-    if kind in FOLLOW_UPS:
-        root_kind = next(r for r in FOLLOW_UPS[kind][1] if r in roots)
-        ev = follow_up(draw, p, kind, root_event(draw, p, root_kind, at), at)
-        ev[FOLLOW_UPS[kind][0]] = "?no-such-event"
-    else:
-        ev = root_event(draw, p, kind, at)
-    defects = list(_DEFECTS_ALL)
-    if kind in ("broadcast", "emergency"):
-        defects.append("end_not_after_start")
-    if kind in ("broadcast", "incident", "backup", "content_published", "emergency"):
-        defects.append("unknown_site")
-    if kind == "submission":
-        defects += ["unknown_kind", "bad_period"]
-    if kind in ("broadcast", "content_published"):
-        defects += ["unknown_category", "bad_language"]
-    if kind == "incident":
-        defects.append("bad_incident_category")
-    if kind == "document_received":
-        defects.append("bad_doc_class")
-    if p.as_of is not None:
-        defects.append("after_as_of")
-    defect = draw(st.sampled_from(defects))
+def _break(draw: st.DrawFn, ev: dict[str, Any], kind: str, defect: str) -> None:
+    """Give `ev` a defect that takes more than setting one field."""
     instants = [k for k in ("start", "end", "at") if k in ev]
-    model = EVENT_MODELS[kind]
-    required = [n for n, f in model.model_fields.items() if f.is_required() and n != "type"]
     if defect == "unknown_type":
         ev["type"] = draw(st.sampled_from(["?unknown", kind + "s", kind.upper()]))
     elif defect == "no_type":
         del ev["type"]
     elif defect == "missing_field":
+        model = EVENT_MODELS[kind]
+        required = [n for n, f in model.model_fields.items() if f.is_required() and n != "type"]
         del ev[draw(st.sampled_from(required))]
     elif defect == "naive_instant":
         key = draw(st.sampled_from(instants))
@@ -209,34 +235,51 @@ def invalid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Seq
         ev[key] = draw(st.sampled_from(["yesterday", "2024-13-45T00:00:00+07:00", 20240101]))
     elif defect == "unknown_field":
         ev[draw(st.sampled_from(["colour", "timestamp", "Site"]))] = "x"
-    elif defect == "meta_not_mapping":
-        ev["meta"] = "free text"
     elif defect == "end_not_after_start":
         ev["end"] = ev["start"] - dt.timedelta(seconds=draw(st.integers(0, 3600)))
+    elif defect == "unknown_site" and kind == "emergency":
+        ev["sites"] = [UNKNOWN_SITE]
     elif defect == "unknown_site":
-        if kind == "emergency":
-            ev["sites"] = [UNKNOWN_SITE]
-        else:
-            ev["site"] = UNKNOWN_SITE
-    elif defect == "unknown_kind":
-        ev["kind"] = "?unknown-kind"
-    elif defect == "bad_period":
-        ev["period"] = draw(st.sampled_from(["2024-13", "Q3", "last year"]))
-    elif defect == "unknown_category":
-        ev["category"] = "?unknown-category"
-    elif defect == "bad_language":
-        ev["language"] = draw(st.sampled_from(["not-a-language", "vi+vi", "english"]))
-    elif defect == "bad_incident_category":
-        ev["category"] = "fire"
-    elif defect == "bad_doc_class":
-        ev["doc_class"] = "novel"
-    else:  # after_as_of
-        assert p.as_of is not None  # the defect is drawn only when as_of is known
-        later = p.as_of + dt.timedelta(seconds=draw(st.integers(1, 30 * DAY)))
-        shift = later - (ev.get("start") or ev["at"])
-        for key in instants:
+        ev["site"] = UNKNOWN_SITE
+
+
+def _after(draw: st.DrawFn, as_of: dt.datetime, ev: dict[str, Any]) -> dt.datetime:
+    """Move `ev` whole to a drawn instant after `as_of`; that instant."""
+    later = as_of + dt.timedelta(seconds=draw(st.integers(1, 30 * DAY)))
+    shift = later - (ev.get("start") or ev["at"])
+    for key in ("start", "end", "at"):
+        if key in ev:
             ev[key] = ev[key] + shift
-        at = later
+    return later
+
+
+@st.composite
+def invalid_episode(draw: st.DrawFn, p: Pools, roots: Sequence[str], follow: Sequence[str]
+                    ) -> list[tuple[dt.datetime, dict[str, Any]]]:
+    """One event that evaluate() must reject, made by breaking a valid one."""
+    kind = draw(st.sampled_from([*roots, *follow]))
+    at = draw_moment(draw, p.lo, p.hi - dt.timedelta(seconds=1))
+    if kind in FOLLOW_UPS:
+        root_kind = next(r for r in FOLLOW_UPS[kind][1] if r in roots)
+        ev = follow_up(draw, p, kind, root_event(draw, p, root_kind, at), at)
+        ev[FOLLOW_UPS[kind][0]] = "?no-such-event"
+    else:
+        ev = root_event(draw, p, kind, at)
+    defects = [*_DEFECTS_ALL, *_DEFECTS_OF_TYPE.get(kind, ())]
+    if p.as_of is not None:
+        defects.append("after_as_of")
+    defect = draw(st.sampled_from(defects))
+    if defect in _SET_TO:
+        key, value = _SET_TO[defect]
+        ev[key] = value
+    elif defect in _SET_TO_ONE_OF:
+        key, values = _SET_TO_ONE_OF[defect]
+        ev[key] = draw(st.sampled_from(values))
+    elif defect == "after_as_of":
+        assert p.as_of is not None  # the defect is drawn only when as_of is known
+        at = _after(draw, p.as_of, ev)
+    else:
+        _break(draw, ev, kind, defect)
     return [(at, ev)]
 
 
