@@ -33,7 +33,7 @@ EXPECTED = {
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
-    "ScenarioError",
+    "ScenarioError", "RegistryError",
     "__version__",
 }
 
