@@ -21,19 +21,6 @@ unique ids, instants with assorted UTC offsets, and references (`backup`,
 the `testing` extra (hypothesis).
 """
 
-try:
-    import hypothesis  # noqa: F401  (the extra's one dependency: say so once, here)
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "quyche.testing needs hypothesis: pip install 'quyche[testing]'"
-    ) from exc
-
-from .event_lists import events, invalid_events
-from .hostile import arbitrary_events, malformed_rule_set_texts
-from .profiles import register_profiles
-from .streams import Stream, actor_registries, discharging_events, event_streams, site_registries
-from .variations import rule_set_variations
-
 __all__ = [
     "Stream",
     "actor_registries",
@@ -47,3 +34,26 @@ __all__ = [
     "rule_set_variations",
     "site_registries",
 ]
+
+try:
+    import hypothesis  # noqa: F401  (the testing extra's one dependency)
+except ImportError:  # pragma: no cover - depends on the environment
+    # The scenario runner (`quyche test`) and the pytest plugin live in this package too
+    # and need no hypothesis: only the strategies do, and they say so when asked for.
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            raise ImportError(f"quyche.testing.{name} needs hypothesis: "
+                              "pip install 'quyche[testing]'")
+        raise AttributeError(f"module 'quyche.testing' has no attribute {name!r}")
+else:
+    from .event_lists import events, invalid_events
+    from .hostile import arbitrary_events, malformed_rule_set_texts
+    from .profiles import register_profiles
+    from .streams import (
+        Stream,
+        actor_registries,
+        discharging_events,
+        event_streams,
+        site_registries,
+    )
+    from .variations import rule_set_variations
