@@ -81,18 +81,19 @@ def _compile_item(key: str, value: Any) -> Predicate:
         return lambda event: any(p(event) for p in subs)
     if not isinstance(value, dict):
         return lambda event: event.get(key) == value
-    tests: list[Predicate] = []
-    for op, operand in value.items():
-        if op in _COMPARISONS:
-            compare = _COMPARISONS[op]
-            tests.append(lambda e, c=compare, o=operand: _safe(c, e.get(key), o))
-        elif op == "$in":
-            tests.append(lambda e, o=operand: e.get(key) in o)
-        elif op == "$nin":
-            tests.append(lambda e, o=operand: e.get(key) not in o)
-        else:  # $exists
-            tests.append(lambda e, o=operand: (e.get(key) is not None) == o)
+    tests = [_compile_test(key, op, operand) for op, operand in value.items()]
     return lambda event: all(t(event) for t in tests)
+
+
+def _compile_test(key: str, op: str, operand: Any) -> Predicate:
+    if op in _COMPARISONS:
+        compare = _COMPARISONS[op]
+        return lambda e: _safe(compare, e.get(key), operand)
+    if op == "$in":
+        return lambda e: e.get(key) in operand
+    if op == "$nin":
+        return lambda e: e.get(key) not in operand
+    return lambda e: (e.get(key) is not None) == operand  # $exists
 
 
 def _safe(compare: Callable[[Any, Any], bool], actual: Any, operand: Any) -> bool:
@@ -111,8 +112,7 @@ def to_durable(condition: dict[str, Any]) -> dict[str, Any]:
     return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
-_DURABLE_OPS = {"$eq": None, "$ne": "$neq", "$lt": "$lt", "$lte": "$lte", "$gt": "$gt",
-                "$gte": "$gte"}
+_DURABLE_OPS = {"$ne": "$neq", "$lt": "$lt", "$lte": "$lte", "$gt": "$gt", "$gte": "$gte"}
 
 
 def _distinct(values: list[Any]) -> list[Any]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-__all__ = ["DAY_KINDS", "EVENT_TYPES", "PERIOD_MONTHS", "DayKind", "PeriodUnit"]
+__all__ = ["DAY_KINDS", "DAY_KIND_NAMES", "EVENT_TYPES", "PERIOD_MONTHS", "DayKind", "Lang",
+           "PeriodUnit"]
 
 #: The event vocabulary of the contract (docs/contract.md); the engine reads each of these.
 EVENT_TYPES: tuple[str, ...] = (
@@ -34,6 +35,15 @@ EVENT_TYPES: tuple[str, ...] = (
 #: How the working-day calendar classifies a local day.
 DayKind = Literal["working_day", "weekend", "holiday"]
 DAY_KINDS: tuple[DayKind, ...] = get_args(DayKind)
+#: Each kind of day in words, (Vietnamese, English), as explanations print them.
+DAY_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "working_day": ("ngày làm việc", "working days"),
+    "weekend": ("ngày nghỉ cuối tuần", "weekends"),
+    "holiday": ("ngày lễ, nghỉ bù", "public holidays"),
+}
+
+#: The languages every explanation is written in.
+Lang = Literal["vi", "en"]
 
 #: The units a recurring duty counts in, and how many months each spans.
 PeriodUnit = Literal["month", "quarter", "half_year", "year"]

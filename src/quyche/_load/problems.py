@@ -4,7 +4,7 @@ the file, and a message (the keys a mapping accepts, when one is unknown)."""
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -75,8 +75,8 @@ def _model_of(annotation: Any, node: Any) -> Any:
     return None
 
 
-def validation_problems(exc: ValidationError, data: Any, marks: dict, filename: str
-                         ) -> list[Problem]:
+def validation_problems(exc: ValidationError, data: Any,
+                        marks: Mapping[str, tuple[int, int]], filename: str) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         path = _loc_to_path(err["loc"], data)
@@ -97,7 +97,8 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict, filename: 
     return problems
 
 
-def located(refs: list[tuple[str, str]], marks: dict, filename: str) -> list[Problem]:
+def located(refs: list[tuple[str, str]], marks: Mapping[str, tuple[int, int]], filename: str
+            ) -> list[Problem]:
     out = []
     for path, message in refs:
         line, col = locate(path, marks)

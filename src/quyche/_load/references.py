@@ -172,9 +172,11 @@ class _References:
         rs = self.rs
         for i, c in enumerate(rs.constraints):
             self.site_kinds_of(c.site_kinds, f"constraints[{i}].site_kinds")
-            if c.kind == "daily_update" and c.owed_by is not None:
-                self.actor(c.owed_by, f"constraints[{i}].owed_by")
-            if c.kind == "backup_retention" and rs.policies.roll_forward_retention is None:
+            owed_by = getattr(c, "owed_by", None)  # a kind that names who answers for it
+            if owed_by is not None:
+                self.actor(owed_by, f"constraints[{i}].owed_by")
+            if getattr(c, "retention", None) is not None and \
+                    rs.policies.roll_forward_retention is None:
                 self.out.append((f"constraints[{i}].retention", "a retention period needs "
                                  "policies.roll_forward_retention: does a period ending on a "
                                  "weekend or holiday run to the next working day?"))
@@ -239,7 +241,7 @@ def _jsonish(value: Any) -> Any:
 _INDEXED = re.compile(r"^([A-Za-z_.]+)\[(\d+)\]")
 
 
-def references_of_the_rest(data: dict, exc: ValidationError) -> list[tuple[str, str]]:
+def references_of_the_rest(data: dict[str, Any], exc: ValidationError) -> list[tuple[str, str]]:
     """Cross-reference problems of the items the schema accepted, so that one run reports
     both kinds: each list item with a schema error is set aside (up to three rounds), the
     rest validated and checked, and the paths given back in the file's numbering."""
@@ -247,15 +249,15 @@ def references_of_the_rest(data: dict, exc: ValidationError) -> list[tuple[str, 
     kept: dict[str, list[int]] = {}  # list path -> original index of each remaining item
     dropped_ids: set[str] = set()
     for _round in range(3):
-        cuts: dict[tuple, set[int]] = {}
+        cuts: dict[tuple[int | str, ...], set[int]] = {}
         for err in exc.errors(include_url=False):
             loc = err["loc"]
             at = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
             if at is None:
                 return []  # a problem outside any list item: nothing to set aside
-            cuts.setdefault(tuple(loc[:at]), set()).add(loc[at])
+            cuts.setdefault(tuple(loc[:at]), set()).add(int(loc[at]))
         for where, indices in cuts.items():
-            container = pruned
+            container: Any = pruned
             for key in where:
                 container = container.get(key) if isinstance(container, dict) else None
             if not isinstance(container, list) or max(indices) >= len(container):
@@ -283,8 +285,8 @@ def references_of_the_rest(data: dict, exc: ValidationError) -> list[tuple[str, 
             continue  # it reads an item set aside, whose own problem is reported
         match = _INDEXED.match(path)
         if match and match[1] in kept:
-            original = kept[match[1]][int(match[2])]
-            path = f"{match[1]}[{original}]{path[match.end():]}"
+            index = kept[match[1]][int(match[2])]
+            path = f"{match[1]}[{index}]{path[match.end():]}"
         out.append((path, message))
     return out
 

@@ -3,6 +3,7 @@ of the file reported at once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,7 +16,8 @@ from .references import cross_references, references_of_the_rest
 __all__ = ["validate"]
 
 
-def validate(data: Any, marks: dict, filename: str, problems: list[Problem]) -> RuleSet:
+def validate(data: Any, marks: Mapping[str, tuple[int, int]], filename: str,
+             problems: list[Problem]) -> RuleSet:
     # Duplicate keys do not stop validation: every problem of the file is reported at once.
     if data is None and problems:
         raise RuleSetError(problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import yaml
 
@@ -63,8 +63,9 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self._next_mark()
             node = super().compose_node(parent, index)
+            assert node is not None  # an alias event always composes its anchored node
             size, depth = self._measure(node, set())
             self.aliased += size
             if self.aliased > MAX_ALIASED_NODES:
@@ -76,11 +77,16 @@ class _Loader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                self.refuse(self.peek_event().start_mark,
+                self.refuse(self._next_mark(),
                             f"values nested more than {MAX_DEPTH} levels deep")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def _next_mark(self) -> Any:
+        """Where the next event starts (the stubs leave `peek_event` untyped)."""
+        peek = cast(Callable[[], yaml.Event], self.peek_event)
+        return peek().start_mark
 
     def _measure(self, node: yaml.Node, active: set[int]) -> tuple[int, int]:
         """(nodes, depth) of `node` with its aliases expanded, memoised per node."""
@@ -211,8 +217,9 @@ class _Recursive(Exception):
     """An alias that contains itself: no rule set needs one, and it cannot be validated."""
 
 
-def _walk(node: yaml.Node, path: str, marks: dict, problems: list[Problem], filename: str,
-          active: frozenset[int] = frozenset(), done: set[int] | None = None) -> None:
+def _walk(node: yaml.Node, path: str, marks: dict[str, tuple[int, int]], problems: list[Problem],
+          filename: str, active: frozenset[int] = frozenset(), done: set[int] | None = None
+          ) -> None:
     """Record where each path starts and find duplicate keys, visiting each node once.
 
     An alias reuses a node; walking it again under every alias would take exponential

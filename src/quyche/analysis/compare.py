@@ -224,16 +224,16 @@ def _backups(rs: RuleSet) -> list[Entry]:
             if ob.recurrence is not None and ob.discharged_by.event == "backup"]
 
 
-def _retention(rs: RuleSet) -> list[Entry]:
-    out = []
-    for c in rs.constraints:
-        if c.kind != "backup_retention":
-            continue
-        (unit, n), = ((k, v) for k, v in c.retention.model_dump().items() if v is not None)
-        kinds = f" — {', '.join(c.site_kinds)}" if c.site_kinds else ""
-        out.append(_e(rs, f"at least {n} {unit.replace('_', ' ')}{kinds}", c.source,
-                      {unit: n}))
-    return out
+def _constraints(kind: str) -> Cell:
+    """The entries of the constraints of one kind, each as its model class writes its cell."""
+    def cell(rs: RuleSet) -> list[Entry]:
+        out = []
+        for c in rs.constraints:
+            entry = c.compare_cell() if c.kind == kind else None
+            if entry is not None:
+                out.append(_e(rs, entry[0], c.source, entry[1]))
+        return out
+    return cell
 
 
 def _before_date(rs: RuleSet) -> list[Entry]:
@@ -270,11 +270,6 @@ def _prohibited(rs: RuleSet) -> list[Entry]:
 def _priority(rs: RuleSet) -> list[Entry]:
     return [_e(rs, f"{c.id} — priority on {', '.join(c.priority_for)}", c.source, c.id)
             for c in rs.categories if c.priority_for]
-
-
-def _attribution(rs: RuleSet) -> list[Entry]:
-    return [_e(rs, ", ".join(c.required), c.source, list(c.required))
-            for c in rs.constraints if c.kind == "attribution"]
 
 
 #: (key, group, English label, Vietnamese label, cell) in display order.
@@ -319,12 +314,14 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
     ("portal_updates", "Deadlines after an event", "Portal update deadlines",
      "Hạn cập nhật lên cổng", _triggered("document_received")),
     ("backup", "Backups", "Backup frequency", "Tần suất sao lưu", _backups),
-    ("retention", "Backups", "Backup retention", "Thời hạn lưu giữ", _retention),
+    ("retention", "Backups", "Backup retention", "Thời hạn lưu giữ",
+     _constraints("backup_retention")),
     ("reporting_period", "Reporting", "Reporting period", "Kỳ báo cáo", _reporting_period),
     ("outline", "Reporting", "Report outline", "Đề cương báo cáo", _outline),
     ("prohibited", "Content", "Prohibited content", "Nội dung cấm", _prohibited),
     ("priority", "Content", "Priority content", "Nội dung ưu tiên", _priority),
-    ("attribution", "Content", "Attribution of quoted content", "Ghi nguồn", _attribution),
+    ("attribution", "Content", "Attribution of quoted content", "Ghi nguồn",
+     _constraints("attribution")),
 )
 
 

@@ -24,6 +24,7 @@ from ..errors import EvaluationError, QuycheError
 from ..model import (
     EVENT_ACTOR,
     BroadcastRule,
+    Constraint,
     Deadline,
     LanguagePolicy,
     Obligation,
@@ -38,7 +39,7 @@ from ..render import cite as cite_text
 from ..report import Citation
 from ..successions import territory_notes
 from ..time.deadlines import LOCAL, periods, triggered_due
-from ..vocabulary import PERIOD_MONTHS
+from ..vocabulary import PERIOD_MONTHS, Lang
 
 __all__ = [
     "ExampleDue",
@@ -58,8 +59,6 @@ __all__ = [
     "relied_on",
     "rule_path",
 ]
-
-Lang = Literal["vi", "en"]
 
 _EVENTS: dict[str, tuple[str, str]] = {
     "broadcast": ("đăng phát", "a broadcast"),
@@ -81,9 +80,6 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "document_published": ("đăng tải văn bản", "the document is published"),
     "content_published": ("đăng tải nội dung", "content is published"),
 }
-DAY_KINDS = {"working_day": ("ngày làm việc", "working days"),
-              "weekend": ("ngày nghỉ cuối tuần", "weekends"),
-              "holiday": ("ngày lễ, nghỉ bù", "public holidays")}
 _OPS = {"$eq": "=", "$ne": "≠", "$lt": "<", "$lte": "≤", "$gt": ">", "$gte": "≥",
         "$in": "∈", "$nin": "∉"}
 
@@ -362,96 +358,13 @@ def _obligation_text(rs: RuleSet, ob: Obligation, lang: Lang) -> str:
     return " ".join(lines)
 
 
-def _hours(value: float) -> str:
-    return f"{value:g}"
-
-
-def _broadcast_text(rs: RuleSet, rule: BroadcastRule, lang: Lang) -> str:
+def _constraint_text(c: Constraint, lang: Lang) -> str:
     vi = lang == "vi"
-    days = ", ".join(DAY_KINDS[d][0 if vi else 1] for d in rule.day_kinds)
-    kinds = ", ".join(rule.site_kinds) + (f" ({', '.join(rule.sites)})" if rule.sites else "")
-    lines = [f"{rule.title.vi if vi else rule.title.en}."]
-    lines.append(f"Áp dụng: điểm loại {kinds}; vào {days}."
-                  if vi else f"Applies to sites of kind {kinds}, on {days}.")
-    if rule.min_hours is not None:
-        lines.append(f"Tối thiểu {_hours(rule.min_hours)} giờ/ngày." if vi else
-                     f"At least {_hours(rule.min_hours)} hours a day.")
-    if rule.max_hours is not None:
-        lines.append(f"Tối đa {_hours(rule.max_hours)} giờ/ngày." if vi else
-                     f"At most {_hours(rule.max_hours)} hours a day.")
-    for part in rule.parts:
-        w = part.window
-        lines.append(f"Khung {part.id} ({w.start}–{w.end}): tối thiểu {_hours(part.min_hours)} "
-                     "giờ." if vi else f"Part {part.id} ({w.start}–{w.end}): at least "
-                     f"{_hours(part.min_hours)} hours.")
-    if rule.required_windows:
-        spans = ", ".join(f"{w.start}–{w.end}" for w in rule.required_windows)
-        lines.append(f"Phát liên tục trong các khung giờ {spans}." if vi else
-                     f"Broadcasting throughout {spans}.")
-        if rule.tolerance_minutes:
-            lines.append(f"Cho phép thiếu {rule.tolerance_minutes} phút." if vi else
-                         f"{rule.tolerance_minutes} uncovered minutes tolerated.")
-    if rule.must_broadcast:
-        lines.append("Một điểm đã đăng ký không phát cả ngày là vi phạm." if vi else
-                     "A registered site silent all day breaks the rule.")
-    return " ".join(lines)
-
-
-def _constraint_text(rs: RuleSet, c: Any, lang: Lang) -> str:
-    vi = lang == "vi"
-    lines = [f"{c.title.vi if vi else c.title.en}."]
-    if c.kind == "attribution":
-        lines.append(("Nội dung trích dẫn phải ghi: " if vi else "Quoted content must give: ")
-                     + ", ".join(c.required) + ".")
-    elif c.kind == "prohibited_content":
-        lines.append(("Không được đăng tải nội dung thuộc: " if vi
-                      else "Content of these categories must not be published: ")
-                     + ", ".join(c.categories) + ".")
-    elif c.kind == "category_allowed":
-        lines.append("Nội dung phải thuộc một loại thông tin được liệt kê." if vi else
-                     "Content must belong to a listed category.")
-    elif c.kind == "backup_retention":
-        (unit, n), = ((k, v) for k, v in c.retention.model_dump().items() if v is not None)
-        words = {"hours": ("giờ", "hours"), "days": ("ngày", "days"),
-                 "working_days": ("ngày làm việc", "working days"),
-                 "months": ("tháng", "months"), "years": ("năm", "years")}[unit]
-        lines.append(f"Dữ liệu sao lưu được lưu giữ tối thiểu {n} {words[0]}." if vi else
-                     f"Backups must be kept at least {n} {words[1]}.")
-    elif c.kind == "daily_update":
-        days = ", ".join(c.day_kinds) or ("không ngày nào" if vi else "no day")
-        lines.append(f"Mỗi điểm phải được cập nhật thông tin mỗi ngày thuộc loại: {days}." if vi
-                     else f"Each site must get new content on every day of kind: {days}.")
+    lines = [f"{c.title.vi if vi else c.title.en}.", c.describe(lang)]
     if c.site_kinds:
         lines.append(("Áp dụng với loại điểm: " if vi else "For sites of kind: ")
                      + ", ".join(c.site_kinds) + ".")
     return " ".join(lines)
-
-
-def _outline_text(outline: Outline, lang: Lang) -> str:
-    vi = lang == "vi"
-    sections = "; ".join(f"{s.number}. {s.title}" for s in outline.sections)
-    kinds = ", ".join(outline.applies_to)
-    if not outline.required:
-        return (f"Đề cương cho loại báo cáo {kinds}: {sections}. Không kiểm tra." if vi else
-                f"Outline of the reports of kind {kinds}: {sections}. Recorded, not checked.")
-    return (f"Báo cáo loại {kinds} có liệt kê đề mục (outline) phải có đủ các mục: {sections}."
-            if vi else f"A report of kind {kinds} that lists its headings (`outline`) must "
-            f"carry every section: {sections}.")
-
-
-def _language_text(rs: RuleSet, p: LanguagePolicy, lang: Lang) -> str:
-    vi = lang == "vi"
-    groups = {g.id: g for g in rs.languages.groups}
-    allowed = ", ".join(f"{a} ({', '.join(groups[a].codes)})" if a in groups else a
-                        for a in p.allowed)
-    kinds = ", ".join(p.site_kinds)
-    if vi:
-        mode = ("ngôn ngữ khác là vi phạm" if p.mode == "limit"
-                else "danh mục ngôn ngữ sản xuất, không kiểm tra")
-        return f"Ngôn ngữ trên điểm loại {kinds}: {allowed} ({mode})."
-    mode = ("any other language breaks the rule" if p.mode == "limit"
-            else "the languages produced; nothing is checked")
-    return f"Languages on sites of kind {kinds}: {allowed} ({mode})."
 
 
 # --------------------------------------------------------------------------- what it relies on
@@ -507,10 +420,8 @@ def _interpretations(rs: RuleSet, path: str, rule: Any, ref: str, rule_id: str,
         # Who owes a duty owed by a group depends on who is read as a member of it.
         groups = {a for a in rule.owed_by if rs.actor(a) and rs.actor(a).kind == "group"}
         prefixes += [f"actors.{g}" for g in sorted(groups)]
-    elif isinstance(rule, LanguagePolicy):
-        prefixes += [f"languages.groups.{g}" for g in rule.allowed]
-    elif getattr(rule, "kind", None) == "prohibited_content":
-        prefixes += [f"categories.{c}" for c in rule.categories]
+    elif hasattr(rule, "relies_on"):  # a language policy or a constraint
+        prefixes += rule.relies_on()
     out = []
     for interp in rs.interpretations:
         mentioned = json.dumps([interp.value, interp.alternatives, interp.text_value])
@@ -583,9 +494,8 @@ def cli_value(value: Any) -> str:
 
 def _policies(rs: RuleSet, rule: Any) -> list[PolicyUse]:
     used: list[tuple[str, str]] = []
-    if getattr(rule, "kind", None) == "backup_retention" and not rule.retention.hours:
-        used.append(("roll_forward_retention", "the retention is a period counted in "
-                     "days, months or years"))
+    if hasattr(rule, "policies_used"):  # a constraint
+        used += rule.policies_used()
     if not isinstance(rule, Obligation):
         return _policy_uses(rs, used)
     rec = rule.recurrence
@@ -675,19 +585,19 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
         title = {"vi": rule.title.vi, "en": rule.title.en}
     elif isinstance(rule, BroadcastRule):
         kind = "broadcast_rule"
-        text = {lang: _broadcast_text(rs, rule, lang) for lang in ("vi", "en")}
+        text = {lang: rule.describe(lang) for lang in ("vi", "en")}
         title = {"vi": rule.title.vi, "en": rule.title.en}
     elif isinstance(rule, LanguagePolicy):
         kind = "language_policy"
-        text = {lang: _language_text(rs, rule, lang) for lang in ("vi", "en")}
+        text = {lang: rule.describe(lang, rs.languages.groups) for lang in ("vi", "en")}
         title = {"vi": rule.id, "en": rule.id}
     elif isinstance(rule, Outline):
         kind = "outline"
-        text = {lang: _outline_text(rule, lang) for lang in ("vi", "en")}
+        text = {lang: rule.describe(lang) for lang in ("vi", "en")}
         title = {"vi": rule.title, "en": rule.title}
     else:
         kind = "constraint"
-        text = {lang: _constraint_text(rs, rule, lang) for lang in ("vi", "en")}
+        text = {lang: _constraint_text(rule, lang) for lang in ("vi", "en")}
         title = {"vi": rule.title.vi, "en": rule.title.en}
     policies = _policies(rs, rule)
     handed = _successions(rs, rule) if isinstance(rule, Obligation) else []

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..vocabulary import DAY_KIND_NAMES, DayKind, Lang
 from .base import Id, Model, Note, Source, Text
 
 __all__ = ["BroadcastPolicy", "BroadcastRule", "DayPart", "TimeWindow", "minutes_of"]
@@ -74,7 +75,7 @@ class BroadcastRule(Model):
     title: Text
     site_kinds: list[str] = Field(..., min_length=1)
     sites: list[Id] | None = Field(None, description="only these named sites; null means all")
-    day_kinds: list[Literal["working_day", "weekend", "holiday"]] = Field(..., min_length=1)
+    day_kinds: list[DayKind] = Field(..., min_length=1)
     min_hours: float | None = Field(None, gt=0, le=24)
     max_hours: float | None = Field(None, gt=0, le=24)
     parts: list[DayPart] = []
@@ -94,6 +95,37 @@ class BroadcastRule(Model):
     )
     source: Source
     sources: list[Source] = []
+
+    def describe(self, lang: Lang) -> str:
+        """The rule in words of `lang`: where and when it applies, the hours and windows."""
+        vi = lang == "vi"
+        days = ", ".join(DAY_KIND_NAMES[d][0 if vi else 1] for d in self.day_kinds)
+        kinds = ", ".join(self.site_kinds) + (f" ({', '.join(self.sites)})" if self.sites else "")
+        lines = [f"{self.title.vi if vi else self.title.en}."]
+        lines.append(f"Áp dụng: điểm loại {kinds}; vào {days}."
+                     if vi else f"Applies to sites of kind {kinds}, on {days}.")
+        if self.min_hours is not None:
+            lines.append(f"Tối thiểu {self.min_hours:g} giờ/ngày." if vi else
+                         f"At least {self.min_hours:g} hours a day.")
+        if self.max_hours is not None:
+            lines.append(f"Tối đa {self.max_hours:g} giờ/ngày." if vi else
+                         f"At most {self.max_hours:g} hours a day.")
+        for part in self.parts:
+            w = part.window
+            lines.append(f"Khung {part.id} ({w.start}–{w.end}): tối thiểu {part.min_hours:g} "
+                         "giờ." if vi else f"Part {part.id} ({w.start}–{w.end}): at least "
+                         f"{part.min_hours:g} hours.")
+        if self.required_windows:
+            spans = ", ".join(f"{w.start}–{w.end}" for w in self.required_windows)
+            lines.append(f"Phát liên tục trong các khung giờ {spans}." if vi else
+                         f"Broadcasting throughout {spans}.")
+            if self.tolerance_minutes:
+                lines.append(f"Cho phép thiếu {self.tolerance_minutes} phút." if vi else
+                             f"{self.tolerance_minutes} uncovered minutes tolerated.")
+        if self.must_broadcast:
+            lines.append("Một điểm đã đăng ký không phát cả ngày là vi phạm." if vi else
+                         "A registered site silent all day breaks the rule.")
+        return " ".join(lines)
 
 
 class BroadcastPolicy(Model):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .. import conditions
-from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, PeriodUnit
+from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, Lang, PeriodUnit
 from .base import Id, Model, Source, Text
 from .parties import EVENT_ACTOR
 
@@ -21,6 +21,15 @@ __all__ = [
     "Recurrence",
     "Trigger",
 ]
+
+
+def _valid_condition(value: dict[str, Any]) -> dict[str, Any]:
+    conditions.validate(value)
+    return value
+
+
+#: A Mongo-style condition on an event's fields (`where`, `when`), checked on load.
+Condition = Annotated[dict[str, Any], AfterValidator(_valid_condition)]
 
 
 class Duration(Model):
@@ -41,6 +50,25 @@ class Duration(Model):
                 + (", ".join(given) or "none")
             )
         return self
+
+    @property
+    def unit(self) -> str:
+        """The unit given: hours, days, working_days, months or years."""
+        return next(k for k, v in self.__dict__.items() if v is not None)
+
+    @property
+    def amount(self) -> int:
+        return int(getattr(self, self.unit))
+
+    def describe(self, lang: Lang) -> str:
+        """The length in words: '5 năm', '5 years'."""
+        words = _UNIT_WORDS[self.unit]
+        return f"{self.amount} {words[0] if lang == 'vi' else words[1]}"
+
+
+_UNIT_WORDS = {"hours": ("giờ", "hours"), "days": ("ngày", "days"),
+               "working_days": ("ngày làm việc", "working days"),
+               "months": ("tháng", "months"), "years": ("năm", "years")}
 
 
 class Deadline(Model):
@@ -116,7 +144,7 @@ class Trigger(Model):
     """The event that raises a triggered duty, with an optional condition on its fields."""
 
     event: str
-    where: dict[str, Any] = Field({}, description="a Mongo-style condition on the event")
+    where: Condition = Field({}, description="a Mongo-style condition on the event")
 
     @field_validator("event")
     @classmethod
@@ -125,26 +153,14 @@ class Trigger(Model):
             raise ValueError(f"unknown event type {value!r}; expected one of {list(EVENT_TYPES)}")
         return value
 
-    @field_validator("where")
-    @classmethod
-    def _condition(cls, value: dict[str, Any]) -> dict[str, Any]:
-        conditions.validate(value)
-        return value
-
 
 class DeadlineException(Model):
     """A different deadline when the trigger matches a condition (e.g. urgent documents)."""
 
     id: Id
-    when: dict[str, Any]
+    when: Condition
     deadline: Deadline
     source: Source
-
-    @field_validator("when")
-    @classmethod
-    def _condition(cls, value: dict[str, Any]) -> dict[str, Any]:
-        conditions.validate(value)
-        return value
 
 
 class Discharge(Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..vocabulary import Lang
 from .base import Id, Model, Note, Source, Text
 
 __all__ = [
@@ -57,6 +58,18 @@ class Outline(Model):
         "and leaves out a section is a finding; false: the outline is recorded, not checked")
     sections: list[OutlineSection] = Field(..., min_length=1)
     source: Source
+
+    def describe(self, lang: Lang) -> str:
+        """What the outline asks of a report, in words of `lang`."""
+        vi = lang == "vi"
+        sections = "; ".join(f"{s.number}. {s.title}" for s in self.sections)
+        kinds = ", ".join(self.applies_to)
+        if not self.required:
+            return (f"Đề cương cho loại báo cáo {kinds}: {sections}. Không kiểm tra." if vi else
+                    f"Outline of the reports of kind {kinds}: {sections}. Recorded, not checked.")
+        return (f"Báo cáo loại {kinds} có liệt kê đề mục (outline) phải có đủ các mục: "
+                f"{sections}." if vi else f"A report of kind {kinds} that lists its headings "
+                f"(`outline`) must carry every section: {sections}.")
 
 
 class Reporting(Model):
