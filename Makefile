@@ -29,12 +29,14 @@ demo: $(BIN)/.demo-installed
 	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
 	    --as-of 2024-12-31T23:59:59+07:00 --limit 25
 
-## test: the whole suite, lint, and a strict documentation build
+## test: the whole suite, lint, the types (mypy), and a strict documentation build
 test: $(BIN)/.installed
 	@echo "==> the test suite"
 	$(BIN)/python -m pytest
 	@echo "==> lint"
 	$(BIN)/ruff check src tests benchmarks
+	@echo "==> types (mypy as pyproject.toml configures it: strict on evaluation/ and time/)"
+	$(BIN)/mypy
 	@echo "==> the documentation, built strictly"
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
