@@ -16,11 +16,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from .._load import load, override, read_yaml
+from ..analysis.coverage import Coverage, coverage
 from ..errors import (
     InterpretationError,
     Problem,
@@ -42,9 +43,6 @@ from .scenario_format import (
     load_scenario,
     scenario_schema,
 )
-
-if TYPE_CHECKING:
-    from ..analysis.coverage import Coverage
 
 __all__ = [
     "Absent",
@@ -358,8 +356,6 @@ def run_scenario(scenario: Scenario | str | Path,
 
 def suite_coverage(results: Iterable[ScenarioResult]) -> list[Coverage]:
     """Clause coverage per rule set of the scenarios that ran (errored ones add nothing)."""
-    from ..analysis.coverage import coverage
-
     groups: dict[str, tuple[RuleSet, list[Report], set[str]]] = {}
     for result in results:
         if result.rule_set is None or result.report is None or result.scenario is None:
