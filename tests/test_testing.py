@@ -73,6 +73,16 @@ def test_the_scenario_runner_needs_no_hypothesis():
     assert "quyche[testing]" in done.stdout
 
 
+def test_a_window_may_be_given_as_dates():
+    """`"YYYY-MM-DD"` is the start of that local day, as `evaluate` reads `since`."""
+    stream = find(event_streams(SAMPLE, "2024-02-01", dt.date(2024, 3, 1), sites=SITES),
+                  lambda s: True)
+    assert (stream.start.isoformat(), stream.end.isoformat()) == (
+        "2024-02-01T00:00:00+07:00", "2024-03-01T00:00:00+07:00")
+    with pytest.raises(InvalidArgument, match="start"):
+        event_streams(SAMPLE, "2024-02-31", "2024-03-01")
+
+
 def test_event_models_follow_the_vocabulary():
     """The strategies draw every event type, each with its model, in the vocabulary's order."""
     from quyche.testing.pools import EVENT_MODELS

@@ -3,6 +3,7 @@ they carry: the vocabulary every strategy of `quyche.testing` draws from."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -193,6 +194,11 @@ def available_types(p: Pools, types: Iterable[str] | None
 
 
 def window_arg(value: Any, name: str) -> dt.datetime:
+    """An instant with its offset, or a date (`"YYYY-MM-DD"` too): the start of that local
+    day, as `evaluate` reads `since`."""
+    if isinstance(value, str) and len(value) == 10:
+        with contextlib.suppress(ValueError):  # not a date: parse_instant says what is wrong
+            value = dt.date.fromisoformat(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day, tzinfo=LOCAL)
     try:
