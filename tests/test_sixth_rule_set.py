@@ -135,3 +135,21 @@ def test_the_cli_checks_validates_and_diffs_the_file(sixth):
     assert diff.exit_code == 0 and json.loads(diff.stdout)["b"]["id"] == BASE
     schedule = runner.invoke(app, ["schedule", str(sixth), "--year", "2024", "--format", "json"])
     assert schedule.exit_code == 0 and json.loads(schedule.stdout)
+
+
+def test_the_scenarios_of_the_rule_set_it_copies_pass_against_it(tmp_path, sixth):
+    """Every scenario of the bundled rule set, pointed at the file (`rule_set: ../x.yaml`,
+    the id in expected warnings renamed), passes under `quyche test`."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (tmp_path / "sixth.yaml").write_text(sixth.read_text(encoding="utf-8"), encoding="utf-8")
+    copied = 0
+    for path in sorted((ROOT / "tests" / "scenarios" / BASE).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert f"\nrule_set: {BASE}\n" in text, path
+        text = text.replace(f"\nrule_set: {BASE}\n", "\nrule_set: ../sixth.yaml\n")
+        (folder / path.name).write_text(text.replace(f"{BASE}: ", "sixth: "), encoding="utf-8")
+        copied += 1
+    result = CliRunner().invoke(app, ["test", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"{copied} scenarios: {copied} passed" in result.output
