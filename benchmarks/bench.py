@@ -59,7 +59,9 @@ from typing import Any
 import orjson
 
 import quyche
-from quyche.evaluation.engine import Context, Reader, finalize
+from quyche.evaluation.context import Context
+from quyche.evaluation.finalize import finalize
+from quyche.evaluation.intake import Reader
 from quyche.events import read_jsonl
 from quyche.time.deadlines import periods
 

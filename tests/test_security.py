@@ -426,11 +426,12 @@ def test_durable_keeps_a_bounded_number_of_compiled_rule_sets(monkeypatch):
 def test_a_reader_holding_a_retired_rule_set_registers_it_again(monkeypatch):
     """Eviction never breaks a reader in use: its next post registers the rulesets anew."""
     pytest.importorskip("durable")
-    from quyche.evaluation.engine import Context
+    from quyche.evaluation.context import Context
+    from quyche.evaluation.intake import Reader
 
     monkeypatch.setattr(durable, "MAX_COMPILED", 1)
     rs = loader.override(quyche.load(str(SAMPLE)), {"morning_ends": "10:59"})
-    held = durable.DurableReader(Context(rs, as_of=AS_OF))
+    held = Reader(Context(rs, as_of=AS_OF), matcher=durable.DurableMatcher(rs))
     for minute in range(3):  # each retires the one before, the held reader's too
         quyche.evaluate(loader.override(rs, {"morning_ends": f"10:{minute:02d}"}), [],
                         as_of=AS_OF, engine="durable")

@@ -1,17 +1,18 @@
 """The report: obligations with their status, cited violations, rejected events.
 
 A report is computed from a mergeable ledger of what the events showed (see
-`engine`). `Report.merge` merges the ledgers of two partitions of an event
+`evaluation`). `Report.merge` merges the ledgers of two partitions of an event
 stream and computes the findings again, so the merge of partition reports is
-the report of the whole, whatever the partition.
+the report of the whole, whatever the partition. This module needs nothing of the
+evaluation: `quyche.evaluation.partial` gives it how reports merge (`Merging`) when
+it is imported, which `import quyche` does.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import Field, PrivateAttr, model_serializer
 
@@ -139,8 +140,8 @@ class Report(Output):
         None, description="the evaluation's partial (docs/partials.md), only in a report made "
         "by with_state(): a report read back from that JSON still merges")
 
-    _ledger: Any = PrivateAttr(None)
-    _context: Any = PrivateAttr(None)
+    _ledger: EvaluationLedger | None = PrivateAttr(None)
+    _context: object | None = PrivateAttr(None)  # the evaluation's context, opaque here
     _partial: Any = PrivateAttr(None)  # the evaluation state of an unpickled report
 
     def merge(self, other: Report, rule_set: Any = None) -> Report:
@@ -148,9 +149,7 @@ class Report(Output):
 
         `rule_set` only for reports read from JSON whose rule set is not bundled.
         """
-        from .evaluation.partial import merge
-
-        return merge([self, other], rule_set=rule_set)
+        return _merging().merge([self, other], rule_set=rule_set)
 
     @model_serializer(mode="wrap")
     def _without_empty_state(self, handler: Any) -> Any:
@@ -174,17 +173,15 @@ class Report(Output):
         rejected = [r.model_copy(update={"line": line_of(r.index)}) for r in self.rejected]
         out = self.model_copy(update={"rejected": rejected})
         if self._ledger is not None:
-            out._ledger = dataclasses.replace(self._ledger, rejected=rejected)
+            out._ledger = self._ledger.with_rejected(rejected)
         return out
 
     def partial(self) -> Any:
         """The evaluation state behind this report, as a `quyche.Partial` (to save or merge)."""
-        from .evaluation.partial import partial_of
-
-        return partial_of(self)
+        return _merging().partial_of(self)
 
     def __getstate__(self) -> dict[Any, Any]:
-        # The context holds compiled matchers that do not pickle: carry the partial instead,
+        # The evaluation context stays in its process: carry the partial instead,
         # from which a merge rebuilds the context.
         state = super().__getstate__()
         private = dict(state.get("__pydantic_private__") or {})
@@ -199,3 +196,34 @@ class Report(Output):
 
     def violations_for(self, rule_id: str) -> list[Violation]:
         return [v for v in self.violations if v.rule_id == rule_id]
+
+
+class EvaluationLedger(Protocol):
+    """The ledger behind a report made in this process (`quyche.evaluation.ledger.Ledger`)."""
+
+    def with_rejected(self, rejected: list[Rejection]) -> EvaluationLedger:
+        """The same ledger with these rejections (numbered by line)."""
+        ...
+
+
+class Merging(Protocol):
+    """How reports merge and give their evaluation state (`quyche.evaluation.partial`)."""
+
+    def merge(self, items: Sequence[Any], rule_set: Any = None) -> Report: ...
+
+    def partial_of(self, item: Any) -> Any: ...
+
+
+_MERGING: list[Merging] = []
+
+
+def merge_with(merging: Merging) -> None:
+    """Give reports their `Merging` (the evaluation package does, once, on import)."""
+    _MERGING[:] = [merging]
+
+
+def _merging() -> Merging:
+    if not _MERGING:  # only when quyche.report is loaded without the package
+        raise RuntimeError("reports merge through quyche.evaluation: import quyche first")
+    return _MERGING[0]
+

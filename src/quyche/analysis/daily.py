@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EvaluationError
+from ..time.instants import DAY, OFFSET, date_of_day, day_of
+from ..time.intervals import covered_seconds, union
 
 __all__ = ["SiteDays", "daily_hours"]
 
@@ -40,17 +42,15 @@ def daily_hours(report: Any) -> list[SiteDays]:
     Needs a report made by `evaluate` (or merged) in this process: the hours come from the
     evaluation's ledger. Days run from the window's first day to the last that has ended.
     """
-    from ..evaluation.engine import _DAY, _OFFSET, _covered, _date_of_day, _day_of, _union
-
     ledger, ctx = getattr(report, "_ledger", None), getattr(report, "_context", None)
     if ledger is None or ctx is None:
         raise EvaluationError("daily hours need a report made by evaluate() in this process "
                               "(a report read back from JSON has no ledger)")
     rules = ctx.rule_set.broadcast.rules
-    first, last = _day_of(ctx.since_ts), _day_of(ctx.as_of_ts) - 1
+    first, last = day_of(ctx.since_ts), day_of(ctx.as_of_ts) - 1
     kinds = {}
     for day in range(first, last + 1):
-        date = _date_of_day(day)
+        date = date_of_day(day)
         kind = ctx.calendar.kind_of(date)
         if (kind == "working_day" and date.weekday() >= 5
                 and ctx.rule_set.broadcast.swapped_weekend_days == "weekend"):
@@ -59,7 +59,7 @@ def daily_hours(report: Any) -> list[SiteDays]:
     # Emergencies by the days they touch (within the window), so a day looks at its own only.
     urgent_by_day: dict[int, list[tuple[float, float, Any]]] = {}
     for s, e, sites, _ in ledger.emergencies:
-        for day in range(max(first, _day_of(s)), min(last, _day_of(e - 1e-6)) + 1):
+        for day in range(max(first, day_of(s)), min(last, day_of(e - 1e-6)) + 1):
             urgent_by_day.setdefault(day, []).append((s, e, sites))
     out: list[SiteDays] = []
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
@@ -67,19 +67,19 @@ def daily_hours(report: Any) -> list[SiteDays]:
                 and (r.sites is None or site.id in r.sites)]
         if not mine:
             continue
-        days = SiteDays(site.id, site.kind, _date_of_day(first), rules=[r.id for r in mine])
+        days = SiteDays(site.id, site.kind, date_of_day(first), rules=[r.id for r in mine])
         for day in range(first, last + 1):
-            start = day * _DAY - _OFFSET
-            urgent = [[max(s, start), min(e, start + _DAY)]
+            start = day * DAY - OFFSET
+            urgent = [[max(s, start), min(e, start + DAY)]
                       for s, e, sites in urgent_by_day.get(day, ())
                       if sites is None or site.id in sites]
             played = ledger.coverage.get((site.id, day), [])
-            covered = _union(played, urgent) if urgent else played
+            covered = union(played, urgent) if urgent else played
             # As in the evaluation: a rule that need not broadcast asks nothing of a silent day.
             minimums = [r.min_hours for r in mine
                         if kinds[day] in r.day_kinds and r.min_hours is not None
                         and (covered or r.must_broadcast)]
-            days.hours.append(round(_covered(covered, start, start + _DAY) / 3600, 2))
+            days.hours.append(round(covered_seconds(covered, start, start + DAY) / 3600, 2))
             days.minimum.append(max(minimums) if minimums else None)
             days.day_kind.append(kinds[day])
             days.emergency.append(bool(urgent))

@@ -38,7 +38,8 @@ from ..output import Output
 from ..render import cite as cite_text
 from ..report import Citation
 from ..successions import territory_notes
-from ..time.deadlines import LOCAL, periods, triggered_due
+from ..time.deadlines import LOCAL, triggered_due
+from ..time.periods import duty_periods
 from ..vocabulary import PERIOD_MONTHS, Lang
 
 __all__ = [
@@ -534,12 +535,8 @@ def _example(rs: RuleSet, rule: Obligation, today: dt.date) -> ExampleDue | None
         rec = rule.recurrence
         months = PERIOD_MONTHS[rec.every]
         horizon = dt.date(ref.year + (months * rec.interval) // 12 + 2, 12, 31)
-        for p in periods(rec, rs.policies, ref, horizon, in_force or ref):
+        for p in duty_periods(rule, rs, ref, horizon, as_reported=False):
             if p.due <= after:
-                continue
-            if rule.effective_from and p.end < rule.effective_from:
-                continue
-            if rule.effective_until and p.start > rule.effective_until:
                 continue
             day = last_day(p.due)
             return ExampleDue(

@@ -5,7 +5,7 @@ and in its calendar application. `schedule(rule_set, start, end)` lists every
 recurring duty due in the window — due instant, period, owing actor, recipients
 and citation — computed exactly as `evaluate` computes obligations: the periods
 and due instants come from `deadlines.periods`, the owing actors from
-`engine.Context.owners` (named bodies always, group members when declared, the
+`evaluation.parties.owners` (named bodies always, group members when declared, the
 operator role only for the operators of the sites passed). `to_ics` writes the
 duties as an iCalendar file (RFC 5545) with stable UIDs, so re-importing an
 updated schedule updates events instead of duplicating them.
@@ -23,13 +23,16 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import EvaluationError
-from ..evaluation.engine import Context
+from ..evaluation.context import Context
+from ..evaluation.parties import owners, period_recipients, recurring_sides
 from ..events import parse_instant
 from ..model import RuleSet
 from ..render import cite as render_cite
 from ..report import Citation, Handover
+from ..successions import Sides
 from ..time.calendar import TIMEZONE
-from ..time.deadlines import LOCAL, covering, end_of_day, periods
+from ..time.deadlines import LOCAL, end_of_day
+from ..time.periods import duty_periods
 from .explain import cite, last_day
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
@@ -133,40 +136,28 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     for ob in rs.obligations:
         if ob.recurrence is None:
             continue
-        owners = ctx.owners(ob)
-        if not owners:
+        owing = owners(ctx, ob)
+        if not owing:
             continue
         source = cite(rs, ob.source)
-        recipients = ctx.period_recipients(ob)
-        for p in periods(ob.recurrence, rs.policies, first, last, in_force or first,
-                         ctx.calendar):
-            if ob.data_period == "reporting":
-                p = covering(p, rs.reporting.period)
+        recipients = period_recipients(ctx, ob)
+
+        def keep(owner: str, sides: Sides) -> bool:
+            return actor is None or actor in (owner, sides.owner)
+
+        for p in duty_periods(ob, rs, first, last, ctx.calendar):
             if not floor < p.due <= hi:
                 continue
-            if ob.effective_from and p.end < ob.effective_from:
-                continue
-            if ob.effective_until and p.start > ob.effective_until:
-                continue
             local = p.due.astimezone(LOCAL)
-            made: set[tuple[str, tuple[str, ...]]] = set()
-            for owner in owners:
-                for to in recipients:
-                    if to == [owner]:
-                        continue  # no duty owed to oneself
-                    sides = ctx.successions.sides(ob, owner, to, p.due)
-                    key = (sides.owner, tuple(sides.owed_to))
-                    if sides.owed_to == [sides.owner] or key in made or (
-                            actor is not None and actor not in (owner, sides.owner)):
-                        continue
-                    made.add(key)
-                    out.append(Duty(
-                        rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
-                        actor=sides.owner, owed_to=sides.owed_to, period=p.label,
-                        period_start=p.start, period_end=p.end, due=p.due,
-                        last_day=last_day(p.due), all_day=local.time() == dt.time(0),
-                        source=source, successions=list(sides.handovers),
-                        recipient=sides.owed_to[0] if to != list(ob.owed_to) else None))
+            for _owner, to, sides in recurring_sides(ctx, ob, owing, recipients, p.due,
+                                                     keep if actor is not None else None):
+                out.append(Duty(
+                    rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
+                    actor=sides.owner, owed_to=sides.owed_to, period=p.label,
+                    period_start=p.start, period_end=p.end, due=p.due,
+                    last_day=last_day(p.due), all_day=local.time() == dt.time(0),
+                    source=source, successions=list(sides.handovers),
+                    recipient=sides.owed_to[0] if to != list(ob.owed_to) else None))
     out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
     return out
 

@@ -54,15 +54,15 @@ import math
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import conditions
 from ..errors import BackendUnavailable, EvaluationError
-from ..model import Obligation, RuleSet
-from .engine import Context, Ledger, Reader
+from ..model import Obligation, RuleSet, Trigger
+from .matching import TriggerRule
 
-__all__ = ["DurableReader", "rulesets"]
+__all__ = ["DurableMatcher", "rulesets"]
 
 #: The one session id every message uses (see the module docstring).
 SID = "quyche"
@@ -277,6 +277,11 @@ def _duty(ob: Obligation) -> dict[str, Expr]:
     return {name: expr for name, expr in rules.items() if expr is not False}
 
 
+def _triggered(rule_set: RuleSet) -> list[tuple[Obligation, Trigger]]:
+    """The rule set's triggered duties with their triggers, in rule-set order."""
+    return [(ob, ob.trigger) for ob in rule_set.obligations if ob.trigger is not None]
+
+
 def _digest(rule_set: RuleSet) -> str:
     return hashlib.sha256(rule_set.model_dump_json().encode()).hexdigest()[:16]
 
@@ -290,12 +295,12 @@ def rulesets(rule_set: RuleSet) -> dict[str, dict[str, Any]]:
     rulesets are registered.
     """
     prefix = f"quyche_{rule_set.id}_{_digest(rule_set)}"
-    duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+    duties = _triggered(rule_set)
     feeds: dict[str, list[int]] = {}
-    for i, ob in enumerate(duties):
-        feeds.setdefault(ob.trigger.event, []).append(i)
+    for i, (_ob, trigger) in enumerate(duties):
+        feeds.setdefault(trigger.event, []).append(i)
     out = {f"{prefix}_router": _router(feeds)}
-    for i, ob in enumerate(duties):
+    for i, (ob, _trigger) in enumerate(duties):
         out[f"{prefix}_duty{i}"] = _duty(ob)
     return {name: {rule: {"all": [{"m": expr}]} for rule, expr in rules.items()}
             for name, rules in out.items()}
@@ -316,13 +321,13 @@ class _Compiled:
         self._fired: list[str] = []
         self.names = list(rulesets(rule_set))
         self.router = self.names[0]
-        duties = [ob for ob in rule_set.obligations if ob.trigger is not None]
+        duties = _triggered(rule_set)
         #: (obligation, its ruleset), in rule-set order as the native engine visits them
-        self.duties = list(zip(duties, self.names[1:], strict=True))
+        self.duties = [(ob, name) for (ob, _), name in zip(duties, self.names[1:], strict=True)]
         fields: dict[str, set[str]] = {}
-        for ob in duties:
-            read = fields.setdefault(ob.trigger.event, set())
-            read |= _fields(conditions.to_durable(ob.trigger.where))
+        for ob, trigger in duties:
+            read = fields.setdefault(trigger.event, set())
+            read |= _fields(conditions.to_durable(trigger.where))
             for ex in ob.exceptions:
                 read |= _fields(conditions.to_durable(ex.when))
         #: event type -> the fields the conditions of the duties it feeds read
@@ -395,7 +400,7 @@ def _shared_host() -> Any:
     engine = _engine()
     with _LOCK:
         if _HOST is None:
-            class _SyncHost(engine.Host):
+            class _SyncHost(engine.Host):  # type: ignore[misc,name-defined]
                 def _run(self) -> None:  # the base class starts two dispatch timer threads
                     pass
 
@@ -414,7 +419,7 @@ def register(host: Any, definitions: Mapping[str, Any], owner: str) -> None:
         host.register_rulesets(dict(definitions))
     except Exception as exc:  # durable_rules_engine.error, a bare Exception subclass
         code = next((int(w) for w in str(exc).split() if w.isdigit()), None)
-        what = _CREATE_ERRORS.get(code, "an error")
+        what = _CREATE_ERRORS.get(code or 0, "an error")
         raise EvaluationError(
             f"durable backend: durable_rules cannot compile the conditions of {owner} "
             f"({what}: {exc}); evaluate it with engine='native'") from None
@@ -461,29 +466,30 @@ def compiled_count() -> int:
 class _Duty:
     """One triggered duty's `where` and exception tests, answered by its ruleset.
 
-    Shaped like an entry of `Context.triggered` — (obligation, condition, [(exception,
-    test)]) — so the native `Reader._trigger` runs unchanged: the condition posts the
-    event once and remembers which rule of the partition fired; the tests read that.
+    The matcher gives it to the reader as a `TriggerRule`: its `holds` posts the event
+    once and remembers which rule of the partition fired; the exception tests read that.
     """
 
-    def __init__(self, compiled: _Compiled, ob: Obligation, ruleset: str) -> None:
+    def __init__(self, compiled: _Compiled, ob: Obligation, trigger: Trigger,
+                 ruleset: str) -> None:
         self._compiled, self._ruleset = compiled, ruleset
-        self._fields = compiled.fields[ob.trigger.event]
+        self.event_type = trigger.event
+        self._fields = compiled.fields[trigger.event]
         self._data: Any = None
         self._rule = ""
-        self.entry = (ob, self.condition,
-                      [(ex, self._test(f"exception_{i}")) for i, ex in enumerate(ob.exceptions)])
+        self.rule = TriggerRule(ob, self.holds, [(ex, self._test(f"exception_{i}"))
+                                                 for i, ex in enumerate(ob.exceptions)])
 
-    def condition(self, data: Mapping[str, Any]) -> bool:
+    def holds(self, data: dict[str, Any]) -> bool:
         rule = self._compiled.post(self._ruleset, _encode(data, self._fields))
         if rule == _OTHER_TYPE:
             raise EvaluationError(f"durable backend: {data.get('type')} routed to "
-                                  f"{self.entry[0].id}")
+                                  f"{self.rule.obligation.id}")
         self._data, self._rule = data, rule
         return rule != _NO_TRIGGER
 
-    def _test(self, rule: str) -> Any:
-        def test(data: Mapping[str, Any]) -> bool:
+    def _test(self, rule: str) -> Callable[[dict[str, Any]], bool]:
+        def test(data: dict[str, Any]) -> bool:
             if data is not self._data:
                 raise EvaluationError("durable backend: an exception was tested before the "
                                       "trigger's condition")
@@ -492,55 +498,21 @@ class _Duty:
         return test
 
 
-class _Routed:
-    """Stands in for `Context.triggered`: the duties the current event feeds, as routed."""
+class DurableMatcher:
+    """Trigger matching by durable_rules: a `matching.TriggerMatcher`.
 
-    def __init__(self) -> None:
-        self.event_type: str | None = None
-        self.entries: list[tuple] = []
+    Each event that may raise a duty asks the router which duties its type feeds, then
+    each of those duties' rulesets whether its trigger holds and which exception applies.
+    """
 
-    def get(self, event_type: str, default: Any = None) -> Any:
-        if event_type != self.event_type:
-            raise EvaluationError(f"durable backend: {event_type} was not routed")
-        return self.entries or default
+    def __init__(self, rule_set: RuleSet) -> None:
+        self._compiled = compiled = _compiled(rule_set)
+        self._feeds: dict[str, list[TriggerRule]] = {}
+        for ob, ruleset in compiled.duties:
+            assert ob.trigger is not None
+            duty = _Duty(compiled, ob, ob.trigger, ruleset)
+            self._feeds.setdefault(duty.event_type, []).append(duty.rule)
 
-
-class DurableReader(Reader):
-    """The native reader, with events routed and triggers matched by durable_rules."""
-
-    def __init__(self, ctx: Context, ledger: Ledger | None = None) -> None:
-        compiled = _compiled(ctx.rule_set)
-        super().__init__(ctx, ledger)
-        # The native reader finds triggered duties in self.triggered; here durable_rules
-        # answers instead.
-        self._routed = self.triggered = _Routed()
-        self._compiled = compiled
-        duties = [_Duty(compiled, ob, ruleset) for ob, ruleset in compiled.duties]
-        self._feeds: dict[str, list[tuple]] = {}
-        for duty in duties:
-            self._feeds.setdefault(duty.entry[0].trigger.event, []).append(duty.entry)
-
-    def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
-        """Every event through `add`: the native reader's inlined broadcast path would
-        skip the router."""
-        for index, raw in enumerate(events, start):
-            self.add(index, raw)
-        return self.ledger
-
-    def _route(self, event_type: str) -> None:
-        """Ask the router which duties an event of this type feeds; every event asks once."""
+    def duties(self, event_type: str) -> Sequence[TriggerRule]:
         rule = self._compiled.post(self._compiled.router, {"sid": SID, "type": event_type})
-        self._routed.event_type = event_type
-        self._routed.entries = [] if rule == _NOTHING else \
-            self._feeds[rule.removeprefix("feeds_")]
-
-    def _fast_broadcast(self, raw: dict[str, Any]) -> tuple | None:
-        fast = super()._fast_broadcast(raw)
-        if fast is not None:
-            self._route("broadcast")
-        return fast
-
-    def _validate(self, raw: Any) -> Any:
-        event = super()._validate(raw)
-        self._route(event.type)
-        return event
+        return () if rule == _NOTHING else self._feeds[rule.removeprefix("feeds_")]

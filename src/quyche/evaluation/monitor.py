@@ -23,7 +23,10 @@ from ..errors import EvaluationError, MergeError
 from ..events import When, parse_instant
 from ..model import RuleSet
 from ..report import ObligationStatus, Report
-from .engine import Context, Ledger, Reader, finalize
+from .context import Context
+from .finalize import finalize
+from .intake import Reader
+from .ledger import Ledger
 from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
 
 __all__ = ["Monitor"]
@@ -115,7 +118,8 @@ class Monitor:
         ctx = Context(self._ctx.rule_set, when, self._state.since, self._state.sites,
                       self._state.actors, self._state.successions or None)
         self._watermark = when
-        now, later = [], []
+        now: list[tuple[int, Any]] = []
+        later: list[tuple[int, Any]] = []
         for item in self._pending:
             (now if self._settled(item[1]) else later).append(item)
         self._pending = later

@@ -18,19 +18,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 
+from .._load import load, override
 from ..errors import EvaluationError, MergeError, QuycheError
 from ..events import When, parse_instant
 from ..model import RuleSet
-from ..report import Report
+from ..report import Report, merge_with
 from ..time.calendar import LAST_YEAR
 from ..time.deadlines import LOCAL
-from .engine import Context, Ledger, Reader, finalize
+from .context import Context
+from .finalize import finalize
+from .intake import Reader
+from .ledger import Ledger
 
 __all__ = ["FORMAT", "VERSION", "Partial", "merge", "partial", "partial_of"]
 
@@ -79,15 +83,14 @@ def as_of_instant(raw: Any) -> tuple[float, bool] | None:
     refused (or not) for reasons that do not depend on as_of.
     """
     if isinstance(raw, Mapping):
-        kind, get = raw.get("type"), raw.get
+        kind = raw.get("type")
+        field = raw.get("start") if kind in ("broadcast", "emergency") else raw.get("at")
     elif isinstance(raw, BaseModel):
         kind = getattr(raw, "type", None)
-
-        def get(name: str) -> Any:
-            return getattr(raw, name, None)
+        field = getattr(raw, "start" if kind in ("broadcast", "emergency") else "at", None)
     else:
         return None
-    ts = _epoch(get("start") if kind in ("broadcast", "emergency") else get("at"))
+    ts = _epoch(field)
     return None if ts is None else (ts, kind == "broadcast")
 
 
@@ -219,8 +222,6 @@ class Partial:
 
 def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
     """A rule set by id, path or object, with its readings overridden."""
-    from .._load import load, override
-
     rs = load(name) if isinstance(name, str) else name
     return override(rs, interpretations) if interpretations else rs
 
@@ -254,11 +255,13 @@ def partial_of(item: Partial | Report) -> Partial:
         return item
     if isinstance(item, Report):
         if item._partial is not None:
-            return item._partial
+            held: Partial = item._partial
+            return held
         if item.state is not None:
             return Partial.from_data(item.state, "report state")
-        if item._context is not None and item._ledger is not None:
-            return Partial.of(item._context, item._ledger)
+        ctx, ledger = item._context, item._ledger
+        if isinstance(ctx, Context) and isinstance(ledger, Ledger):  # made by evaluate here
+            return Partial.of(ctx, ledger)
         raise MergeError("this report carries no evaluation state (it was read from JSON "
                          "written without it, or built by hand): write reports with "
                          "Report.with_state(), or merge partials (quyche.partial, "
@@ -268,8 +271,6 @@ def partial_of(item: Partial | Report) -> Partial:
 
 def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
     """The rule set the partials were made with: given, carried, or the bundled one by id."""
-    from .._load import load, override
-
     reference = parts[0].reference
     candidates: list[RuleSet] = []
     if given is not None:
@@ -360,10 +361,25 @@ def _numbered(parts: list[Partial]) -> Iterator[Ledger]:
         ledger = p.ledger
         if ledger.rejected:
             label = _label(p, position)
-            ledger = Ledger(**{**ledger.__dict__, "rejected": [
+            ledger = ledger.with_rejected([
                 r.model_copy(update={"index": offset + r.index}) if r.partition is not None
                 else r.model_copy(update={"index": offset + r.index, "partition": label,
                                           "partition_index": r.index})
-                for r in ledger.rejected]})
+                for r in ledger.rejected])
         offset += p.ledger.read
         yield ledger
+
+
+class _Merging:
+    """How reports merge (`Report.merge`, `Report.partial`): through partials."""
+
+    @staticmethod
+    def merge(items: Sequence[Any], rule_set: Any = None) -> Report:
+        return merge(items, rule_set=rule_set)
+
+    @staticmethod
+    def partial_of(item: Any) -> Partial:
+        return partial_of(item)
+
+
+merge_with(_Merging())

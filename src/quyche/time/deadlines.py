@@ -168,9 +168,10 @@ def periods(recurrence: Recurrence, policies: Policies, first: dt.date, last: dt
         start = _add_months(start, -((start.month - 1) % unit))
         index = 0
     floor = end_of_day(first - dt.timedelta(days=1))
+    origin = in_force or start  # periods anchored on in_force count from it
     while start <= last:
         nxt = _add_months(start, unit) if recurrence.anchor == "calendar" else (
-            _add_months(in_force, unit * (index + 1)))
+            _add_months(origin, unit * (index + 1)))
         end = nxt - dt.timedelta(days=1)
         number = (start.month - 1) // PERIOD_MONTHS[recurrence.every] + 1
         if recurrence.periods is None or number in recurrence.periods:

@@ -12,14 +12,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from ..report import Violation
-from ..time.deadlines import LOCAL
+from ...report import Violation
+from ...time.deadlines import LOCAL
+from .broadcast import DAY_KIND_VI
 
 __all__ = ["update_checks", "update_rules"]
 
 _EPOCH = dt.date(1970, 1, 1)
-_DAY_KIND_VI = {"working_day": "ngày làm việc", "weekend": "ngày nghỉ cuối tuần",
-                "holiday": "ngày lễ, nghỉ bù"}
 
 
 def update_rules(rule_set: Any) -> list[Any]:
@@ -57,6 +56,6 @@ def update_checks(ctx: Any, updated: Iterable[tuple[str, int]]) -> list[Violatio
                 out.append(Violation(
                     rule_id=rule.id, kind="no_update", actor=actor, site=site.id,
                     when=day.isoformat(), source=citation,
-                    message=f"Không cập nhật thông tin nào trong {_DAY_KIND_VI[kind]}",
+                    message=f"Không cập nhật thông tin nào trong {DAY_KIND_VI[kind]}",
                     message_en=f"No new content on this {kind.replace('_', ' ')}"))
     return out
