@@ -15,7 +15,8 @@ from ._load import dump, load, override, rule_sets
 from .analysis.compare import Comparison, compare
 from .analysis.daily import SiteDays, daily_hours
 from .analysis.diff import Diff, diff
-from .analysis.explain import Explanation, explain
+from .analysis.explain import explain
+from .analysis.explanation import Explanation
 from .analysis.schedule import Duty, schedule
 from .analysis.sensitivity import Sensitivity, sensitivity
 from .errors import (
