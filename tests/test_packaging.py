@@ -1,4 +1,4 @@
-"""The installed package, not the checkout: the wheel carries the five rule sets."""
+"""The installed package, not the checkout: the wheel carries every bundled rule set."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-NAMES = ["angiang", "caobang", "kontum", "laichau", "tuyenquang"]
+NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_wheel_contains_every_subpackage(wheel):
 
 
 def test_installed_copy_finds_rule_sets_from_elsewhere(wheel, tmp_path):
-    """Installed into a separate folder and imported from another folder, all five load."""
+    """Installed into a separate folder and imported from another folder, all of them load."""
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(target), str(wheel)], check=True, capture_output=True)
@@ -125,4 +125,4 @@ def test_scenarios_and_the_pytest_plugin_need_no_hypothesis(tmp_path):
     strategies = subprocess.run(
         [sys.executable, "-c", "import sys; sys.modules['hypothesis'] = None; "
          "from quyche.testing import event_streams"], capture_output=True, text=True)
-    assert "quyche.testing needs hypothesis" in strategies.stderr
+    assert "needs hypothesis" in strategies.stderr

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
@@ -312,7 +313,7 @@ def _outcome(rs: RuleSet, base: Report, interp_id: str, value: Any,
         moved=sum(c.change == "moved" for c in changes)), 1
 
 
-def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+def sensitivity(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
                 since: When | None = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
                 actors: Mapping[str, Iterable[str]] | None = None,
@@ -322,7 +323,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     depends on. `events` is read once (an iterator will do); `only` limits the question
     to some interpretation ids; the other arguments are `evaluate`'s. Costs one
     evaluation, plus one per alternative of each interpretation in question."""
-    rs = load(rule_set) if isinstance(rule_set, str) else rule_set
+    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     events = list(events)
     sites = list(sites) if sites is not None else None
     by_id = {i.id: i for i in rs.interpretations}
