@@ -58,7 +58,7 @@ from .events import (
     Submission,
 )
 from .model import RuleSet, Succession
-from .output_schemas import SCHEMA_VERSION
+from .output import SCHEMA_VERSION
 from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .report_html import render_report_html

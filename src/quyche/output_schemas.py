@@ -8,20 +8,14 @@ added leaves it as it is, so readers ignore fields they do not know (docs/contra
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["OUTPUTS", "SCHEMA_VERSION", "RuleSetList", "RuleSetSummary", "SchemaVersion",
            "output_schema"]
 
-#: The version of the JSON outputs' schemas: rule-set lists, report, partial, diff, compare,
-#: schedule, explain.
-SCHEMA_VERSION = 1
-
-SchemaVersion = Annotated[Literal[1], Field(
-    description="the version of this output's schema (docs/contract.md); it grows only when "
-    "a reader must change")]
+from .output import SCHEMA_VERSION, SchemaVersion
 
 #: The outputs `quyche schema NAME` describes, with what each is.
 OUTPUTS = {

@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, PrivateAttr, computed_field
 
-from .output import Output
-from .output_schemas import SchemaVersion
+from .output import Output, SchemaVersion
 from .time.calendar import TIMEZONE
 
 if TYPE_CHECKING:

@@ -21,8 +21,7 @@ from pydantic import Field
 from .._load import load
 from .._load import rule_sets as bundled
 from ..model import Obligation, RuleSet
-from ..output import Output
-from ..output_schemas import SchemaVersion
+from ..output import Output, SchemaVersion
 from ..render import Table
 from ..render import cite as cite_text
 from ..report import Citation

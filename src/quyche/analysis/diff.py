@@ -36,8 +36,7 @@ from pydantic import Field
 
 from .._load import load
 from ..model import RuleSet, Source
-from ..output import Output
-from ..output_schemas import SchemaVersion
+from ..output import Output, SchemaVersion
 from ..render import Table, cite_quote, short
 from ..report import Citation
 from .citations import citer

@@ -11,8 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..output import Output
-from ..output_schemas import SchemaVersion
+from ..output import Output, SchemaVersion
 from ..report import Citation
 
 __all__ = ["ExampleDue", "Explanation", "InterpretationUse", "PolicyUse", "RuleKind",

@@ -28,8 +28,7 @@ from ..evaluation.context import Context
 from ..evaluation.parties import owners, period_recipients, recurring_sides
 from ..events import parse_instant
 from ..model import RuleSet
-from ..output import Output
-from ..output_schemas import SchemaVersion
+from ..output import Output, SchemaVersion
 from ..render import cite as cite_text
 from ..report import Citation, Handover
 from ..successions import Sides, due_day
