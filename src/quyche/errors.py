@@ -33,6 +33,7 @@ __all__ = [
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
+    "validation_message",
 ]
 
 
