@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "BackendUnavailable",
@@ -123,7 +125,7 @@ class ScenarioError(QuycheError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def validation_message(err: dict) -> str:  # type: ignore[type-arg]
+def validation_message(err: Mapping[str, Any]) -> str:
     """One pydantic error in plain words: a validator's own text, without the "Value
     error, " pydantic puts before it (every message a user reads goes through here)."""
     error = (err.get("ctx") or {}).get("error")
