@@ -35,7 +35,6 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 import quyche
-from quyche import cli
 from quyche._load import load_text
 from quyche.analysis.compare import compare
 from quyche.analysis.compare import tables as compare_tables
@@ -43,6 +42,7 @@ from quyche.analysis.diff import diff
 from quyche.analysis.diff import tables as diff_tables
 from quyche.analysis.explain import explain
 from quyche.analysis.schedule import schedule, to_ics
+from quyche.cli import analysts, terminal
 from quyche.errors import QuycheError
 from quyche.htmlpage import GRID_JS
 from quyche.render import render_html, render_markdown, render_rich, report_records
@@ -112,13 +112,13 @@ rule_set_texts = hostile_rule_set_texts() | st.sampled_from(sorted(RULE_SETS)).f
 def captured_console():
     """Point the CLI's consoles at a buffer (what `check`'s table goes through)."""
     buffer = io.StringIO()
-    saved = cli.out, cli.err
-    cli.out = Console(file=buffer, width=120, emoji=False)
-    cli.err = Console(file=buffer, width=120, emoji=False)
+    saved = terminal.out, terminal.err
+    terminal.out = Console(file=buffer, width=120, emoji=False)
+    terminal.err = Console(file=buffer, width=120, emoji=False)
     try:
         yield buffer
     finally:
-        cli.out, cli.err = saved
+        terminal.out, terminal.err = saved
 
 
 def render_everything(rs: quyche.RuleSet) -> dict[str, str]:
@@ -127,7 +127,7 @@ def render_everything(rs: quyche.RuleSet) -> dict[str, str]:
     for rule_id in rs.rule_ids():
         e = explain(rs, rule_id, today="2024-06-01")
         out[f"explain {rule_id} json"] = orjson.dumps(e.model_dump(mode="json")).decode()
-        out[f"explain {rule_id} markdown"] = cli._explain_markdown(e)
+        out[f"explain {rule_id} markdown"] = analysts.explain_markdown(e)
     other = RULE_SETS["sample"]
     for name, (title, intro, tables) in (
             ("compare", compare_tables(compare([rs, other]))),
@@ -220,7 +220,7 @@ def test_evaluate_of_mutated_streams_and_registries(drawn: Any, durable: bool) -
     orjson.dumps(report.model_dump(mode="json"))
     orjson.dumps(report_records(report))
     with captured_console() as buffer:
-        cli._print_report(report, 40, english=False)
+        terminal.print_report(report, 40, english=False)
     assert buffer.getvalue()
 
 
