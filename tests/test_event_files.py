@@ -149,3 +149,15 @@ class TestLines:
         assert (rejected["index"], rejected["line"]) == (1, 4)
         merged = runner.invoke(app, ["merge", "kontum", str(state), "--format", "json"])
         assert json.loads(merged.output)["rejected"][0]["line"] == 4
+
+    def test_evaluate_reads_a_files_path_and_names_lines(self, tmp_path):
+        """`evaluate` given a Path reads it as `check` does: its rejections carry their line."""
+        bad = {**BACKUP, "id": "bad", "at": "2024-03-01T10:00:00"}
+        path = tmp_path / "e.jsonl.gz"
+        path.write_bytes(gzip.compress(
+            "\n".join(["", LINES[0], "", json.dumps(bad)]).encode() + b"\n"))
+        report = quyche.evaluate("kontum", path, as_of="2024-12-31")
+        [rejected] = report.rejected
+        assert (rejected.index, rejected.line, rejected.id) == (1, 4, "bad")
+        with pytest.raises(quyche.EvaluationError, match="a file's Path"):
+            quyche.evaluate("kontum", str(path), as_of="2024-12-31")

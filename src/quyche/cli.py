@@ -309,7 +309,7 @@ def _yaml_kind(data: Any) -> str:
 def check(
     rules: str = typer.Argument(..., help="bundled rule-set id or YAML file"),
     events: str = typer.Argument(..., help="events as JSON lines or a JSON array, plain, .gz "
-                                 "or .zst ('-' for stdin)"),
+                                 "or .zst, or Parquet (quyche[arrow]) ('-' for stdin)"),
     as_of: str | None = typer.Option(None, "--as-of", metavar="INSTANT", help=_AS_OF_HELP),
     since: str | None = typer.Option(None, help="start of the window (default: in-force date)"),
     sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list ('-' for "

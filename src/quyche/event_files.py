@@ -1,4 +1,5 @@
-"""Reading event files: JSON lines or a JSON array, plain, gzip or zstd, with or without a BOM.
+"""Reading event files: JSON lines or a JSON array, plain, gzip or zstd, with or without a BOM;
+or Parquet (`quyche.columnar`, with the arrow extra).
 
 A single bad line is an event that gets rejected with its line number (see
 `events.read_jsonl`); a file that is not events at all is an `EventError`, so
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import sys
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
+from .columnar import PARQUET_MAGIC, arrow_events, is_arrow, read_parquet
 from .errors import EventError
 from .events import InvalidEvent, read_jsonl_numbered
 
@@ -27,6 +30,7 @@ __all__ = [
     "MAX_LINE_BYTES",
     "SNIFF_LINES",
     "LineNumbers",
+    "event_source",
     "read_event_file",
     "read_event_stream",
 ]
@@ -65,6 +69,20 @@ class LineNumbers:
         return self._lines[run] + index - self._starts[run]
 
 
+def event_source(events: Any) -> tuple[Any, LineNumbers | None]:
+    """What `evaluate` reads from `events`: a file's path (`os.PathLike`, any format
+    `read_event_file` reads, Parquet included) or an Arrow table or batches become its
+    events, with a `LineNumbers` to name the line or row of each; anything else is
+    returned as it is, with None."""
+    if isinstance(events, os.PathLike):
+        numbers = LineNumbers()
+        return read_event_file(os.fspath(events), numbers), numbers
+    if is_arrow(events):
+        numbers = LineNumbers()
+        return arrow_events(events, numbers), numbers
+    return events, None
+
+
 def read_event_file(path: str | Path, numbers: LineNumbers | None = None) -> Iterator[Any]:
     """Events from the file at `path` ('-' for standard input), one at a time.
 
@@ -85,7 +103,14 @@ def read_event_file(path: str | Path, numbers: LineNumbers | None = None) -> Ite
 def read_event_stream(raw: IO[bytes], name: str,
                       numbers: LineNumbers | None = None) -> Iterator[Any]:
     """Events from a binary stream; `name` is how error messages call it."""
-    stream = _decompressed(raw, name)
+    buffered: Any = raw if hasattr(raw, "peek") else io.BufferedReader(cast(Any, raw))
+    if buffered.peek(4)[:4] == PARQUET_MAGIC:
+        if not buffered.seekable():
+            raise EventError(f"{name}: a Parquet file cannot be read from a pipe (its index is "
+                             "at its end); pass the file's path")
+        yield from read_parquet(buffered, name, numbers)
+        return
+    stream = _decompressed(buffered, name)
     first = _first_content_line(stream, name)
     if first is None:
         return  # an empty file holds no events: nothing to refuse
@@ -105,11 +130,11 @@ def read_event_stream(raw: IO[bytes], name: str,
                          "expected one JSON object per line, or a JSON array of objects")
 
 
-def _decompressed(raw: IO[bytes], name: str) -> IO[bytes]:
-    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+def _decompressed(buffered: Any, name: str) -> IO[bytes]:
+    """`buffered` (a reader that can peek), decompressed as its first bytes say."""
     magic = buffered.peek(4)[:4]
     if magic.startswith(_GZIP):
-        return io.BufferedReader(gzip.GzipFile(fileobj=buffered))  # type: ignore[arg-type]
+        return io.BufferedReader(cast(Any, gzip.GzipFile(fileobj=buffered)))
     if magic == _ZSTD:
         try:
             import zstandard
@@ -117,8 +142,8 @@ def _decompressed(raw: IO[bytes], name: str) -> IO[bytes]:
             raise EventError(f"{name}: zstd-compressed; reading it needs the zstandard package "
                              '(pip install "quyche[zstd]"), or decompress it first') from None
         reader = zstandard.ZstdDecompressor().stream_reader(buffered)
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
-    return buffered
+        return io.BufferedReader(reader)
+    return cast(IO[bytes], buffered)
 
 
 def _first_content_line(stream: IO[bytes], name: str) -> tuple[int, bytes] | None:

@@ -54,6 +54,7 @@ __all__ = [
     "Request",
     "Submission",
     "When",
+    "line_problem",
     "parse_instant",
     "read_jsonl",
     "read_jsonl_numbered",
@@ -374,12 +375,20 @@ def read_jsonl_numbered(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any
         try:
             value = loads(line)
         except error as exc:
-            if line.strip():
-                yield number, InvalidEvent(f"line {number}, column {exc.colno}: invalid JSON: "
-                                           f"{exc.msg}")
-            continue
+            value = exc
         if type(value) is not dict:
-            yield number, InvalidEvent(f"line {number}: expected a JSON object, got "
-                                       f"{type(value).__name__}")
+            problem = line_problem(number, line, value)
+            if problem is not None:
+                yield number, problem
             continue
         yield number, value
+
+
+def line_problem(number: int, line: bytes | str, value: Any) -> InvalidEvent | None:
+    """Why a line that did not parse to a JSON object (`value`: what orjson gave or raised)
+    is no event; None for a blank line, which carries none."""
+    if isinstance(value, orjson.JSONDecodeError):
+        if not line.strip():
+            return None
+        return InvalidEvent(f"line {number}, column {value.colno}: invalid JSON: {value.msg}")
+    return InvalidEvent(f"line {number}: expected a JSON object, got {type(value).__name__}")

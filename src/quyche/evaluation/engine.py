@@ -14,6 +14,7 @@ from typing import Any
 
 from .._load import load, override
 from ..errors import EvaluationError
+from ..event_files import event_source
 from ..events import When
 from ..model import RuleSet
 from ..report import Report
@@ -34,7 +35,9 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     """Evaluate `events` against `rule_set` as of `as_of`; see docs/contract.md for the contract.
 
     `events` is consumed once, as an iterator: a file of millions of lines is never
-    held whole. `engine="durable"` matches triggers through durable_rules (an extra).
+    held whole. It may also be a file's `Path` (JSON lines, a JSON array, gzip, zstd or
+    Parquet) or an Arrow table: rejections then name their line or row.
+    `engine="durable"` matches triggers through durable_rules (an extra).
     """
     if isinstance(rule_set, str):
         rule_set = load(rule_set)
@@ -47,7 +50,11 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
         reader = Reader(ctx, matcher=durable.DurableMatcher(ctx.rule_set))
     else:
         raise EvaluationError(f"engine: {engine!r}; expected 'native' or 'durable'")
+    events, numbers = event_source(events)  # a file's path, an Arrow table: read as events
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
-        raise EvaluationError("events: expected an iterable of events (dicts or models), "
-                              f"got {type(events).__name__}")
-    return finalize(ctx, reader.add_all(events))
+        raise EvaluationError("events: expected an iterable of events (dicts or models), a "
+                              f"file's Path or an Arrow table, got {type(events).__name__}")
+    ledger = reader.add_all(events)
+    report = finalize(ctx, ledger)
+    return report if numbers is None else report.with_lines(numbers.line_of)
+

@@ -1,0 +1,516 @@
+"""Typed decoding at the input edge: JSON lines or dicts become typed event records, once.
+
+An event is decoded by msgspec straight from its bytes into a record of its type
+(`Broadcast`, `Submission`, ...: the names and fields of the pydantic models of
+`quyche.events`, real aware datetimes, unknown keys refused), with no dict in
+between. msgspec is a strict subset of what the models accept: anything it
+refuses, and the few shapes it would read differently from the models (a
+lowercase `z`, more than six digits of a second, an escaped character, a `meta`
+object), is decided the way events were decided before — orjson, the engine's
+broadcast shortcut, then the pydantic model — so every rejection reason is the
+one it was, word for word, and only its speed changed.
+
+A rejected item comes out as an `InvalidEvent` carrying its reason and id; the
+engine files it under `report.rejected` unchanged. Checks that need the
+evaluation's context (the site registry, the rule set's categories, `as_of`,
+`end` after `start`, the language tag) stay with the engine, in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+import msgspec
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from . import events as _models
+from .events import InvalidEvent, line_problem, parse_instant, reason_of, validate_event
+from .registry import check_id
+
+__all__ = [
+    "ActivityEnded",
+    "Attribution",
+    "Backup",
+    "BackupDeleted",
+    "Broadcast",
+    "ContentPublished",
+    "DocumentPublished",
+    "DocumentReceived",
+    "DocumentSigned",
+    "Emergency",
+    "EventRecord",
+    "FeedbackForwarded",
+    "FeedbackReceived",
+    "Incident",
+    "IncidentReported",
+    "IncidentResolved",
+    "InfoProvided",
+    "Record",
+    "Request",
+    "Submission",
+    "decode_event",
+    "decode_events",
+    "decode_lines",
+    "decode_lines_numbered",
+    "epoch_seconds",
+]
+
+#: An instant: msgspec's RFC 3339 parser, offsets required (a naive time goes the slow way).
+_Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+_NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+#: Ids already checked against the id rule (sites, actors, kinds repeat all through a log).
+_CHECKED_IDS: set[str] = set()
+
+
+def _check_ids(record: Any) -> None:
+    for name in record.id_fields:
+        value = getattr(record, name)
+        if value is not None and value not in _CHECKED_IDS:
+            check_id(value)  # ValueError: msgspec refuses the record, the slow path says why
+            if len(_CHECKED_IDS) >= 65_536:
+                _CHECKED_IDS.clear()
+            _CHECKED_IDS.add(value)
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+             tag_field="type"):
+    """An event decoded at the edge; `type` and the fields read as on the pydantic model."""
+
+    type: ClassVar[str]
+    #: Fields that name a site, actor, kind or recipient: they must have the form of an id.
+    id_fields: ClassVar[tuple[str, ...]] = ()
+
+    id: _NonEmpty | None = None
+    #: Free-form data, never read: UNSET when the event has no `meta` key (an event with one
+    #: is decoded the slow way, so that its values are orjson's, as before).
+    meta: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
+
+    def model_dump(self) -> dict[str, Any]:
+        """What the pydantic model's `model_dump()` gives: every field, nested ones as dicts."""
+        out = {name: getattr(self, name) for name in _DUMP_ORDER[type(self)]}
+        out["type"] = self.type
+        if out["meta"] is msgspec.UNSET:
+            out["meta"] = None
+        quoted = out.get("quoted_from")
+        if quoted is not None:
+            out["quoted_from"] = {n: getattr(quoted, n) for n in quoted.__struct_fields__}
+        return out
+
+    def to_model(self) -> Any:
+        """The pydantic event model of this record (validated again: for callers, not hot)."""
+        return validate_event(self.model_dump())
+
+
+class _Named(Record, frozen=True):
+    """A record with fields that name a site, actor, kind or recipient (`id_fields`)."""
+
+    def __post_init__(self) -> None:
+        _check_ids(self)  # after decoding; a bad id sends the item the slow way
+
+
+class Broadcast(Record, tag="broadcast", frozen=True):
+    """A played segment. Its instants are kept as their text (`start_text`, `end_text`),
+    checked when decoded: the hot path reads them as epoch seconds from a cache of their
+    text (`epoch_seconds`), and `start`/`end` give them as datetimes, as the model does.
+
+    `site` is not checked for the id form here: as before, a segment naming a site that is
+    not registered is refused for that (by the engine), whatever the site's spelling.
+    """
+
+    type: ClassVar[str] = "broadcast"
+    site: _NonEmpty
+    start_text: str = msgspec.field(name="start")
+    end_text: str = msgspec.field(name="end")
+    category: str | None = None
+    language: str | None = None
+
+    @property
+    def start(self) -> dt.datetime:
+        return parse_instant(self.start_text)
+
+    @property
+    def end(self) -> dt.datetime:
+        return parse_instant(self.end_text)
+
+
+class Emergency(Record, tag="emergency", frozen=True):
+    type: ClassVar[str] = "emergency"
+    start: _Instant
+    end: _Instant
+    sites: list[str] | None = None
+
+
+class Submission(_Named, tag="submission", frozen=True):
+    type: ClassVar[str] = "submission"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "kind", "to")
+    actor: str
+    kind: str
+    at: _Instant
+    to: str | None = None
+    period: str | None = None
+    outline: list[str] | None = None
+
+
+class Backup(_Named, tag="backup", frozen=True):
+    type: ClassVar[str] = "backup"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str | None = None
+    actor: str | None = None
+
+
+class BackupDeleted(Record, tag="backup_deleted", frozen=True):
+    type: ClassVar[str] = "backup_deleted"
+    at: _Instant
+    backup: _NonEmpty
+
+
+class Incident(_Named, tag="incident", frozen=True):
+    type: ClassVar[str] = "incident"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str
+    category: Literal["technical", "security", "power"]
+    actor: str | None = None
+
+
+class IncidentReported(_Named, tag="incident_reported", frozen=True):
+    type: ClassVar[str] = "incident_reported"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    incident: _NonEmpty
+    actor: str
+    to: str
+
+
+class IncidentResolved(_Named, tag="incident_resolved", frozen=True):
+    type: ClassVar[str] = "incident_resolved"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    incident: _NonEmpty
+    actor: str
+
+
+class Request(_Named, tag="request", frozen=True):
+    type: ClassVar[str] = "request"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    to: str
+    kind: Literal["report", "information"]
+    due: _Instant | None = None
+
+
+class FeedbackReceived(_Named, tag="feedback_received", frozen=True):
+    type: ClassVar[str] = "feedback_received"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    feedback: str | None = None
+    to: str | None = None
+
+
+class FeedbackForwarded(_Named, tag="feedback_forwarded", frozen=True):
+    type: ClassVar[str] = "feedback_forwarded"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor", "to")
+    at: _Instant
+    actor: str
+    feedback: str | None = None
+    to: str | None = None
+
+
+class ActivityEnded(_Named, tag="activity_ended", frozen=True):
+    type: ClassVar[str] = "activity_ended"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+
+
+class DocumentSigned(_Named, tag="document_signed", frozen=True):
+    type: ClassVar[str] = "document_signed"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+
+
+class InfoProvided(_Named, tag="info_provided", frozen=True):
+    type: ClassVar[str] = "info_provided"
+    id_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    at: _Instant
+    actor: str
+    ref: _NonEmpty
+
+
+class DocumentReceived(Record, tag="document_received", frozen=True):
+    type: ClassVar[str] = "document_received"
+    at: _Instant
+    doc_class: Literal["legal_normative", "administrative", "planning", "investment",
+                       "science_technology", "other"]
+    urgent: bool = False
+
+
+class DocumentPublished(Record, tag="document_published", frozen=True):
+    type: ClassVar[str] = "document_published"
+    at: _Instant
+    ref: _NonEmpty
+
+
+class Attribution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    author: str | None = None
+    source: str | None = None
+    published_at: _Instant | None = None
+    link: str | None = None
+
+
+class ContentPublished(_Named, tag="content_published", frozen=True):
+    type: ClassVar[str] = "content_published"
+    id_fields: ClassVar[tuple[str, ...]] = ("site",)
+    at: _Instant
+    site: str | None = None
+    category: str | None = None
+    language: str | None = None
+    quoted_from: Attribution | None = None
+    state_secret: bool | None = None
+
+
+EventRecord = (Broadcast | Emergency | Submission | Backup | BackupDeleted | Incident
+               | IncidentReported | IncidentResolved | Request | FeedbackReceived
+               | FeedbackForwarded | ActivityEnded | DocumentSigned | InfoProvided
+               | DocumentReceived | DocumentPublished | ContentPublished)
+
+_RECORDS: dict[str, type[Record]] = {cls.type: cls for cls in EventRecord.__args__}
+#: Field order of each record's pydantic model (model_dump keeps it), `type` included.
+_DUMP_ORDER: dict[type, tuple[str, ...]] = {
+    cls: tuple(getattr(_models, cls.__name__).model_fields) for cls in _RECORDS.values()}
+_DECODER = msgspec.json.Decoder(EventRecord)
+_FAILED = (msgspec.ValidationError, msgspec.DecodeError)
+#: Text msgspec reads otherwise than the models: a lowercase 'z' offset (refused by the
+#: models), a seventh digit of a second (the models truncate, msgspec rounds).
+_MISREAD = re.compile(rb'\dz"|\.\d{7}')
+_BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
+_INSTANT_KEYS = ("at", "start", "end", "due")
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def decode_lines(lines: Iterable[bytes | str]) -> Iterator[Record | InvalidEvent]:
+    """A record (or an `InvalidEvent`) per non-blank JSON line, as `events.read_jsonl` reads."""
+    return map(_second, decode_lines_numbered(lines))  # map() in C: no second generator
+
+
+_second = operator.itemgetter(1)
+
+
+def decode_lines_numbered(lines: Iterable[bytes | str]
+                          ) -> Iterator[tuple[int, Record | InvalidEvent]]:
+    """`decode_lines`, each item with the 1-based number of its line (blank lines skipped)."""
+    decode, failed, unset = _DECODER.decode, _FAILED, msgspec.UNSET
+    seconds, epoch = _SECONDS, epoch_seconds
+    for number, line in enumerate(lines, 1):
+        data = line if type(line) is bytes else _bytes(line)
+        try:
+            record = decode(data)
+        except failed:
+            record = None
+        if record is not None and record.meta is unset:
+            if type(record) is Broadcast:
+                # the common case: its instants' text read as the models read it, from a cache
+                s, e = record.start_text, record.end_text
+                if (seconds.get(s) or epoch(s)) is not None and (
+                        seconds.get(e) or epoch(e)) is not None:
+                    yield number, record
+                    continue
+            elif not _misread(data):
+                yield number, record
+                continue
+        item = _slow_line(number, line)
+        if item is not None:
+            yield number, item
+
+
+def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
+    """A record (or an `InvalidEvent`) per item: dicts, pydantic event models or records."""
+    convert, failed, record, records = msgspec.convert, _FAILED, Record, _RECORDS
+    for raw in items:
+        if type(raw) is dict and _plain(raw):
+            tag = raw.get("type")
+            cls = records.get(tag) if type(tag) is str else None
+            if cls is not None:
+                found: Any
+                try:
+                    found = convert(raw, cls)  # a class, not the union: msgspec caches it
+                except failed:
+                    found = None
+                if found is not None and (cls is not Broadcast or (
+                        epoch_seconds(found.start_text) is not None
+                        and epoch_seconds(found.end_text) is not None)):
+                    yield found
+                    continue
+        elif isinstance(raw, (record, InvalidEvent)):
+            yield raw
+            continue
+        yield decode_event(raw)
+
+
+def decode_event(raw: Any) -> Record | InvalidEvent:
+    """One item the way the engine has always read it: its record, or why it is refused."""
+    if isinstance(raw, (Record, InvalidEvent)):
+        return raw
+    if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
+        fast = _plain_broadcast(raw)
+        if fast is not None:
+            return fast
+    try:
+        model = validate_event(raw)
+    except ValidationError as exc:
+        return InvalidEvent(reason_of(exc), _id_of(raw))
+    except TypeError as exc:
+        return InvalidEvent(str(exc), _id_of(raw))
+    return _record_of(model)
+
+
+# --------------------------------------------------------------------------- instants
+
+
+#: Epoch seconds of instant texts already read (schedules repeat their times all year).
+_SECONDS: dict[str, float] = {}
+_DATE_SECONDS: dict[str, int] = {}
+_CLOCK_SECONDS: dict[str, int] = {}
+_ZONE_SECONDS: dict[str, int] = {}
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")
+_ZONE = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def epoch_seconds(text: str) -> float | None:
+    """Epoch seconds of an instant's text, exactly as `events.parse_instant` reads it; None
+    when it refuses it (no offset, not ISO 8601). Cached by text.
+
+    The common shape 'YYYY-MM-DDTHH:MM:SS+HH:MM' is read from cached parts (day, clock
+    time, offset), each checked the first time it is seen; any other shape by parse_instant.
+    """
+    found = _SECONDS.get(text)
+    if found is None:
+        found = _common_shape(text)
+        if found is None:
+            try:
+                found = parse_instant(text).timestamp()
+            except ValueError:
+                return None
+        if len(_SECONDS) >= 65_536:
+            _SECONDS.clear()
+        _SECONDS[text] = found
+    return found
+
+
+def _common_shape(text: str) -> int | None:
+    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
+        return None
+    date, clock, zone = text[:10], text[11:19], text[19:]
+    day = _DATE_SECONDS.get(date)
+    if day is None:
+        try:
+            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH_DAY) * 86_400
+        except ValueError:
+            return None
+        if len(_DATE_SECONDS) < 200_000:
+            _DATE_SECONDS[date] = day
+    seconds = _CLOCK_SECONDS.get(clock)
+    if seconds is None:
+        match = _CLOCK.fullmatch(clock)
+        if match is None:
+            return None
+        seconds = _CLOCK_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
+                                           + int(match[3]))
+    offset = _ZONE_SECONDS.get(zone)
+    if offset is None:
+        match = _ZONE.fullmatch(zone)
+        if match is None:
+            return None
+        offset = _ZONE_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
+            int(match[2]) * 3600 + int(match[3]) * 60)
+    return day + seconds - offset
+
+
+# --------------------------------------------------------------------------- the slow way
+
+
+def _bytes(line: Any) -> bytes:
+    if type(line) is str:
+        return line.encode("utf-8", "surrogatepass")  # invalid UTF-8 if it holds a surrogate
+    return b"\\u"  # not bytes nor text: decided the slow way
+
+
+def _misread(data: bytes) -> bool:
+    """True when msgspec may have read a line otherwise than the models would: an escaped
+    character (an instant's digit or 'z' in disguise), a lowercase 'z' offset, or a
+    seventh digit of a second."""
+    return b"\\u" in data or ((b'z"' in data or b"." in data)
+                               and _MISREAD.search(data) is not None)
+
+
+def _slow_line(number: int, line: bytes | str) -> Record | InvalidEvent | None:
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return line_problem(number, line, exc)
+    if type(value) is not dict:
+        return line_problem(number, line, value)
+    return decode_event(value)
+
+
+def _plain(raw: dict[str, Any]) -> bool:
+    """True when msgspec reads this dict exactly as the models do (no 'meta', no nested
+    instant, every instant a string without a lowercase 'z' or a fraction)."""
+    if "meta" in raw or "quoted_from" in raw:
+        return False
+    for key in _INSTANT_KEYS:
+        value = raw.get(key)
+        if value is not None and (type(value) is not str or "z" in value or "." in value):
+            return False
+    return True
+
+
+def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
+    """The engine's broadcast shortcut: a segment of plain strings whose instants parse is
+    read without the model (so an unregistered site is refused as unregistered, not for
+    its spelling); anything else is the model's to judge."""
+    site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+    ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+    if not (type(site) is str and site and type(start) is str and type(end) is str
+            and (ident is None or (type(ident) is str and ident))
+            and (category is None or type(category) is str)
+            and (language is None or type(language) is str)):
+        return None
+    if epoch_seconds(start) is None or epoch_seconds(end) is None:
+        return None  # parse_instant refuses one of them
+    return Broadcast(id=ident, site=site, start_text=start, end_text=end, category=category,
+                     language=language)
+
+
+def _record_of(model: BaseModel) -> Record:
+    """The record of a validated pydantic event model (its values as they are)."""
+    cls = _RECORDS[model.type]  # type: ignore[attr-defined]
+    fields = {name: getattr(model, name) for name in cls.__struct_fields__
+              if name in type(model).model_fields}
+    if cls is Broadcast:  # its instants as text that reads back as the same datetimes
+        segment: Any = model
+        fields["start_text"] = segment.start.isoformat()
+        fields["end_text"] = segment.end.isoformat()
+    quoted = fields.get("quoted_from")
+    if quoted is not None:
+        fields["quoted_from"] = Attribution(**{n: getattr(quoted, n)
+                                               for n in Attribution.__struct_fields__})
+    return cls(**fields)
+
+
+def _id_of(raw: Any) -> str | None:
+    ident = raw.get("id") if isinstance(raw, Mapping) else getattr(raw, "id", None)
+    return ident if isinstance(ident, str) else None
