@@ -1,7 +1,7 @@
 """Tests for `quyche.decoding`: typed records at the edge, decided exactly as before.
 
 The reference is the engine's reading before the decoder: `events.read_jsonl_numbered`
-(orjson), then the engine's broadcast shortcut (`Reader._fast_broadcast`) or the
+(orjson), then the engine's broadcast shortcut (`_shortcut`, as the engine had it) or the
 pydantic model (`events.validate_event`, `events.reason_of`). Over a large generated
 corpus of valid, mutated and broken events, the decoder accepts exactly what the
 reference accepts, with the same values, and rejects the rest with the same reason and id.
@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from quyche import decoding
-from quyche.evaluation.engine import Reader
 from quyche.events import (
     InvalidEvent,
     parse_instant,
@@ -154,12 +153,29 @@ def _id_of(raw: Any) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
+def _shortcut(raw: dict[str, Any]) -> tuple | None:
+    """The engine's broadcast shortcut before the decoder (its dict pre-parse): a segment
+    of plain strings whose instants parse was read without the model."""
+    site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+    ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+    if not (type(site) is str and site and type(start) is str and type(end) is str
+            and (ident is None or (type(ident) is str and ident))
+            and (category is None or type(category) is str)
+            and (language is None or type(language) is str)):
+        return None
+    try:
+        s, e = parse_instant(start), parse_instant(end)
+    except ValueError:
+        return None
+    return ident, site, s, e, category, language
+
+
 def reference(raw: Any) -> tuple:
     """What the engine made of an item before the decoder."""
     if isinstance(raw, InvalidEvent):
         return ("rejected", raw.reason, raw.id)
     if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
-        fast = Reader._fast_broadcast(None, raw)  # type: ignore[arg-type]
+        fast = _shortcut(raw)
         if fast is not None:
             ident, site, start, end, category, language = fast
             return ("ok", _norm({"id": ident, "meta": None, "type": "broadcast", "site": site,

@@ -22,7 +22,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 import msgspec
 import orjson
@@ -33,6 +33,7 @@ from .events import InvalidEvent, line_problem, parse_instant, reason_of, valida
 from .registry import check_id
 
 __all__ = [
+    "EPOCH_SECONDS",
     "ActivityEnded",
     "Attribution",
     "Backup",
@@ -78,7 +79,7 @@ def _check_ids(record: Any) -> None:
             _CHECKED_IDS.add(value)
 
 
-class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False,
              tag_field="type"):
     """An event decoded at the edge; `type` and the fields read as on the pydantic model."""
 
@@ -288,6 +289,8 @@ _RECORDS: dict[str, type[Record]] = {cls.type: cls for cls in EventRecord.__args
 #: Field order of each record's pydantic model (model_dump keeps it), `type` included.
 _DUMP_ORDER: dict[type, tuple[str, ...]] = {
     cls: tuple(getattr(_models, cls.__name__).model_fields) for cls in _RECORDS.values()}
+#: The classes `decode_event` passes through as they are, checked by identity first.
+_RECORD_TYPES = frozenset((*_RECORDS.values(), InvalidEvent))
 _DECODER = msgspec.json.Decoder(EventRecord)
 _FAILED = (msgspec.ValidationError, msgspec.DecodeError)
 #: Text msgspec reads otherwise than the models: a lowercase 'z' offset (refused by the
@@ -337,36 +340,36 @@ def decode_lines_numbered(lines: Iterable[bytes | str]
 
 def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
     """A record (or an `InvalidEvent`) per item: dicts, pydantic event models or records."""
-    convert, failed, record, records = msgspec.convert, _FAILED, Record, _RECORDS
-    for raw in items:
-        if type(raw) is dict and _plain(raw):
+    return map(decode_event, items)  # map() in C: no generator around each item
+
+
+def decode_event(raw: Any) -> Record | InvalidEvent:
+    """One item the way the engine has always read it: its record, or why it is refused.
+
+    A record or an `InvalidEvent` is returned as it is; a plain dict is converted by
+    msgspec (a class, not the union: msgspec caches it); anything else, or a dict msgspec
+    refuses, is decided the old way (the broadcast shortcut, then the pydantic model)."""
+    kind = type(raw)
+    if kind is dict:
+        if _plain(raw):
             tag = raw.get("type")
-            cls = records.get(tag) if type(tag) is str else None
+            cls = _RECORDS.get(tag) if type(tag) is str else None
             if cls is not None:
                 found: Any
                 try:
-                    found = convert(raw, cls)  # a class, not the union: msgspec caches it
-                except failed:
+                    found = msgspec.convert(raw, cls)
+                except _FAILED:
                     found = None
                 if found is not None and (cls is not Broadcast or (
                         epoch_seconds(found.start_text) is not None
                         and epoch_seconds(found.end_text) is not None)):
-                    yield found
-                    continue
-        elif isinstance(raw, (record, InvalidEvent)):
-            yield raw
-            continue
-        yield decode_event(raw)
-
-
-def decode_event(raw: Any) -> Record | InvalidEvent:
-    """One item the way the engine has always read it: its record, or why it is refused."""
-    if isinstance(raw, (Record, InvalidEvent)):
-        return raw
-    if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
-        fast = _plain_broadcast(raw)
-        if fast is not None:
-            return fast
+                    return cast(Record, found)
+        if raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
+            fast = _plain_broadcast(raw)
+            if fast is not None:
+                return fast
+    elif kind in _RECORD_TYPES or isinstance(raw, (Record, InvalidEvent)):
+        return cast(Record | InvalidEvent, raw)
     try:
         model = validate_event(raw)
     except ValidationError as exc:
@@ -381,6 +384,8 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
 
 #: Epoch seconds of instant texts already read (schedules repeat their times all year).
 _SECONDS: dict[str, float] = {}
+#: The same cache, public: the intake's hot loop reads it before calling `epoch_seconds`.
+EPOCH_SECONDS = _SECONDS
 _DATE_SECONDS: dict[str, int] = {}
 _CLOCK_SECONDS: dict[str, int] = {}
 _ZONE_SECONDS: dict[str, int] = {}

@@ -19,6 +19,7 @@ from ..events import When
 from ..model import RuleSet
 from ..report import Report
 from . import durable
+from .collector import collector_paused
 from .context import Context
 from .finalize import finalize
 from .intake import Reader
@@ -54,7 +55,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
         raise EvaluationError("events: expected an iterable of events (dicts or models), a "
                               f"file's Path or an Arrow table, got {type(events).__name__}")
-    ledger = reader.add_all(events)
-    report = finalize(ctx, ledger)
+    with collector_paused():
+        report = finalize(ctx, reader.add_all(events))
     return report if numbers is None else report.with_lines(numbers.line_of)
 
