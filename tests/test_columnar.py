@@ -115,18 +115,15 @@ def test_batches_bound_what_is_held(tmp_path, monkeypatch):
     path = tmp_path / "events.parquet"
     pq.write_table(table_of(rows), path, row_group_size=250)
     numbers = LineNumbers()
-    sizes = []
-    real = columnar._present
+    sizes, real = [], columnar._rows
 
-    def counted(values):
-        sizes.append(len(values))
-        return real(values)
+    def counted(batch):
+        sizes.append(batch.num_rows)
+        return real(batch)
 
-    monkeypatch.setattr(columnar, "_present", counted)
-    reader = pq.ParquetFile(path)
-    batches = list(reader.iter_batches(batch_size=columnar.BATCH_ROWS))
-    assert max(b.num_rows for b in batches) == 100  # what is converted to Python at a time
+    monkeypatch.setattr(columnar, "_rows", counted)
     assert [e["id"] for e in read_event_file(path, numbers)] == [r["id"] for r in rows]
+    assert max(sizes) == 100 and sum(sizes) == 1000  # what is made Python at a time
     assert numbers.line_of(999) == 1000
 
 

@@ -79,8 +79,7 @@ def event_source(events: Any) -> tuple[Any, LineNumbers | None]:
         numbers = LineNumbers()
         return read_event_file(os.fspath(events), numbers, decoded=True), numbers
     if is_arrow(events):
-        numbers = LineNumbers()
-        return arrow_events(events, numbers), numbers
+        return arrow_events(events), LineNumbers()  # an event's row is its index + 1
     return events, None
 
 
@@ -113,7 +112,7 @@ def read_event_stream(raw: IO[bytes], name: str, numbers: LineNumbers | None = N
         if not buffered.seekable():
             raise EventError(f"{name}: a Parquet file cannot be read from a pipe (its index is "
                              "at its end); pass the file's path")
-        yield from read_parquet(buffered, name, numbers)
+        yield from read_parquet(buffered, name)  # rows are lines: `numbers` as it starts
         return
     stream = _decompressed(buffered, name)
     first = _first_content_line(stream, name)
