@@ -346,12 +346,19 @@ def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
 def decode_event(raw: Any) -> Record | InvalidEvent:
     """One item the way the engine has always read it: its record, or why it is refused.
 
-    A record or an `InvalidEvent` is returned as it is; a plain dict is converted by
-    msgspec (a class, not the union: msgspec caches it); anything else, or a dict msgspec
-    refuses, is decided the old way (the broadcast shortcut, then the pydantic model)."""
+    A record or an `InvalidEvent` is returned as it is; a broadcast dict is read by the
+    engine's shortcut, another plain dict converted by msgspec (a class, not the union:
+    msgspec caches it); anything else, or a dict they refuse, is decided by the pydantic
+    model, as before."""
     kind = type(raw)
     if kind is dict:
-        if _plain(raw):
+        if raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
+            # the engine's shortcut first: what msgspec would make of it, or better (it also
+            # reads a segment whose instants are not plain); None when the model must judge
+            fast = _plain_broadcast(raw)
+            if fast is not None:
+                return fast
+        elif _plain(raw):
             tag = raw.get("type")
             cls = _RECORDS.get(tag) if type(tag) is str else None
             if cls is not None:
@@ -364,10 +371,6 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
                         epoch_seconds(found.start_text) is not None
                         and epoch_seconds(found.end_text) is not None)):
                     return cast(Record, found)
-        if raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
-            fast = _plain_broadcast(raw)
-            if fast is not None:
-                return fast
     elif kind in _RECORD_TYPES or isinstance(raw, (Record, InvalidEvent)):
         return cast(Record | InvalidEvent, raw)
     try:
