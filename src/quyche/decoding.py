@@ -412,7 +412,7 @@ def epoch_seconds(text: str) -> float | None:
                 found = parse_instant(text).timestamp()
             except ValueError:
                 return None
-        if len(_SECONDS) >= 65_536:
+        if len(_SECONDS) >= 16_384:
             _SECONDS.clear()
         _SECONDS[text] = found
     return found
