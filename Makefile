@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test browser-test hunt fuzz bench lint docs schema comparison clean
+.PHONY: demo test browser-test hunt fuzz bench house lint docs schema comparison clean
 
 $(BIN)/python:
 	@echo "==> creating the virtualenv $(VENV)"
@@ -25,16 +25,18 @@ $(BIN)/.installed: pyproject.toml | $(BIN)/python
 demo: $(BIN)/.demo-installed
 	@echo "==> the bundled rule sets, then the Kon Tum example log of 2024"
 	$(BIN)/quyche list
-	$(BIN)/quyche validate angiang caobang kontum laichau tuyenquang
+	$(BIN)/quyche validate $$($(BIN)/python -c 'import quyche; print(*quyche.rule_sets())')
 	$(BIN)/quyche check kontum examples/kontum/events.jsonl --sites examples/kontum/sites.yaml \
 	    --as-of 2024-12-31T23:59:59+07:00 --limit 25
 
-## test: the whole suite, lint, and a strict documentation build
+## test: the whole suite, lint, the types (mypy), and a strict documentation build
 test: $(BIN)/.installed
 	@echo "==> the test suite"
 	$(BIN)/python -m pytest
 	@echo "==> lint"
 	$(BIN)/ruff check src tests benchmarks
+	@echo "==> types (mypy as pyproject.toml configures it: strict on evaluation/ and time/)"
+	$(BIN)/mypy
 	@echo "==> the documentation, built strictly"
 	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
@@ -66,6 +68,11 @@ fuzz: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench.py --events $${EVENTS:-200000}
 
+## house: the figures a reviewer reads from the code: module and function lengths, import
+## cycles, private names crossing packages, mypy errors per file (not a gate by itself)
+house: $(BIN)/.installed
+	$(BIN)/python benchmarks/house.py
+
 ## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
 schema: $(BIN)/.installed
 	$(BIN)/quyche schema > schema/rule-set.schema.json
@@ -73,7 +80,7 @@ schema: $(BIN)/.installed
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md
 	$(BIN)/quyche diff kontum laichau --format markdown > docs/kontum-laichau.md
-	$(BIN)/python -c "import quyche; from quyche.analysis.explain import interpretations_markdown as m; \
+	$(BIN)/python -c "import quyche; from quyche.analysis.interpretations_page import interpretations_markdown as m; \
 	    print(m([quyche.load(n) for n in quyche.rule_sets()]), end='')" > docs/interpretations.md
 
 clean:

@@ -600,16 +600,15 @@ def _hand_checked(lines: list[bytes]) -> None:
     hand (its instants from a cache of their text), anything else by its pydantic model."""
     from quyche.evaluation.intake import _BROADCAST_KEYS
     from quyche.events import validate_event
-    from quyche.time.instants import INSTANTS, epoch_seconds
-
-    instants, _epoch_seconds = INSTANTS, epoch_seconds
+    from quyche.time.instants import INSTANTS as instants
+    from quyche.time.instants import epoch_seconds
     for raw in read_jsonl(lines):
         if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
             site, s, e, ident = raw.get("site"), raw.get("start"), raw.get("end"), raw.get("id")
             if (type(s) is str and type(e) is str and type(site) is str
                     and (ident is None or (type(ident) is str and ident))):
-                st = instants.get(s) or _epoch_seconds(s)
-                et = instants.get(e) or _epoch_seconds(e)
+                st = instants.get(s) or epoch_seconds(s)
+                et = instants.get(e) or epoch_seconds(e)
                 if st is not None and et is not None:
                     continue
         try:  # noqa: SIM105 - as in _parse_all

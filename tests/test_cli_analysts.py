@@ -10,6 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import quyche
 from quyche.cli import app
 
 ROOT = Path(__file__).parent.parent
@@ -117,7 +118,7 @@ class TestCompare:
         code, out, _ = run("compare", "--format", "json")
         assert code == 0
         data = json.loads(out)
-        assert data["columns"] == ["angiang", "caobang", "kontum", "laichau", "tuyenquang"]
+        assert data["columns"] == quyche.rule_sets()
         rows = {r["key"]: r for r in data["rows"]}
         for key in ("min_hours", "languages", "monthly", "quarterly", "yearly_reports",
                     "retention", "portal_updates", "operators", "windows"):

@@ -154,8 +154,7 @@ def _id_of(raw: Any) -> str | None:
 
 
 def _shortcut(raw: dict[str, Any]) -> tuple | None:
-    """The engine's broadcast shortcut before the decoder (its dict pre-parse): a segment
-    of plain strings whose instants parse was read without the model."""
+    """The intake's shortcut for a segment: its fields plain strings, its instants parsed."""
     site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
     ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
     if not (type(site) is str and site and type(start) is str and type(end) is str
@@ -164,10 +163,9 @@ def _shortcut(raw: dict[str, Any]) -> tuple | None:
             and (language is None or type(language) is str)):
         return None
     try:
-        s, e = parse_instant(start), parse_instant(end)
+        return ident, site, parse_instant(start), parse_instant(end), category, language
     except ValueError:
         return None
-    return ident, site, s, e, category, language
 
 
 def reference(raw: Any) -> tuple:

@@ -130,7 +130,7 @@ def test_committed_interpretations_page_is_current():
     """docs/interpretations.md lists every reading of every bundled rule set (`make comparison`)."""
     from pathlib import Path
 
-    from quyche.analysis.explain import interpretations_markdown
+    from quyche.analysis.interpretations_page import interpretations_markdown
 
     page = Path(__file__).parent.parent / "docs" / "interpretations.md"
     expected = interpretations_markdown([quyche.load(n) for n in quyche.rule_sets()])

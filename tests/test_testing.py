@@ -1,6 +1,9 @@
 """Tests for `quyche.testing`: the strategies generate what they promise."""
 
 import datetime as dt
+import subprocess
+import sys
+from typing import get_args
 
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -55,6 +58,38 @@ def test_public_names():
         "event_streams", "events", "invalid_events", "malformed_rule_set_texts",
         "register_profiles", "rule_set_variations", "site_registries",
     ]
+
+
+def test_the_scenario_runner_needs_no_hypothesis():
+    """Without the testing extra, `quyche test` and the pytest plugin still import; asking
+    for a strategy names the extra."""
+    code = ("import sys; sys.modules['hypothesis'] = None\n"
+            "import quyche.testing.scenarios, quyche.testing.pytest_plugin\n"
+            "try:\n    from quyche.testing import events\n"
+            "except ImportError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "quyche.testing.events needs hypothesis" in done.stdout
+    assert "quyche[testing]" in done.stdout
+
+
+def test_a_window_may_be_given_as_dates():
+    """`"YYYY-MM-DD"` is the start of that local day, as `evaluate` reads `since`."""
+    stream = find(event_streams(SAMPLE, "2024-02-01", dt.date(2024, 3, 1), sites=SITES),
+                  lambda s: True)
+    assert (stream.start.isoformat(), stream.end.isoformat()) == (
+        "2024-02-01T00:00:00+07:00", "2024-03-01T00:00:00+07:00")
+    with pytest.raises(InvalidArgument, match="start"):
+        event_streams(SAMPLE, "2024-02-31", "2024-03-01")
+
+
+def test_event_models_follow_the_vocabulary():
+    """The strategies draw every event type, each with its model, in the vocabulary's order."""
+    from quyche.testing.pools import EVENT_MODELS
+
+    assert list(EVENT_MODELS) == list(EVENT_TYPES)
+    assert all(get_args(m.model_fields["type"].annotation) == (t,)
+               for t, m in EVENT_MODELS.items())
 
 
 class TestEvents:

@@ -12,12 +12,13 @@ See README.md and docs/ for the rule-set format, the event vocabulary and the re
 """
 
 from ._load import dump, load, override, rule_sets
-from .analysis.compare import compare
-from .analysis.daily import daily_hours
-from .analysis.diff import diff
+from .analysis.compare import Comparison, compare
+from .analysis.daily import SiteDays, daily_hours
+from .analysis.diff import Diff, diff
 from .analysis.explain import explain
-from .analysis.schedule import schedule
-from .analysis.sensitivity import sensitivity
+from .analysis.explanation import Explanation
+from .analysis.schedule import Duty, schedule
+from .analysis.sensitivity import Sensitivity, sensitivity
 from .errors import (
     BackendUnavailable,
     CalendarError,
@@ -26,6 +27,7 @@ from .errors import (
     InterpretationError,
     MergeError,
     QuycheError,
+    RegistryError,
     RuleSetError,
     RuleSetNotFound,
     ScenarioError,
@@ -33,6 +35,27 @@ from .errors import (
 from .evaluation.engine import evaluate
 from .evaluation.monitor import Monitor
 from .evaluation.partial import Partial, merge, partial
+from .events import (
+    ActivityEnded,
+    Attribution,
+    Backup,
+    BackupDeleted,
+    Broadcast,
+    ContentPublished,
+    DocumentPublished,
+    DocumentReceived,
+    DocumentSigned,
+    Emergency,
+    Event,
+    FeedbackForwarded,
+    FeedbackReceived,
+    Incident,
+    IncidentReported,
+    IncidentResolved,
+    InfoProvided,
+    Request,
+    Submission,
+)
 from .model import RuleSet, Succession
 from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
@@ -42,25 +65,51 @@ from .time.calendar import VietnamCalendar, calendar
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityEnded",
+    "Attribution",
     "BackendUnavailable",
+    "Backup",
+    "BackupDeleted",
+    "Broadcast",
     "CalendarError",
     "Citation",
+    "Comparison",
+    "ContentPublished",
+    "Diff",
+    "DocumentPublished",
+    "DocumentReceived",
+    "DocumentSigned",
+    "Duty",
+    "Emergency",
     "EvaluationError",
+    "Event",
     "EventError",
+    "Explanation",
+    "FeedbackForwarded",
+    "FeedbackReceived",
     "Handover",
+    "Incident",
+    "IncidentReported",
+    "IncidentResolved",
+    "InfoProvided",
     "InterpretationError",
     "MergeError",
     "Monitor",
     "ObligationStatus",
     "Partial",
     "QuycheError",
+    "RegistryError",
     "Rejection",
     "Report",
+    "Request",
     "RuleSet",
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
+    "Sensitivity",
+    "SiteDays",
     "SiteEntry",
+    "Submission",
     "Succession",
     "Summary",
     "VietnamCalendar",

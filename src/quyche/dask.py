@@ -24,7 +24,7 @@ from .report import Report
 try:
     import dask.bag as _bag
 except ImportError:  # pragma: no cover - exercised only without the extra
-    _bag = None
+    _bag = None  # type: ignore[assignment]  # the extra is missing: _require() says so
 
 __all__ = ["evaluate", "partials"]
 

@@ -8,8 +8,10 @@
     │                         rejected by evaluate(), never raised)
     ├── CalendarError         a date outside what the working-day calendar can answer
     ├── EvaluationError       bad arguments to evaluate() (as_of without offset, ...)
-    │   └── BackendUnavailable  the durable_rules backend is asked for, not installed
-    └── MergeError            two reports that were not produced under the same inputs
+    │   ├── BackendUnavailable  the durable_rules backend is asked for, not installed
+    │   └── RegistryError       a site or actor registry that cannot be used (names the item)
+    ├── MergeError            two reports that were not produced under the same inputs
+    └── ScenarioError         a scenario file that cannot be run (file:line:column)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "MergeError",
     "Problem",
     "QuycheError",
+    "RegistryError",
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
@@ -94,6 +97,15 @@ class BackendUnavailable(EvaluationError):
 
 class MergeError(QuycheError):
     """Reports that cannot be merged because they were made under different inputs."""
+
+
+class RegistryError(EvaluationError):
+    """A registry that cannot be used; `path` locates the value in the registry's data
+    (`[2].operator`, `so_x[0]`), so that a reader of a file can name its line."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class ScenarioError(QuycheError):

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, TypeAdapter, ValidationError
 
-from .errors import EvaluationError
+from .errors import EvaluationError, RegistryError
 
 __all__ = ["ID_PATTERN", "CallerId", "RegistryError", "SiteEntry", "check_id", "read_actors",
            "read_sites"]
@@ -60,15 +60,6 @@ class SiteEntry(BaseModel):
 
 _SITE = TypeAdapter(SiteEntry)
 _GROUPS = TypeAdapter(list[CallerId])
-
-
-class RegistryError(EvaluationError):
-    """A registry that cannot be used; `path` locates the value in the registry's data
-    (`[2].operator`, `so_x[0]`), so that a reader of a file can name its line."""
-
-    def __init__(self, message: str, path: str = "") -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def _field(exc: ValidationError) -> str:

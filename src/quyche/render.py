@@ -20,6 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from .htmlpage import page
 from .report import Citation
 
 __all__ = [
@@ -200,8 +201,6 @@ def render_html(title: str, tables: Sequence[Table], intro: str = "", lang: str 
 
     `lang` is the language the page's own words are in (the quotes it cites stay Vietnamese).
     """
-    from .htmlpage import page
-
     out = [f"<h1>{html.escape(title)}</h1>"]
     if intro:
         out.append(f'<p class="intro">{html.escape(intro.strip())}</p>')

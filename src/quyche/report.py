@@ -21,8 +21,8 @@ from .output import Output
 if TYPE_CHECKING:
     from .model import Source
 
-__all__ = ["Citation", "Handover", "ObligationStatus", "Rejection", "Report", "Summary",
-           "Violation"]
+__all__ = ["Citation", "EvaluationLedger", "Handover", "Merging", "ObligationStatus",
+           "Rejection", "Report", "Summary", "Violation", "merge_with"]
 
 Status = Literal["open", "met", "late", "missed"]
 

@@ -23,13 +23,14 @@ another request's evaluation, and the event loop keeps answering `/health`.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from typing import Any
 
 import orjson
+
+from .errors import BackendUnavailable, QuycheError, RuleSetNotFound
 
 try:
     from fastapi import FastAPI, Query, Request
@@ -38,38 +39,23 @@ try:
     from fastapi.responses import HTMLResponse, JSONResponse, Response
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ImportError as exc:  # pragma: no cover - exercised by the CLI's message
-    from .errors import BackendUnavailable
-
     raise BackendUnavailable("quyche serve needs the server extra: "
                              "pip install 'quyche[server]'") from exc
 
-from pydantic import BaseModel
-
-from .analysis.diff import Diff
-from .analysis.explain import Explanation
-from .errors import QuycheError, RuleSetNotFound
-from .events import read_jsonl
+from ._load import load, rule_sets
+from .analysis.diff import Diff, diff, tables
+from .analysis.explain import explain
+from .analysis.explanation import Explanation
+from .analysis.schedule import schedule, to_ics, window
+from .evaluation.engine import evaluate
+from .evaluation.partial import Partial, merge, partial
+from .model.jsonschema import rule_set_schema
+from .render import render_html
 from .report import Report
+from .report_html import render_report_html
+from .server_body import ApiError, Body, ErrorBody, Limits, read_all, read_body
 
-__all__ = ["Limits", "create_app"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one request may carry."""
-
-    max_body_bytes: int = 64 * 1024 * 1024
-    max_events: int = 1_000_000
-
-
-class ErrorBody(BaseModel):
-    """Every answer other than 200: what went wrong, and where when it is known."""
-
-    error: str
-    line: int | None = None
-    column: int | None = None
-    rejected: int | None = None
-    problems: list[Any] | None = None
+__all__ = ["ApiError", "ErrorBody", "Limits", "create_app", "serve"]
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -80,21 +66,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (500, "an unexpected failure (no traceback is sent)"))}
 
 
-class ApiError(Exception):
-    """An answer other than 200: its status, message and any details (e.g. problems)."""
-
-    def __init__(self, status: int, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.status, self.message, self.details = status, message, details
-
-
 def _error(status: int, message: str, **details: Any) -> JSONResponse:
     return JSONResponse({"error": message, **details}, status_code=status)
 
 
 def _rule_set(rule_set_id: str, interpretations: dict[str, Any] | None = None) -> Any:
-    from ._load import load, rule_sets
-
     if rule_set_id not in rule_sets():
         raise ApiError(404, f"no bundled rule set {rule_set_id!r}; GET /v1/rule-sets lists them")
     return load(rule_set_id, interpretations=interpretations or None)
@@ -124,114 +100,12 @@ def _json_arg(text: str | None, name: str) -> Any:
         raise ApiError(422, f"{name}: not JSON (column {exc.colno}: {exc.msg})") from None
 
 
-# --------------------------------------------------------------------------- the body
-
-
-@dataclass
-class Body:
-    """An evaluation request's events and any arguments the body carried.
-
-    JSON lines stay the bytes they came as (memory: the body's size) and are read one
-    line at a time by the evaluation; a JSON array or object is parsed whole.
-    """
-
-    jsonl: bytes | None
-    items: list[Any]
-    arguments: dict[str, Any]
-
-    def events(self) -> Iterator[Any]:
-        if self.jsonl is None:
-            return iter(self.items)
-        return read_jsonl(io.BytesIO(self.jsonl))
-
-    def line_of(self, indexes: list[int]) -> dict[int, int]:
-        """The body line (or array item) of each event index, blank lines skipped."""
-        if self.jsonl is None:
-            return {i: i + 1 for i in indexes}
-        wanted, found, index = set(indexes), {}, -1
-        for number, line in enumerate(io.BytesIO(self.jsonl), 1):
-            if line.strip():
-                index += 1
-                if index in wanted:
-                    found[index] = number
-                    if len(found) == len(wanted):
-                        break
-        return found
-
-
-async def _read_body(request: Request, limits: Limits) -> Body:
-    """Read JSON lines, a JSON array of events, or {"events": [...], ...}, within the limits.
-
-    The body is JSON (an array or an object) when its content type says so; anything else
-    (application/x-ndjson, text/plain, curl's default form type) is read as JSON lines.
-    It is read a chunk at a time and refused as soon as it passes a limit.
-    """
-    kind = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip()
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}; "
-                       "split the log, or start the server with a larger --max-body-mb")
-    jsonl = not (kind == "application/json" or kind.endswith("+json"))
-    chunks: list[bytes] = []
-    size, lines, events, pending = 0, 0, 0, b""
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            where = f" (at line {lines + 1})" if jsonl else ""
-            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes"
-                           f"{where}; split the log, or start the server with a larger "
-                           "--max-body-mb")
-        chunks.append(chunk)
-        if jsonl:
-            *complete, pending = (pending + chunk).split(b"\n")
-            for line in complete:
-                lines += 1
-                events += _count(line, lines, events, limits)
-    if not jsonl:
-        return _json_body(b"".join(chunks), limits)
-    if pending:
-        _count(pending, lines + 1, events, limits)
-    return Body(b"".join(chunks), [], {})
-
-
-def _count(line: bytes, number: int, events: int, limits: Limits) -> int:
-    """1 for a line that holds an event (blank lines hold none, as in the CLI), else 0."""
-    if not line.strip():
-        return 0
-    if events >= limits.max_events:
-        raise ApiError(413, f"line {number}: more than {limits.max_events} events in one "
-                       "request; split the log, or start the server with a larger --max-events")
-    return 1
-
-
-def _json_body(data: bytes, limits: Limits) -> Body:
-    try:
-        value = orjson.loads(data) if data.strip() else []
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
-                       f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
-    arguments: dict[str, Any] = {}
-    if isinstance(value, dict):
-        unknown = set(value) - {"events", "as_of", "since", "sites", "actors"}
-        if unknown:
-            raise ApiError(422, f"unknown field(s) in the body: {', '.join(sorted(unknown))} "
-                           "(expected events, as_of, since, sites, actors)")
-        arguments = {k: v for k, v in value.items() if k != "events"}
-        value = value.get("events", [])
-    if not isinstance(value, list):
-        raise ApiError(422, f"events: expected a JSON array, got {type(value).__name__}")
-    if len(value) > limits.max_events:
-        raise ApiError(413, f"item {limits.max_events + 1}: more than {limits.max_events} "
-                       "events in one request")
-    return Body(None, value, arguments)
-
-
 async def _request(request: Request, limits: Limits, rule_set: str,
                    interpretation: list[str], as_of: str | None, since: str | None,
                    sites: str | None, actors: str | None) -> tuple[Any, Body, dict[str, Any]]:
     """The rule set, the body and the arguments of an evaluation (query or body, not both)."""
     rs = _rule_set(rule_set, _interpretations(interpretation))
-    body = await _read_body(request, limits)
+    body = await read_body(request, limits)
     given = {"as_of": as_of, "since": since, "sites": _json_arg(sites, "sites"),
              "actors": _json_arg(actors, "actors")}
     for key, value in body.arguments.items():
@@ -261,24 +135,8 @@ def _refuse_rejected(rejected: list[Any], body: Body) -> None:
 async def _report_response(request: Request, report: Report, lang: str) -> Response:
     """The report as JSON, or as its page when the client accepts HTML."""
     if "text/html" in request.headers.get("accept", ""):
-        from .report_html import render_report_html
-
         return HTMLResponse(await run_in_threadpool(render_report_html, report, lang))
     return Response(orjson.dumps(report.model_dump(mode="json")), media_type="application/json")
-
-
-async def _read_all(request: Request, limits: Limits) -> bytes:
-    """The whole body, refused with 413 as soon as it passes the size limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise ApiError(413, f"the body is {declared} bytes, more than {limits.max_body_bytes}")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            raise ApiError(413, f"the body is larger than {limits.max_body_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- the app
@@ -286,15 +144,21 @@ async def _read_all(request: Request, limits: Limits) -> bytes:
 
 def create_app(limits: Limits | None = None) -> FastAPI:
     """The HTTP API as an ASGI app (uvicorn serves it; tests may mount it elsewhere)."""
-    from importlib.metadata import version
-
-    limits = limits or Limits()
-    lock = threading.Lock()
     app = FastAPI(title="quyche", version=version("quyche"),
                   description="Vietnamese provincial regulations on public electronic "
                   "information, as code: rule sets, evaluation, diff, schedule, explain.",
                   docs_url=None, redoc_url=None)  # their pages load scripts from a CDN
+    _answer_errors(app)
+    _rule_set_routes(app)
+    limits, locked = limits or Limits(), _one_at_a_time()
+    _log_routes(app, limits, locked)
+    _merge_route(app, limits, locked)
+    _analysis_routes(app)
+    return app
 
+
+def _answer_errors(app: FastAPI) -> None:
+    """Every error as JSON `{"error": ...}` with its status; never a traceback."""
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message, **exc.details)
@@ -318,20 +182,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return _error(500, f"internal error ({type(exc).__name__}); the server's log has "
                       "the details")
 
-    def locked(function: Any, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return function(*args, **kwargs)
 
+def _rule_set_routes(app: FastAPI) -> None:
+    """/health and the bundled rule sets as data."""
     @app.get("/health", summary="Liveness: the server answers and knows its rule sets")
     async def health() -> dict[str, Any]:
-        from ._load import rule_sets
-
         return {"status": "ok", "version": app.version, "rule_sets": len(rule_sets())}
 
     @app.get("/v1/rule-sets", summary="The bundled rule sets with their instruments")
     async def list_rule_sets() -> list[dict[str, Any]]:
-        from ._load import load, rule_sets
-
         out = []
         for name in rule_sets():
             rs = load(name)
@@ -346,11 +205,23 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              summary="One rule set as data, with the JSON Schema it follows",
              responses=_ERRORS)
     async def get_rule_set(rule_set_id: str) -> dict[str, Any]:
-        from .model.jsonschema import rule_set_schema
-
         rs = _rule_set(rule_set_id)
         return {"rule_set": rs.model_dump(mode="json"), "schema": rule_set_schema()}
 
+
+def _one_at_a_time() -> Callable[..., Any]:
+    """A runner that calls one function at a time (the app's evaluations share a lock)."""
+    lock = threading.Lock()
+
+    def locked(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return function(*args, **kwargs)
+
+    return locked
+
+
+def _log_routes(app: FastAPI, limits: Limits, locked: Callable[..., Any]) -> None:
+    """Evaluate a log, or take the partial of a part of one."""
     @app.post("/v1/evaluate", summary="Evaluate a log of events: the report as JSON or HTML",
               description="The body is JSON lines (application/x-ndjson), a JSON array of "
               "events, or an object {events, as_of, since, sites, actors} "
@@ -371,8 +242,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         strict: bool = Query(True, description="422 on any rejected event"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .evaluation.engine import evaluate
-
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
         if given["as_of"] is None:
@@ -401,8 +270,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         partition: str | None = Query(None, description="a name for it in merged rejections"),
         strict: bool = Query(True, description="422 on any rejected event"),
     ) -> Response:
-        from .evaluation.partial import partial
-
         rs, body, given = await _request(request, limits, rule_set, interpretation, as_of,
                                          since, sites, actors)
         state = await run_in_threadpool(locked, partial, rs, body.events(),
@@ -410,6 +277,11 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         if strict:
             _refuse_rejected(state.ledger.rejected, body)
         return Response(state.to_json(), media_type="application/json")
+
+
+
+def _merge_route(app: FastAPI, limits: Limits, locked: Callable[..., Any]) -> None:
+    """Merge partials into one report, findings computed once."""
 
     @app.post("/v1/merge", summary="The report of partials merged, findings computed once",
               description="The body (application/json) is an array of partials as "
@@ -421,32 +293,36 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         as_of: str | None = Query(None, description="merge as of this instant"),
         lang: str = Query("vi", pattern="^(vi|en)$", description="language of the HTML page"),
     ) -> Response:
-        from .evaluation.partial import Partial, merge
 
-        data = await _read_all(request, limits)
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
-                           f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
-        if isinstance(value, dict) and "partials" in value:
-            if value.get("as_of") is not None and as_of is not None:
-                raise ApiError(422, "as_of: given both in the query and in the body")
-            as_of = as_of or value.get("as_of")
-            value = value["partials"]
-        if not isinstance(value, list) or not value:
-            raise ApiError(422, "expected a JSON array of partials (or {\"partials\": [...]})")
-        parts = [Partial.from_data(item, f"partial {n}") for n, item in enumerate(value, 1)]
+        parts, as_of = _partials_in(await read_all(request, limits), as_of)
         for part in parts:  # only bundled rule sets are served: never a path from the body
             _rule_set(str(part.reference.get("id")))
         report = await run_in_threadpool(locked, merge, parts, as_of=as_of)
         return await _report_response(request, report, lang)
 
+
+def _partials_in(data: bytes, as_of: str | None) -> tuple[list[Partial], str | None]:
+    """The partials of a /v1/merge body, and as_of from the query or the body (not both)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(422, f"line {exc.lineno}, column {exc.colno}: the body is not JSON "
+                       f"({exc.msg})", line=exc.lineno, column=exc.colno) from None
+    if isinstance(value, dict) and "partials" in value:
+        if value.get("as_of") is not None and as_of is not None:
+            raise ApiError(422, "as_of: given both in the query and in the body")
+        as_of = as_of or value.get("as_of")
+        value = value["partials"]
+    if not isinstance(value, list) or not value:
+        raise ApiError(422, "expected a JSON array of partials (or {\"partials\": [...]})")
+    return [Partial.from_data(item, f"partial {n}") for n, item in enumerate(value, 1)], as_of
+
+
+def _analysis_routes(app: FastAPI) -> None:
+    """Diff, schedule and explain: questions about rule sets, not logs."""
     @app.get("/v1/diff/{a}/{b}", summary="Semantic diff of two rule sets (JSON or HTML)",
              responses={200: {"model": Diff, "content": {"text/html": {}}}, **_ERRORS})
     async def diff_rule_sets(request: Request, a: str, b: str) -> Response:
-        from .analysis.diff import diff, tables
-        from .render import render_html
 
         result = diff(_rule_set(a), _rule_set(b))
         if "text/html" in request.headers.get("accept", ""):
@@ -464,8 +340,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                                                      "as JSON (for the operator role)"),
                            actors: str | None = Query(None, description="actor groups as JSON")
                            ) -> Response:
-        from .analysis.schedule import schedule, to_ics, window
-
         rs = _rule_set(rule_set_id)
         registry = _json_arg(sites, "sites")
         if isinstance(registry, dict) and "sites" in registry:
@@ -483,12 +357,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
              responses={200: {"model": Explanation}, **_ERRORS})
     async def explain_rule(rule_set_id: str, rule_id: str,
                            today: dt.date | None = Query(None)) -> Response:
-        from .analysis.explain import explain
-
         e = explain(_rule_set(rule_set_id), rule_id, today=today, ref=rule_set_id)
         return Response(orjson.dumps(e.model_dump(mode="json")), media_type="application/json")
-
-    return app
 
 
 def _ordered(parts: tuple[str, str, list[Any]]) -> Iterator[Any]:

@@ -86,10 +86,10 @@ class Successions:
         self.groups = {a: set(g) for a, g in (groups or {}).items()}
         caller = parse_successions(given, rule_set, known) if given is not None else []
         readings = {}
-        for interp in rule_set.interpretations:
-            parts = interp.path.split(".")
+        for declared in rule_set.interpretations:
+            parts = declared.path.split(".")
             if len(parts) == 3 and parts[0] == "successions" and parts[2] == "successor":
-                readings[parts[1]] = interp
+                readings[parts[1]] = declared
         entries = [_Entry(s, "caller" if s.successor else "none", None, (), True)
                    for s in caller]
         for s in rule_set.successions:
@@ -111,8 +111,8 @@ class Successions:
         self.given = [s.model_dump(mode="json", exclude_defaults=True) for s in caller]
         #: What makes two evaluations' successions the same (reports merge only then).
         self.fingerprint = tuple(s.model_dump_json() for s in caller)
-        self._cache: dict[tuple, Resolution] = {}
-        self._names: dict[tuple, frozenset[str]] = {}
+        self._cache: dict[tuple[Any, ...], Resolution] = {}
+        self._names: dict[tuple[str, str | None], frozenset[str]] = {}
 
     def _entry(self, body: str, function: str | None, day: dt.date) -> _Entry | None:
         """The succession in effect for `body` on `day`: the caller's before the rule set's,
@@ -194,8 +194,8 @@ class Successions:
         """Every name under which a delivery for `body` may ever count: the body, its
         successors and their candidates, whatever the date."""
         key = (body, function)
-        found = self._names.get(key)
-        if found is None:
+        known = self._names.get(key)
+        if known is None:
             found, todo = {body}, [body]
             while todo:
                 current = todo.pop()
@@ -208,8 +208,8 @@ class Successions:
                             if name and name not in found:
                                 found.add(name)
                                 todo.append(name)
-            found = self._names[key] = frozenset(found)
-        return found
+            known = self._names[key] = frozenset(found)
+        return known
 
     def stands_for(self, body: str, actor: str, ob: Obligation, at: dt.datetime) -> bool:
         """Whether an event by `actor` at `at` acts for `body` (its successor, or while

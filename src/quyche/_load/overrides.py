@@ -11,6 +11,8 @@ from ..model import RuleSet
 from .paths import set_path
 from .validation import validate
 
+__all__ = ["override"]
+
 
 def override(rule_set: RuleSet, interpretations: Mapping[str, Any]) -> RuleSet:
     """A copy of `rule_set` with some interpretations read differently."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["get_path", "set_path"]
+
 
 def _step(node: Any, segment: str) -> Any:
     if isinstance(node, dict):

@@ -13,6 +13,8 @@ from ..errors import Problem
 from ..model import RuleSet
 from .yaml12 import locate
 
+__all__ = ["located", "validation_problems"]
+
 
 def _loc_to_path(loc: Iterable[Any], data: Any) -> str:
     """Turn a pydantic error location into a YAML path, skipping union tags."""

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from ..model import EVENT_ACTOR, ROLES, RuleSet
 from .paths import get_path
 
+__all__ = ["cross_references", "references_of_the_rest", "valid_language_tag"]
+
 
 def valid_language_tag(tag: str) -> bool:
     """True for an ISO 639 code ('vi', 'km', 'tyz') or a bilingual pair ('vi+en')."""

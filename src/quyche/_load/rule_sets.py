@@ -18,6 +18,8 @@ from .overrides import override
 from .validation import validate
 from .yaml12 import read_yaml
 
+__all__ = ["dump", "load", "load_text", "rule_sets"]
+
 
 def load_text(text: str, filename: str = "<string>") -> RuleSet:
     """Load a rule set from YAML text."""

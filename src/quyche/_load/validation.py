@@ -13,6 +13,8 @@ from ..model import RuleSet
 from .problems import located, validation_problems
 from .references import cross_references, references_of_the_rest
 
+__all__ = ["validate"]
+
 
 def validate(data: Any, marks: Mapping[str, tuple[int, int]], filename: str,
              problems: list[Problem]) -> RuleSet:

@@ -17,6 +17,20 @@ import yaml
 
 from ..errors import Problem, RuleSetError
 
+__all__ = [
+    "MAX_ALIASED_NODES",
+    "MAX_DATA_BYTES",
+    "MAX_DEPTH",
+    "MAX_INT_BITS",
+    "MAX_LINE_CHARS",
+    "MAX_RULE_SET_BYTES",
+    "locate",
+    "read_data",
+    "read_located",
+    "read_value",
+    "read_yaml",
+]
+
 #: Limits on what the loader reads (docs/security.md). A rule set is a few tens of
 #: kilobytes, a dozen levels deep, with a handful of anchors; these leave a wide margin
 #: while keeping a crafted file from taking the process's time or memory.

@@ -18,16 +18,25 @@ from typing import Any
 import pycountry
 from pydantic import Field
 
+from .._load import load
+from .._load import rule_sets as bundled
 from ..model import Obligation, RuleSet
 from ..output import Output
 from ..render import Table
 from ..render import cite as cite_text
 from ..report import Citation
 from ..successions import territory_notes
+from .citations import citation
 from .diff import RuleSetRef
-from .explain import actor_names, cite, describe_condition, describe_deadline, describe_recurrence
+from .wording import (
+    actor_names,
+    describe_condition,
+    describe_deadline,
+    describe_exceptions,
+    describe_recurrence,
+)
 
-__all__ = ["ROWS", "Comparison", "Entry", "Row", "compare"]
+__all__ = ["ROWS", "Comparison", "Entry", "Row", "compare", "tables"]
 
 
 class Entry(Output):
@@ -66,7 +75,7 @@ Cell = Callable[[RuleSet], list[Entry]]
 
 
 def _e(rs: RuleSet, text: str, source: Any, value: Any = None) -> Entry:
-    return Entry(text=text, value=value, source=cite(rs, source))
+    return Entry(text=text, value=value, source=citation(rs, source))
 
 
 def _owers(rs: RuleSet, ob: Obligation) -> str:
@@ -198,20 +207,24 @@ def _is_report(ob: Obligation) -> bool:
 
 
 def _calendar(every: str) -> Callable[[Obligation], bool]:
-    return lambda ob: (ob.recurrence.every == every and ob.recurrence.interval == 1
-                       and ob.recurrence.anchor == "calendar")
+    return lambda ob: ((rec := ob.recurrence) is not None and rec.every == every
+                       and rec.interval == 1 and rec.anchor == "calendar")
+
+
+def _multi_year(ob: Obligation) -> bool:
+    rec = ob.recurrence
+    return rec is not None and (rec.interval > 1 or rec.anchor == "in_force")
 
 
 def _triggered(event: str) -> Cell:
     def cell(rs: RuleSet) -> list[Entry]:
         out = []
         for ob in rs.obligations:
-            if ob.trigger is None or ob.trigger.event != event:
+            if ob.trigger is None or ob.trigger.event != event or ob.deadline is None:
                 continue
             where = f" ({describe_condition(ob.trigger.where)})" if ob.trigger.where else ""
-            text = f"{describe_deadline(ob.deadline)}{where}: {ob.id} ({_owers(rs, ob)})"
-            for ex in ob.exceptions:
-                text += f"; {describe_condition(ex.when)}: {describe_deadline(ex.deadline)}"
+            text = (f"{describe_deadline(ob.deadline)}{where}: {ob.id} ({_owers(rs, ob)})"
+                    + describe_exceptions(ob))
             out.append(_e(rs, text, ob.source, ob.deadline.model_dump(exclude_none=True)))
         return out
     return cell
@@ -302,7 +315,7 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
     ("yearly_other", "Recurring duties", "Other yearly duties", "Nhiệm vụ hằng năm khác",
      _recurring(lambda ob: _calendar("year")(ob) and not _is_report(ob))),
     ("multi_year", "Recurring duties", "Reviews over several years", "Sơ kết, tổng kết nhiều năm",
-     _recurring(lambda ob: ob.recurrence.interval > 1 or ob.recurrence.anchor == "in_force")),
+     _recurring(_multi_year)),
     ("after_incident", "Deadlines after an event", "After an incident", "Khi có sự cố",
      _triggered("incident")),
     ("after_feedback", "Deadlines after an event", "After public feedback",
@@ -327,9 +340,6 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
 
 def compare(rule_sets: Sequence[RuleSet | str | Path] | None = None) -> Comparison:
     """The key parameters of the rule sets side by side (default: every bundled one)."""
-    from .._load import load
-    from .._load import rule_sets as bundled
-
     loaded = [rs if isinstance(rs, RuleSet) else load(rs)
               for rs in (bundled() if rule_sets is None else rule_sets)]
     columns: list[str] = []

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..model import RuleSet, Source
+from ..output import Output
 from ..render import Table, cite
 from ..report import Report
 
@@ -41,10 +42,8 @@ def _order(key: Key) -> tuple[Any, ...]:
             clause or 0, point or "")
 
 
-class ClauseUse(BaseModel):
+class ClauseUse(Output):
     """One clause of the text and where coverage puts it."""
-
-    model_config = ConfigDict(frozen=True)
 
     clause: str = Field(..., description="as the text numbers it: Điều 8 khoản 2 điểm a")
     document: str
@@ -57,10 +56,8 @@ class ClauseUse(BaseModel):
     reason: str | None = Field(None, description="the rule set's reason (coverage section)")
 
 
-class Coverage(BaseModel):
+class Coverage(Output):
     """Clause coverage of one rule set."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule_set: str
     encoded: int = Field(..., description="clauses a rule that can produce findings cites")
@@ -108,8 +105,8 @@ def coverage(rule_set: RuleSet, reports: Iterable[Report] = (),
     encoded = encoded_clauses(rule_set)
     touched: set[Key] = set()
     for report in reports:
-        for item in (*report.obligations, *report.violations):
-            touched.add(_key(item.source))
+        touched.update(_key(o.source) for o in report.obligations)
+        touched.update(_key(v.source) for v in report.violations)
     by_rule: dict[str, list[Key]] = {}
     for key, rules in encoded.items():
         for rule_id in rules:

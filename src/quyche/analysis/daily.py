@@ -11,29 +11,28 @@ as it does for the minimum in the evaluation itself.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EvaluationError
+from ..output import Output
 from ..time.instants import DAY, OFFSET, date_of_day, day_of
 from ..time.intervals import covered_seconds, union
 
 __all__ = ["SiteDays", "daily_hours"]
 
 
-@dataclass
-class SiteDays:
+class SiteDays(Output):
     """One site's days, from `first` on: index i is the day `first + i`."""
 
     site: str
     kind: str
     first: dt.date
-    hours: list[float] = field(default_factory=list)
+    hours: list[float] = []
     # None: no minimum that day (none set, or a silent day on which the site need not broadcast)
-    minimum: list[float | None] = field(default_factory=list)
-    day_kind: list[str] = field(default_factory=list)
-    emergency: list[bool] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)  # the broadcast rules that apply to it
+    minimum: list[float | None] = []
+    day_kind: list[str] = []
+    emergency: list[bool] = []
+    rules: list[str] = []  # the broadcast rules that apply to it
 
 
 def daily_hours(report: Any) -> list[SiteDays]:
@@ -67,7 +66,10 @@ def daily_hours(report: Any) -> list[SiteDays]:
                 and (r.sites is None or site.id in r.sites)]
         if not mine:
             continue
-        days = SiteDays(site.id, site.kind, date_of_day(first), rules=[r.id for r in mine])
+        hours: list[float] = []
+        minimum: list[float | None] = []
+        day_kind: list[str] = []
+        emergency: list[bool] = []
         for day in range(first, last + 1):
             start = day * DAY - OFFSET
             urgent = [[max(s, start), min(e, start + DAY)]
@@ -79,9 +81,11 @@ def daily_hours(report: Any) -> list[SiteDays]:
             minimums = [r.min_hours for r in mine
                         if kinds[day] in r.day_kinds and r.min_hours is not None
                         and (covered or r.must_broadcast)]
-            days.hours.append(round(covered_seconds(covered, start, start + DAY) / 3600, 2))
-            days.minimum.append(max(minimums) if minimums else None)
-            days.day_kind.append(kinds[day])
-            days.emergency.append(bool(urgent))
-        out.append(days)
+            hours.append(round(covered_seconds(covered, start, start + DAY) / 3600, 2))
+            minimum.append(max(minimums) if minimums else None)
+            day_kind.append(kinds[day])
+            emergency.append(bool(urgent))
+        out.append(SiteDays(site=site.id, kind=site.kind, first=date_of_day(first),
+                            hours=hours, minimum=minimum, day_kind=day_kind,
+                            emergency=emergency, rules=[r.id for r in mine]))
     return out

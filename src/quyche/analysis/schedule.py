@@ -4,7 +4,7 @@ An agency wants its year at a glance ("what do we owe, to whom, by which day?")
 and in its calendar application. `schedule(rule_set, start, end)` lists every
 recurring duty due in the window — due instant, period, owing actor, recipients
 and citation — computed exactly as `evaluate` computes obligations: the periods
-and due instants come from `deadlines.periods`, the owing actors from
+and due instants come from `time.periods.duty_periods`, the owing actors from
 `evaluation.parties.owners` (named bodies always, group members when declared, the
 operator role only for the operators of the sites passed). `to_ics` writes the
 duties as an iCalendar file (RFC 5545) with stable UIDs, so re-importing an
@@ -20,28 +20,29 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from .._load import load
 from ..errors import EvaluationError
 from ..evaluation.context import Context
 from ..evaluation.parties import owners, period_recipients, recurring_sides
 from ..events import parse_instant
 from ..model import RuleSet
-from ..render import cite as render_cite
+from ..output import Output
+from ..render import cite as cite_text
 from ..report import Citation, Handover
-from ..successions import Sides
+from ..successions import Sides, due_day
 from ..time.calendar import TIMEZONE
 from ..time.deadlines import LOCAL, end_of_day
 from ..time.periods import duty_periods
-from .explain import cite, last_day
+from .citations import citation
+from .wording import SUCCESSION_GROUNDS
 
 __all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
 
 
-class Duty(BaseModel):
+class Duty(Output):
     """One recurring duty of one actor for one period."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule_set: str
     rule_id: str
@@ -110,24 +111,12 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     after a succession those its successor owes in its place); `sites`, `actors` and
     `successions` are those of `evaluate`.
     """
-    from .._load import load
-
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
-    if lo >= hi:
-        raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
-    in_force = rs.instrument.date_of("in_force")
-    if in_force is not None and hi <= dt.datetime(in_force.year, in_force.month, in_force.day,
-                                                  tzinfo=LOCAL):
-        # The whole window is before the rule set is in force: nothing falls due in it.
-        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors,
-                      successions=successions)
-        if actor is not None:
-            _check_actor(rs, ctx, actor)
+    ctx = _window_context(rs, lo, hi, actor, sites, actors, successions)
+    if ctx is None:
         return []
-    ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors, successions=successions)
-    if actor is not None:
-        _check_actor(rs, ctx, actor)
+    in_force = rs.instrument.date_of("in_force")
     floor = lo
     if in_force is not None:
         floor = max(lo, dt.datetime(in_force.year, in_force.month, in_force.day, tzinfo=LOCAL))
@@ -139,7 +128,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
         owing = owners(ctx, ob)
         if not owing:
             continue
-        source = cite(rs, ob.source)
+        source = citation(rs, ob.source)
         recipients = period_recipients(ctx, ob)
 
         def keep(owner: str, sides: Sides) -> bool:
@@ -155,7 +144,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
                     rule_set=rs.id, rule_id=ob.id, title=ob.title.vi, title_en=ob.title.en,
                     actor=sides.owner, owed_to=sides.owed_to, period=p.label,
                     period_start=p.start, period_end=p.end, due=p.due,
-                    last_day=last_day(p.due), all_day=local.time() == dt.time(0),
+                    last_day=due_day(p.due), all_day=local.time() == dt.time(0),
                     source=source, successions=list(sides.handovers),
                     recipient=sides.owed_to[0] if to != list(ob.owed_to) else None))
     out.sort(key=lambda d: (d.due, d.rule_id, d.actor, d.period, d.owed_to))
@@ -169,13 +158,34 @@ def handover_line(h: Handover) -> str:
         who = f"stays with {h.predecessor} (no successor known)"
     else:
         who = f"passes from {h.predecessor} to {h.successor}"
-    ground = {"data": "the rule set says so", "caller": "as the caller said",
-              "none": "the sources name no successor"}.get(
+    ground = SUCCESSION_GROUNDS.get(
         h.asserted_by, f"a reading, interpretation {h.interpretation}; candidates: "
         f"{', '.join(h.candidates) or 'none'}")
     return (f"Succession {h.succession} ({h.change.replace('_', ' ')} from "
             f"{h.effective.isoformat()}): {side} {who} ({ground})"
             + (f"; {h.note}" if h.note else ""))
+
+
+def _window_context(rs: RuleSet, lo: dt.datetime, hi: dt.datetime, actor: str | None,
+                    sites: Iterable[Mapping[str, Any]] | None,
+                    actors: Mapping[str, Iterable[str]] | None,
+                    successions: Iterable[Any] | None) -> Context | None:
+    """Who owes what over the window (the actor checked), or None when the whole window
+    is before the rule set is in force: nothing falls due in it."""
+    if lo >= hi:
+        raise EvaluationError(f"start ({lo.isoformat()}) is not before end ({hi.isoformat()})")
+    in_force = rs.instrument.date_of("in_force")
+    before = in_force is not None and hi <= dt.datetime(
+        in_force.year, in_force.month, in_force.day, tzinfo=LOCAL)
+    if in_force is not None and before:
+        ctx = Context(rs, as_of=end_of_day(in_force), sites=sites, actors=actors,
+                      successions=successions)
+    else:
+        ctx = Context(rs, as_of=hi, since=lo, sites=sites, actors=actors,
+                      successions=successions)
+    if actor is not None:
+        _check_actor(rs, ctx, actor)
+    return None if before else ctx
 
 
 def _check_actor(rs: RuleSet, ctx: Context, actor: str) -> None:
@@ -221,7 +231,7 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         else:
             start = end = d.due.astimezone(zone)
         src = d.source
-        where = render_cite(src)
+        where = cite_text(src)
         instrument = f" ({src.instrument})" if src.instrument else ""
         recipients = ", ".join(named(a) for a in d.owed_to) or "—"
         description = (f"{d.title}\n{d.title_en}\n"
@@ -249,4 +259,5 @@ def to_ics(duties: Sequence[Duty], name: str | None = None,
         cal.add_component(event)
     if any(not d.all_day for d in duties):
         cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

@@ -22,19 +22,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
 
 from .._load import load, override
-from ..errors import InterpretationError, QuycheError
+from ..errors import EvaluationError, InterpretationError, QuycheError
 from ..evaluation.engine import evaluate
 from ..events import When
 from ..model import BackupRetentionConstraint, BroadcastRule, Interpretation, Obligation, RuleSet
 from ..output import Output
+from ..render import cite as cite_text
 from ..report import Citation, ObligationStatus, Report, Violation
-from .explain import cite, relied_on, rule_path
+from .citations import citation
+from .explain import relied_on, rule_path
 
 __all__ = ["AlternativeOutcome", "FindingChange", "InterpretationSensitivity", "Sensitivity",
            "compare_findings", "dependent_interpretations", "sensitivity", "sensitivity_lines"]
@@ -103,11 +106,15 @@ class Sensitivity(Output):
     skipped: dict[str, str] = Field({}, description="interpretation id -> why no finding "
                                     "depends on it")
 
-    _baseline: Any = PrivateAttr(None)
+    _baseline: Report | None = PrivateAttr(None)
 
     @property
     def baseline(self) -> Report:
-        """The report under the rule set's own readings."""
+        """The report under the rule set's own readings (held by the result `sensitivity`
+        returned, not by one read back from JSON)."""
+        if self._baseline is None:
+            raise EvaluationError("the baseline report is held only by the result "
+                                  "sensitivity() returned in this process")
         return self._baseline
 
     def changed(self) -> list[InterpretationSensitivity]:
@@ -144,7 +151,7 @@ def _event_type(event: Any) -> Any:
 def _in_play(rs: RuleSet, report: Report, events: list[Any], sites: list[Any] | None
              ) -> dict[str, str]:
     """Rule id -> why the events reach it (rules not reached are left out)."""
-    cited = {i.rule_id for i in (*report.obligations, *report.violations)}
+    cited = {i.rule_id for i in _findings_of(report)}
     types = {_event_type(e) for e in events}
     any_site = bool(rs.sites or sites)
     reached: dict[str, str] = {}
@@ -216,8 +223,12 @@ def _key(item: ObligationStatus | Violation) -> tuple[Any, ...]:
             None, tuple(item.events))
 
 
+def _findings_of(report: Report) -> list[ObligationStatus | Violation]:
+    return [*report.obligations, *report.violations]
+
+
 def _by_key(report: Report) -> dict[tuple[Any, ...], ObligationStatus | Violation]:
-    return {_key(i): i for i in (*report.obligations, *report.violations)}
+    return {_key(i): i for i in _findings_of(report)}
 
 
 def _change(change: Literal["appeared", "disappeared"], item: ObligationStatus | Violation
@@ -282,7 +293,27 @@ def _alternatives(interp: Interpretation) -> list[Any]:
     return out
 
 
-def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+def _outcome(rs: RuleSet, base: Report, interp_id: str, value: Any,
+             rerun: Callable[[RuleSet], Report]) -> tuple[AlternativeOutcome, int]:
+    """The findings under one alternative against the baseline, and the evaluations it
+    cost (none when the override does not load)."""
+    try:
+        changed_rs = override(rs, {interp_id: value})
+    except InterpretationError as exc:
+        return AlternativeOutcome(value=value, error=str(exc)), 0
+    try:
+        report = rerun(changed_rs)
+    except QuycheError as exc:  # e.g. a date the calendar does not cover
+        return AlternativeOutcome(value=value, error=str(exc)), 1
+    changes = compare_findings(base, report)
+    return AlternativeOutcome(
+        value=value, changes=changes,
+        appeared=sum(c.change == "appeared" for c in changes),
+        disappeared=sum(c.change == "disappeared" for c in changes),
+        moved=sum(c.change == "moved" for c in changes)), 1
+
+
+def sensitivity(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
                 since: When | None = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
                 actors: Mapping[str, Iterable[str]] | None = None,
@@ -292,7 +323,7 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     depends on. `events` is read once (an iterator will do); `only` limits the question
     to some interpretation ids; the other arguments are `evaluate`'s. Costs one
     evaluation, plus one per alternative of each interpretation in question."""
-    rs = load(rule_set) if isinstance(rule_set, str) else rule_set
+    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
     events = list(events)
     sites = list(sites) if sites is not None else None
     by_id = {i.id: i for i in rs.interpretations}
@@ -309,6 +340,11 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     results: list[InterpretationSensitivity] = []
     skipped = {k: v for k, v in skipped.items() if k in wanted}
     evaluations = 1
+
+    def rerun(changed: RuleSet) -> Report:
+        return evaluate(changed, events, as_of=as_of, since=since, sites=sites, actors=actors,
+                        successions=successions)
+
     for interp_id in wanted:
         if interp_id not in depended:
             continue
@@ -316,27 +352,12 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
         rules = depended[interp_id]
         outcomes = []
         for value in _alternatives(interp):
-            try:
-                changed_rs = override(rs, {interp_id: value})
-            except InterpretationError as exc:
-                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
-                continue
-            evaluations += 1
-            try:
-                report = evaluate(changed_rs, events, as_of=as_of, since=since, sites=sites,
-                                  actors=actors, successions=successions)
-            except QuycheError as exc:  # e.g. a date the calendar does not cover
-                outcomes.append(AlternativeOutcome(value=value, error=str(exc)))
-                continue
-            changes = compare_findings(base, report)
-            outcomes.append(AlternativeOutcome(
-                value=value, changes=changes,
-                appeared=sum(c.change == "appeared" for c in changes),
-                disappeared=sum(c.change == "disappeared" for c in changes),
-                moved=sum(c.change == "moved" for c in changes)))
+            outcome, cost = _outcome(rs, base, interp_id, value, rerun)
+            outcomes.append(outcome)
+            evaluations += cost
         results.append(InterpretationSensitivity(
             id=interp.id, path=interp.path, question=interp.question, reading=interp.reading,
-            value=interp.value, source=cite(rs, interp.source),
+            value=interp.value, source=citation(rs, interp.source),
             rules=sorted(rules), alternatives=outcomes))
     found = Sensitivity(rule_set=rs.id, as_of=base.as_of, since=base.since,
                         evaluations=evaluations, interpretations=results, skipped=skipped)
@@ -346,8 +367,6 @@ def sensitivity(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
 
 def sensitivity_lines(result: Sensitivity, limit: int = 10) -> list[str]:
     """The result in words, for a terminal: changed readings first, each change listed."""
-    from ..render import cite as cite_text
-
     lines = [f"{result.rule_set}: {len(result.interpretations)} interpretations a finding "
              f"depends on ({len(result.changed())} of them change findings), "
              f"{len(result.skipped)} skipped; {result.evaluations} evaluations"]

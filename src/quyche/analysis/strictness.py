@@ -41,8 +41,8 @@ __all__ = [
 
 Direction = Literal["stricter", "looser", "incomparable"]
 #: A direction seen from the other side.
-FLIP: dict[Any, Any] = {"stricter": "looser", "looser": "stricter",
-                        "incomparable": "incomparable", None: None}
+FLIP: dict[Direction | None, Direction | None] = {
+    "stricter": "looser", "looser": "stricter", "incomparable": "incomparable", None: None}
 
 # Deadlines and recurrences are compared instant by instant over these years (a leap
 # year included); nothing here comes from a regulation.
@@ -123,11 +123,12 @@ def duration_direction(a: Duration, b: Duration) -> Direction | None:
 
 
 def months_of(rec: Recurrence) -> int:
+    """How many months one period of a recurring duty spans."""
     return PERIOD_MONTHS[rec.every] * rec.interval
 
 
 def _per_year(rec: Recurrence) -> float:
-    count = {"month": 12, "quarter": 4, "half_year": 2, "year": 1}[rec.every]
+    count = 12 // PERIOD_MONTHS[rec.every]
     if rec.periods is not None:
         count = len(set(rec.periods))
     return count / rec.interval

@@ -10,6 +10,7 @@ nothing here knows a province.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .._load import load, override
@@ -27,7 +28,7 @@ from .intake import Reader
 __all__ = ["evaluate"]
 
 
-def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
+def evaluate(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
              since: When | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
@@ -40,7 +41,7 @@ def evaluate(rule_set: RuleSet | str, events: Iterable[Any], as_of: When,
     Parquet) or an Arrow table: rejections then name their line or row.
     `engine="durable"` matches triggers through durable_rules (an extra).
     """
-    if isinstance(rule_set, str):
+    if not isinstance(rule_set, RuleSet):  # a bundled id or a YAML file's path
         rule_set = load(rule_set)
     if interpretations:
         rule_set = override(rule_set, interpretations)

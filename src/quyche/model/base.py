@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+__all__ = ["CitedValue", "Interpretation", "Model", "Note", "Source", "Text", "json_value"]
+
 _ID = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=_ID, description="a lower-case snake_case identifier")]
 

@@ -10,6 +10,8 @@ from pydantic import Field, field_validator, model_validator
 from ..vocabulary import DAY_KIND_NAMES, DayKind, Lang
 from .base import Id, Model, Note, Source, Text
 
+__all__ = ["BroadcastPolicy", "BroadcastRule", "DayPart", "TimeWindow", "minutes_of"]
+
 _TIME_RE = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 

@@ -12,6 +12,18 @@ from ..vocabulary import DayKind, Lang
 from .base import Id, Model, Source, Text
 from .obligations import Duration
 
+__all__ = [
+    "AttributionConstraint",
+    "BackupRetentionConstraint",
+    "Category",
+    "CategoryConstraint",
+    "DailyUpdateConstraint",
+    "LanguageGroup",
+    "LanguagePolicy",
+    "Languages",
+    "ProhibitedContentConstraint",
+]
+
 
 class Category(Model):
     """A content category the text lists (or prohibits)."""

@@ -10,6 +10,8 @@ from pydantic import Field, field_validator
 
 from .base import CitedValue, Id, Model, Source, Text
 
+__all__ = ["Defect", "Instrument", "Provision", "Replaced", "Scope"]
+
 
 class Replaced(Model):
     """An instrument this one repeals or replaces."""

@@ -12,6 +12,16 @@ from ..vocabulary import EVENT_TYPES, PERIOD_MONTHS, Lang, PeriodUnit
 from .base import Id, Model, Source, Text
 from .parties import EVENT_ACTOR
 
+__all__ = [
+    "Deadline",
+    "DeadlineException",
+    "Discharge",
+    "Duration",
+    "Obligation",
+    "Recurrence",
+    "Trigger",
+]
+
 
 def _valid_condition(value: dict[str, Any]) -> dict[str, Any]:
     conditions.validate(value)

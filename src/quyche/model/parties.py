@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from .base import Id, Model, Source
 
+__all__ = ["EVENT_ACTOR", "ROLES", "Actor", "Site", "SiteKind"]
+
 ROLES = ("operator",)
 #: The token an obligation uses for "whoever the triggering event names as its actor".
 EVENT_ACTOR = "event.actor"

@@ -8,6 +8,8 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import Model, Source, json_value
 
+__all__ = ["Policies", "Policy"]
+
 
 class Policy(Model):
     """A choice of deadline semantics, with its legal basis."""

@@ -7,6 +7,15 @@ from pydantic import Field
 from ..vocabulary import Lang
 from .base import Id, Model, Note, Source, Text
 
+__all__ = [
+    "MonthDay",
+    "Outline",
+    "OutlineSection",
+    "Reporting",
+    "ReportingPeriod",
+    "SubmissionKind",
+]
+
 
 class MonthDay(Model):
     """A day of the year without a year, e.g. 15/12."""

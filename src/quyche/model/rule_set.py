@@ -16,6 +16,8 @@ from .policies import Policies
 from .reporting import Reporting, SubmissionKind
 from .successions import Succession
 
+__all__ = ["RuleSet"]
+
 
 class RuleSet(Model):
     """One province's regulation as data."""

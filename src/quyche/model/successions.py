@@ -9,6 +9,8 @@ from pydantic import Field, model_validator
 
 from .base import Id, Model, Source
 
+__all__ = ["Succession"]
+
 
 class Succession(Model):
     """A dated change of institution: from `effective`, `successor` carries `functions`.

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+__all__ = ["ScenarioFailed", "ScenarioFile", "ScenarioItem", "pytest_collect_file"]
+
 SUFFIX = ".scenario.yaml"
 
 
@@ -34,6 +36,8 @@ class ScenarioFailed(Exception):
 
 class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
+        # Imported when a scenario runs, not when pytest loads the plugin: every pytest
+        # run of a project with quyche installed loads it, and this pulls in the engine.
         from .scenarios import run_scenario
 
         result = run_scenario(self.path)

@@ -16,18 +16,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel
 
-from .._load import MAX_DATA_BYTES, load, override, read_yaml, validation_problems
+from .._load import load, override, read_yaml
+from ..analysis.coverage import Coverage, coverage
 from ..errors import (
     InterpretationError,
     Problem,
@@ -38,17 +32,29 @@ from ..errors import (
 )
 from ..evaluation.engine import evaluate
 from ..model import RuleSet
-from ..report import ObligationStatus, Report, Violation
-
-if TYPE_CHECKING:
-    from ..analysis.coverage import Coverage
+from ..report import Report
+from .scenario_format import (
+    Absent,
+    Counts,
+    Expect,
+    Rejected,
+    Scenario,
+    ScenarioFile,
+    load_scenario,
+    scenario_schema,
+)
 
 __all__ = [
+    "Absent",
+    "Counts",
+    "Expect",
     "Failure",
+    "Rejected",
     "Scenario",
     "ScenarioFile",
     "ScenarioResult",
     "asserted_rules",
+    "check_report",
     "junit_xml",
     "load_scenario",
     "run_scenario",
@@ -56,142 +62,6 @@ __all__ = [
     "scenario_schema",
     "suite_coverage",
 ]
-
-#: Fields a report item has, which is what an expected item may name.
-ITEM_FIELDS = {
-    "obligations": frozenset(ObligationStatus.model_fields),
-    "violations": frozenset(Violation.model_fields),
-}
-
-
-# --------------------------------------------------------------------------- the format
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Absent(_Strict):
-    """Findings none of which may appear (same matching as `expect`)."""
-
-    obligations: list[dict[str, Any]] = []
-    violations: list[dict[str, Any]] = []
-
-
-class Counts(_Strict):
-    """Exact numbers of findings, by rule id."""
-
-    obligations: dict[str, int] = {}
-    violations: dict[str, int] = {}
-
-
-class Rejected(_Strict):
-    """An event that must be refused: its index in `events`, and text its reason contains."""
-
-    index: int = Field(..., ge=0)
-    reason: str = ""
-
-
-class Expect(_Strict):
-    """What the report must show. A key not given is not checked."""
-
-    obligations: list[dict[str, Any]] = Field(
-        [], description="each must match at least one obligation on every key given")
-    violations: list[dict[str, Any]] = Field(
-        [], description="each must match at least one violation on every key given")
-    absent: Absent = Absent()
-    counts: Counts = Counts()
-    rejected: list[Rejected] = Field(
-        [], description="events refused; without it, no event may be refused")
-    warnings: list[str] = Field([], description="each text must appear in some warning")
-
-
-class ScenarioFile(_Strict):
-    """One scenario file (YAML): events in, the findings the text requires out."""
-
-    name: str = Field(..., min_length=1)
-    article: str = Field(..., min_length=1,
-                         description="what the scenario exercises, as the text numbers it")
-    rule_set: str = Field(..., min_length=1,
-                          description="a bundled rule-set id, or a YAML file relative to "
-                          "the scenario")
-    as_of: dt.datetime | str
-    since: dt.datetime | str | None = None
-    sites: list[dict[str, Any]] | None = None
-    actors: dict[str, list[str]] | None = None
-    interpretations: dict[str, Any] | None = None
-    successions: list[dict[str, Any]] | None = Field(
-        None, description="the caller's own successions (as in the rule set)")
-    events: list[Any] = []
-    expect: Expect = Expect()
-    note: str | None = None
-
-    @field_validator("events", "expect", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: Any, info: ValidationInfo) -> Any:
-        """`events:` or `expect:` written with nothing after it means none."""
-        if value is None:
-            return [] if info.field_name == "events" else {}
-        return value
-
-
-def scenario_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of a scenario file, for editors (yaml-language-server)."""
-    from ..model.jsonschema import schema_of
-
-    return schema_of(ScenarioFile, "scenario", "quyche scenario")
-
-
-@dataclass
-class Scenario:
-    """A scenario read from a file, with where each expectation is written (for messages)."""
-
-    path: Path
-    spec: ScenarioFile
-    lines: dict[str, int] = field(default_factory=dict)
-
-    def line(self, key: str) -> int | None:
-        return self.lines.get(key)
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file; malformed files raise `ScenarioError` with file:line."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), None, None, "", f"cannot read: {exc}")]) from None
-    # a scenario carries events, so it is bounded as data files are, not as rule sets
-    data, marks, problems = read_yaml(text, str(path), MAX_DATA_BYTES, None)
-    if problems:
-        raise ScenarioError(problems)
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(str(path), 1, 1, "", "a scenario is a mapping (name:, "
-                                     "article:, rule_set:, as_of:, events:, expect:)")])
-    try:
-        spec = ScenarioFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, data, marks, str(path))) from None
-    lines = {key: line for key, (line, _col) in marks.items()}
-    unknown = []
-    for section, items in (("expect.obligations", spec.expect.obligations),
-                           ("expect.violations", spec.expect.violations),
-                           ("expect.absent.obligations", spec.expect.absent.obligations),
-                           ("expect.absent.violations", spec.expect.absent.violations)):
-        allowed = ITEM_FIELDS[section.rsplit(".", 1)[1]]
-        for i, item in enumerate(items):
-            for key in item:
-                if key not in allowed:
-                    where = marks.get(f"{section}[{i}].{key}") or marks.get(f"{section}[{i}]")
-                    line, col = where or (None, None)
-                    unknown.append(Problem(
-                        str(path), line, col, f"{section}[{i}].{key}",
-                        f"unknown field {key!r}; report {section.rsplit('.', 1)[1]} have: "
-                        f"{', '.join(sorted(allowed))}"))
-    if unknown:
-        raise ScenarioError(unknown)
-    return Scenario(path=path, spec=spec, lines=lines)
-
 
 # --------------------------------------------------------------------------- matching
 
@@ -207,7 +77,7 @@ def _instant(value: Any) -> dt.datetime | None:
     return None
 
 
-def same(expected: Any, actual: Any) -> bool:
+def _same(expected: Any, actual: Any) -> bool:
     """Equal as a scenario means it: instants as instants, dates as ISO text, lists item by
     item (as long), mappings (in lists too) on the keys given."""
     if isinstance(actual, dt.datetime) or _instant(actual):
@@ -218,16 +88,16 @@ def same(expected: Any, actual: Any) -> bool:
     if isinstance(actual, dt.date) and not isinstance(actual, dt.datetime):
         actual = actual.isoformat()
     if isinstance(expected, dict) and isinstance(actual, dict):
-        return all(k in actual and same(v, actual[k]) for k, v in expected.items())
+        return all(k in actual and _same(v, actual[k]) for k, v in expected.items())
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(
-            same(e, a) for e, a in zip(expected, actual, strict=True))
-    return expected == actual
+            _same(e, a) for e, a in zip(expected, actual, strict=True))
+    return bool(expected == actual)
 
 
-def matches(expected: Mapping[str, Any], item: BaseModel) -> bool:
+def _matches(expected: Mapping[str, Any], item: BaseModel) -> bool:
     data = item.model_dump()
-    return all(key in data and same(value, data[key]) for key, value in expected.items())
+    return all(key in data and _same(value, data[key]) for key, value in expected.items())
 
 
 def _plain(value: Any) -> Any:
@@ -248,7 +118,7 @@ def _closest(expected: Mapping[str, Any], items: Sequence[BaseModel], limit: int
     for item in items:
         data = item.model_dump(mode="json")
         diff = {key: [_plain(value), data.get(key)] for key, value in expected.items()
-                if not same(value, item.model_dump().get(key))}
+                if not _same(value, item.model_dump().get(key))}
         ranked.append((len(diff), diff, data))
     ranked.sort(key=lambda entry: entry[0])
     out = []
@@ -388,7 +258,7 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     for section in ("obligations", "violations"):
         items = getattr(report, section)
         for i, want in enumerate(getattr(expect, section)):
-            if any(matches(want, item) for item in items):
+            if any(_matches(want, item) for item in items):
                 continue
             same_rule = [item for item in items if item.rule_id == want.get("rule_id")]
             failures.append(Failure(
@@ -398,7 +268,7 @@ def check_report(scenario: Scenario, report: Report) -> list[Failure]:
     for section in ("obligations", "violations"):
         items = getattr(report, section)
         for i, unwanted in enumerate(getattr(expect.absent, section)):
-            hits = [item for item in items if matches(unwanted, item)]
+            hits = [item for item in items if _matches(unwanted, item)]
             if hits:
                 failures.append(Failure(
                     f"{len(hits)} {section} that must be absent",
@@ -486,8 +356,6 @@ def run_scenario(scenario: Scenario | str | Path,
 
 def suite_coverage(results: Iterable[ScenarioResult]) -> list[Coverage]:
     """Clause coverage per rule set of the scenarios that ran (errored ones add nothing)."""
-    from ..analysis.coverage import coverage
-
     groups: dict[str, tuple[RuleSet, list[Report], set[str]]] = {}
     for result in results:
         if result.rule_set is None or result.report is None or result.scenario is None:
