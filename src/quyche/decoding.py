@@ -497,7 +497,9 @@ def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
             and (category is None or type(category) is str)
             and (language is None or type(language) is str)):
         return None
-    if epoch_seconds(start) is None or epoch_seconds(end) is None:
+    seconds = _SECONDS  # looked up before the call: most instants were read before
+    if (seconds.get(start) or epoch_seconds(start)) is None or (
+            seconds.get(end) or epoch_seconds(end)) is None:
         return None  # parse_instant refuses one of them
     return Broadcast(id=ident, site=site, start_text=start, end_text=end, category=category,
                      language=language)
