@@ -132,10 +132,11 @@ class Reader:
                             ids = seg_ids.get(key)
                             if ids is None:
                                 seg_ids[key] = [(st, ident)]
-                            elif (st, ident) < ids[-1]:
-                                note_segment(ids, st, ident)  # out of order: in its place
-                            elif len(ids) < MAX_IDS_PER_DAY and (st, ident) != ids[-1]:
-                                ids.append((st, ident))  # a time-ordered stream: at the end
+                            elif st > ids[-1][0]:  # a time-ordered stream: at the end, if room
+                                if len(ids) < MAX_IDS_PER_DAY:
+                                    ids.append((st, ident))
+                            else:
+                                note_segment(ids, st, ident)  # in its place, or not kept
                         if ((category is not None or language is not None)
                                 and st >= since_ts
                                 and memo.get((kinds[site], category, language)) != []):
