@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ...report import Citation, Violation
@@ -63,13 +64,14 @@ class DayRule(NamedTuple):
                    silent, tuple(parts), tuple(windows))
 
     def findings(self, site: SiteInfo, when: str, day_kind: str, start: float,
-                 covered: list[list[float]], urgent: list[list[float]], ids: list[str],
-                 count: int) -> list[Violation]:
+                 covered: list[list[float]], urgent: list[list[float]],
+                 segments: Sequence[tuple[float, str]], count: int) -> list[Violation]:
         """The findings of this rule for one site and day.
 
         Emergency time (`urgent`) is exempt both ways: it counts as covered for minimums
         and windows, and does not count towards a maximum (authorities set time and
-        duration).
+        duration). `segments` are the day's first segments kept, (start, id): their ids are
+        named by each finding, read only when there is one.
         """
         rule = self.rule
         found: list[Violation] = []
@@ -78,7 +80,8 @@ class DayRule(NamedTuple):
         def add(kind: str, vi: str, en: str) -> None:
             found.append(Violation(
                 rule_id=rule.id, kind=kind, actor=actor, site=site.id, when=when,
-                message=vi, message_en=en, source=self.citation, events=list(ids)))
+                message=vi, message_en=en, source=self.citation,
+                events=[ident for _start, ident in segments]))
 
         if not covered and not count:
             if rule.must_broadcast:
@@ -145,12 +148,12 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             if urgent:
                 urgent = union(urgent)
             covered = union(played, urgent) if urgent else played
-            ids = [ident for _start, ident in segment_ids.get(key, ())]
+            segments = segment_ids.get(key, ())
             count = counts.get(key, 0)
             when = date.isoformat()
             for prepared in todays:
-                out.extend(prepared.findings(site, when, day_kind, start, covered, urgent, ids,
-                                             count))
+                out.extend(prepared.findings(site, when, day_kind, start, covered, urgent,
+                                             segments, count))
     return out
 
 
