@@ -124,6 +124,7 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     last = day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
     days = [(day, date_of_day(day)) for day in range(first, last + 1)]
     kinds_of_days = _kinds_of_days(ctx, days)
+    whens = {day: date.isoformat() for day, date in days}
     urgent_by_day = _emergencies_by_day(ledger, first, last)
     coverage, segment_ids, counts = ledger.coverage, ledger.segment_ids, ledger.segment_count
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
@@ -135,7 +136,7 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
                     by_kind[kind].append(prepared)
         if not by_kind:
             continue
-        for day, date in days:
+        for day, _date in days:
             day_kind = kinds_of_days[day]
             todays = by_kind.get(day_kind)
             if not todays:
@@ -150,7 +151,7 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
             covered = union(played, urgent) if urgent else played
             segments = segment_ids.get(key, ())
             count = counts.get(key, 0)
-            when = date.isoformat()
+            when = whens[day]
             for prepared in todays:
                 out.extend(prepared.findings(site, when, day_kind, start, covered, urgent,
                                              segments, count))
