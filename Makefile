@@ -76,7 +76,8 @@ house: $(BIN)/.installed
 ## schema, comparison: regenerate committed artefacts (tests fail when they are stale)
 schema: $(BIN)/.installed
 	$(BIN)/quyche schema > schema/rule-set.schema.json
-	$(BIN)/quyche schema --scenario > schema/scenario.schema.json
+	for name in scenario rule-sets report partial diff compare schedule explain; do \
+	    $(BIN)/quyche schema $$name > schema/$$name.schema.json || exit 1; done
 comparison: $(BIN)/.installed
 	$(BIN)/quyche compare --format markdown > docs/comparison.md
 	$(BIN)/quyche diff kontum laichau --format markdown > docs/kontum-laichau.md

@@ -1,8 +1,10 @@
 """Tests for `quyche.cli` (list, validate, schema, check)."""
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import quyche
@@ -221,7 +223,9 @@ class TestMachineReadable:
     def test_list_json(self):
         """`list --format json`: one record per bundled rule set, with its instrument."""
         result = invoke("list", "--format", "json")
-        records = json.loads(result.output)
+        listed = json.loads(result.output)
+        assert listed["schema_version"] == quyche.SCHEMA_VERSION
+        records = listed["rule_sets"]
         assert [r["name"] for r in records] == quyche.rule_sets()
         assert all(r["ok"] and r["obligations"] > 0 for r in records)
 
@@ -230,7 +234,7 @@ class TestMachineReadable:
         bad = tmp_path / "bad.yaml"
         bad.write_text("schema_version: 1\nid: a\nid: b\n", encoding="utf-8")
         result = invoke("validate", SAMPLE, str(bad), "--format", "json")
-        good, wrong = json.loads(result.output)
+        good, wrong = json.loads(result.output)["rule_sets"]
         assert result.exit_code == 1 and good["ok"] and not wrong["ok"]
         assert any(p["line"] == 3 and "duplicate" in p["message"] for p in wrong["problems"])
 
@@ -261,16 +265,55 @@ def test_shell_completion_completes_commands():
 
 
 def test_help_names_values_as_a_reader_would():
-    """Options show FILE, INSTANT, ID=VALUE, N — not Python types like <path> or <list[str]>."""
+    """Usage lines, arguments and options show RULES, FILES..., FILE, INSTANT, ID=VALUE, N,
+    [table|json] — never Python types (<str>, <bool>, <list[str]>, <path>) or {RULES}."""
     from quyche.cli import app as the_app
 
-    for command in the_app.registered_commands:
-        name = command.name or command.callback.__name__.rstrip("_")
-        result = runner.invoke(the_app, [name, "--help"], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, name
-        options = result.output.partition("Options")[2]
-        for python_type in ("<path>", "<list[str]>", "<int>", "<int range>", "<str>"):
-            assert python_type not in options, (name, python_type)
+    names = [command.name or command.callback.__name__.rstrip("_")
+             for command in the_app.registered_commands]
+    for args in [["--help"], *([name, "--help"] for name in names)]:
+        result = runner.invoke(the_app, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, args
+        assert not re.search(r"<[a-z]|[{}]", result.output), args  # <str>, {RULES}
+    check = runner.invoke(the_app, ["check", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: quyche check [OPTIONS] RULES EVENTS" in check
+    assert "[table|json|jsonl|html]" in check and "--as-of" in check and "INSTANT" in check
+    merge = runner.invoke(the_app, ["merge", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: quyche merge [OPTIONS] RULES FILES..." in merge and "FILES..." in \
+        merge.partition("Arguments")[2]
+    schema = runner.invoke(the_app, ["schema", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: quyche schema [OPTIONS] [NAME]" in schema
+
+
+def test_no_message_says_value_error(tmp_path):
+    """pydantic's "Value error, " reaches no message: a bad choice, a bad rule-set value,
+    a bad override, a bad successions entry."""
+    bad_choice = invoke("check", SAMPLE, "-", "--format", "yaml", input="")
+    assert bad_choice.exit_code == 2 and "'yaml' is not one of 'table'" in bad_choice.output
+    kontum = (Path(__file__).parent.parent / "rules" / "kontum.yaml").read_text("utf-8")
+    bad_rules = tmp_path / "bad.yaml"
+    bad_rules.write_text(kontum.replace('start: "00:00", end: "12:00"',
+                                        'start: "25:99", end: "12:00"'), encoding="utf-8")
+    validated = invoke("validate", str(bad_rules))
+    assert validated.exit_code == 1 and "expected a time of day 'HH:MM'" in validated.output
+    override = invoke("check", "kontum", "-", "-i", "morning_starts=25:99", input="")
+    assert override.exit_code == 2 and "expected a time of day 'HH:MM'" in override.output
+    successions = tmp_path / "successions.yaml"
+    successions.write_text("- {id: s, change: reorganised, predecessor: so_tttt, successor: "
+                           "so_khcn, effective: not-a-date, basis: x}\n", encoding="utf-8")
+    handed = invoke("check", "kontum", "-", "--successions", str(successions), input="")
+    assert handed.exit_code == 2 and "effective" in handed.output
+    for result in (bad_choice, validated, override, handed):
+        assert "Value error" not in result.output and "Traceback" not in result.output
+
+
+def test_rule_set_names_in_any_case_with_a_near_miss_suggested():
+    found = invoke("check", "Lai Châu", "-", "--as-of", "2024-08-01", "--format", "json",
+                   input="")
+    assert found.exit_code == 0 and json.loads(found.stdout)["rule_set"] == "laichau"
+    assert invoke("validate", "KONTUM").exit_code == 0
+    missed = invoke("check", "kontun", "-", input="")
+    assert missed.exit_code == 2 and "did you mean 'kontum'?" in missed.output
 
 
 class TestWidths:
@@ -295,3 +338,27 @@ class TestWidths:
     def test_wide_prints_tables_with_quotes(self, tmp_path):
         result = self.check(tmp_path, 200)
         assert "┃ when" in result.stdout and "quote" in result.stdout
+
+
+def test_validation_message_drops_pydantic_wording():
+    """The one helper every pydantic error goes through on its way to a user."""
+    import pydantic
+
+    from quyche.errors import validation_message
+
+    class Window(pydantic.BaseModel):
+        start: str
+
+        @pydantic.field_validator("start")
+        @classmethod
+        def _hour(cls, value: str) -> str:
+            raise ValueError(f"expected a time of day 'HH:MM', got {value!r}")
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        Window(start="25:99")
+    [err] = info.value.errors()
+    assert "Value error" in err["msg"]
+    assert validation_message(err) == "expected a time of day 'HH:MM', got '25:99'"
+    with pytest.raises(pydantic.ValidationError) as info:
+        Window()
+    assert validation_message(info.value.errors()[0]) == "Field required"

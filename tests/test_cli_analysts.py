@@ -26,6 +26,21 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 class TestDiff:
+    @pytest.mark.parametrize("columns", [80, 120, 400])
+    def test_ids_never_split_at_any_width(self, columns: int) -> None:
+        """A table too wide for the terminal is printed as records: every concept id whole,
+        no line wider than the terminal."""
+        result = runner.invoke(app, ["diff", "kontum", "laichau"],
+                               env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0
+        ids = {i for c in quyche.diff("kontum", "laichau").changes for i in (c.a_id, c.b_id)
+               if i}
+        words = set(result.stdout.replace(",", " ").replace("(", " ").replace(")", " ").split())
+        assert ids <= words
+        assert all(len(line.rstrip()) <= columns for line in result.stdout.splitlines())
+        records = "\n      A: kontum: " in result.stdout  # a table that did not fit
+        assert records == (columns < 400) and "┃ concept" in result.stdout  # one that did
+
     def test_json_kontum_laichau(self) -> None:
         """The JSON diff carries the 15 vs 20, the languages, 30/12 vs 20/12 and the retention."""
         code, out, _ = run("diff", "kontum", "laichau", "--format", "json")
@@ -201,6 +216,20 @@ class TestExplain:
 
 
 class TestSchedule:
+    def test_warns_about_successions_as_check_does(self) -> None:
+        """The same warning as `check`'s report: on stderr after a table or a calendar,
+        in the JSON's `warnings` (and not on stderr) with --format json."""
+        code, out, err = run("schedule", "kontum", "--year", "2025")
+        assert code == 0 and "warning: so_tttt was reorganised from 2025-03-01" in err
+        code, out, err = run("schedule", "kontum", "--year", "2025", "--format", "json")
+        warned = json.loads(out)["warnings"]
+        assert code == 0 and "warning:" not in err
+        assert any(w.startswith("so_tttt was reorganised from 2025-03-01") for w in warned)
+        report = quyche.evaluate("kontum", [], as_of="2026-01-01", since="2025-01-01")
+        # the same bodies, in the same words (the duties counted are the schedule's own)
+        assert {w.split(" was ")[0] for w in warned} == {w.split(" was ")[0]
+                                                         for w in report.warnings}
+
     def test_ics_laichau_newspaper(self) -> None:
         """Twelve all-day events on the 20th, parsed back with icalendar."""
         result = runner.invoke(app, ["schedule", "laichau", "--year", "2025", "--actor",
@@ -219,7 +248,7 @@ class TestSchedule:
         code, out, _ = run("schedule", "kontum", "--start", "2025-12-01", "--end",
                            "2025-12-31", "--sites", str(sites), "--format", "json")
         assert code == 0
-        duties = json.loads(out)
+        duties = json.loads(out)["duties"]
         assert {"annual_operator_report", "quarterly_media_products"} <= {
             d["rule_id"] for d in duties}
         assert all("2025-12-01" <= d["last_day"] <= "2025-12-31" for d in duties)
@@ -229,12 +258,26 @@ class TestSchedule:
         assert "4 recurring duties" in result.stdout
         assert "quarterly_media_products" in result.stdout
 
+    @pytest.mark.parametrize("columns", [80, 120, 200])
+    def test_ids_never_split_at_any_width(self, columns: int) -> None:
+        """Records below 150 columns, a table above: every id and due date stays whole."""
+        result = runner.invoke(app, ["schedule", "laichau", "--year", "2025"],
+                               env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0
+        duties = quyche.schedule("laichau", "2025-01-01", "2025-12-31")
+        tokens = {d.rule_id for d in duties} | {d.actor for d in duties} | {
+            d.last_day.isoformat() for d in duties}
+        lines = result.stdout.splitlines()
+        assert all(any(token in line for line in lines) for token in tokens)
+        assert all(len(line.rstrip()) <= columns for line in lines)
+        assert ("┃ due by" in result.stdout) == (columns >= 150)
+
     def test_before_in_force_and_not_in_force_are_notes(self) -> None:
         code, out, err = run("schedule", "kontum", "--year", "2023")
         assert code == 0 and "0 recurring duties" in out
         assert "kontum is in force from 2024-01-15: nothing falls due before" in err
         code, out, err = run("schedule", "tuyenquang", "--year", "2027", "--format", "json")
-        assert code == 0 and json.loads(out)
+        assert code == 0 and json.loads(out)["duties"]
         assert "status is 'draft'; the duties are listed as if it were in force" in err
 
     @pytest.mark.parametrize("args", [

@@ -438,3 +438,59 @@ def test_worked_example(part: str, tmp_path: Path) -> None:
                if '"status":"open"' not in line]
     shown = [json.loads(line) for line in blocks[-1][1].splitlines()]
     assert printed == shown
+
+
+class TestExampleCommand:
+    """`quyche example NAME` writes a bundled example where an install can read it."""
+
+    def run(self, *args: str, cwd: Path) -> Any:
+        import os
+
+        here = os.getcwd()
+        os.chdir(cwd)
+        try:
+            return CliRunner().invoke(app, ["example", *args])
+        finally:
+            os.chdir(here)
+
+    def test_lists_every_example(self, tmp_path: Path) -> None:
+        result = self.run(cwd=tmp_path)
+        assert result.exit_code == 0
+        assert [line.split()[0] for line in result.stdout.splitlines()[:-1]] == NAMES
+        assert not list(tmp_path.iterdir())  # listing writes nothing
+
+    @pytest.mark.parametrize("name", NAMES)
+    def test_writes_the_log_and_says_the_command(self, name: str, tmp_path: Path) -> None:
+        result = self.run(name.upper(), cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        for file in ("events.jsonl", "sites.yaml"):
+            written = tmp_path / "examples" / name / file
+            assert written.read_bytes() == (ROOT / name / file).read_bytes()
+            assert f"examples/{name}/{file}" in result.stdout
+        command = result.stdout.split("evaluate it with:\n", 1)[1].strip()
+        readme = (ROOT / name / "README.md").read_text(encoding="utf-8")
+        shown = re.search(r"```sh\n(quyche check .*?)```", readme, re.S)
+        assert shown and command.split() == shown.group(1).replace("\\\n", " ").split()
+
+    def test_to_another_folder(self, tmp_path: Path) -> None:
+        result = self.run("laichau", "--to", "logs/lc", cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "logs" / "lc" / "events.jsonl").is_file()
+        assert "quyche check laichau logs/lc/events.jsonl --sites logs/lc/sites.yaml" \
+            in result.stdout
+
+    def test_unknown_name_suggests_the_nearest(self, tmp_path: Path) -> None:
+        result = self.run("kontun", cwd=tmp_path)
+        assert result.exit_code == 2
+        assert "did you mean 'kontum'?" in result.output and "Traceback" not in result.output
+
+    def test_keeps_a_file_with_other_content_unless_forced(self, tmp_path: Path) -> None:
+        mine = tmp_path / "examples" / "kontum" / "sites.yaml"
+        mine.parent.mkdir(parents=True)
+        mine.write_text("- {id: mine}\n", encoding="utf-8")
+        result = self.run("kontum", cwd=tmp_path)
+        assert result.exit_code == 2 and "--force" in result.output
+        assert mine.read_text(encoding="utf-8") == "- {id: mine}\n"
+        assert self.run("kontum", "--force", cwd=tmp_path).exit_code == 0
+        assert mine.read_bytes() == (ROOT / "kontum" / "sites.yaml").read_bytes()
+        assert self.run("kontum", cwd=tmp_path).exit_code == 0  # the same content: fine

@@ -175,6 +175,12 @@ class TestLoad:
         with pytest.raises(RuleSetNotFound, match=f"did you mean '{name}'"):
             quyche.load(name[:-1] + "x")
 
+    def test_a_checkout_path_names_the_bundled_id(self, tmp_path):
+        """`rules/x.yaml` where no checkout is: the message names the bundled id `x`."""
+        name = quyche.rule_sets()[0]
+        with pytest.raises(RuleSetNotFound, match=f"the bundled one is '{name}'"):
+            quyche.load(tmp_path / "rules" / f"{name}.yaml")
+
     def test_override(self):
         rs = quyche.load(SAMPLE, interpretations={"morning_ends": "11:00"})
         assert rs.broadcast.rules[0].parts[0].window.end == "11:00"

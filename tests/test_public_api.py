@@ -33,7 +33,8 @@ EXPECTED = {
     # errors
     "QuycheError", "RuleSetError", "RuleSetNotFound", "InterpretationError", "EventError",
     "CalendarError", "EvaluationError", "BackendUnavailable", "MergeError",
-    "ScenarioError", "RegistryError",
+    "ScenarioError", "RegistryError", "ExampleError",
+    "SCHEMA_VERSION",  # of every JSON output (quyche.output_schemas)
     "__version__",
 }
 

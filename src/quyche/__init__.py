@@ -24,6 +24,7 @@ from .errors import (
     CalendarError,
     EvaluationError,
     EventError,
+    ExampleError,
     InterpretationError,
     MergeError,
     QuycheError,
@@ -57,6 +58,7 @@ from .events import (
     Submission,
 )
 from .model import RuleSet, Succession
+from .output import SCHEMA_VERSION
 from .registry import SiteEntry
 from .report import Citation, Handover, ObligationStatus, Rejection, Report, Summary, Violation
 from .report_html import render_report_html
@@ -65,6 +67,7 @@ from .time.calendar import VietnamCalendar, calendar
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA_VERSION",
     "ActivityEnded",
     "Attribution",
     "BackendUnavailable",
@@ -84,6 +87,7 @@ __all__ = [
     "EvaluationError",
     "Event",
     "EventError",
+    "ExampleError",
     "Explanation",
     "FeedbackForwarded",
     "FeedbackReceived",

@@ -23,12 +23,14 @@ from typing import Any, NoReturn
 import orjson
 import rich.markup
 import typer
+import typer.core
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from ._load import load, read_located, read_value, rule_sets
+from .cli_help import PlainCommand, PlainGroup
 from .errors import QuycheError, RuleSetError
 from .evaluation.engine import evaluate
 from .event_files import LineNumbers, read_event_file, read_event_stream
@@ -41,6 +43,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="quyche",
+    cls=PlainGroup,
     help="Vietnamese provincial regulations on public electronic information, as code.",
     no_args_is_help=True,
     add_completion=True,  # quyche --install-completion / --show-completion SHELL
@@ -117,6 +120,11 @@ def _cells(*values: str) -> list[Text]:
     return [Text(v) for v in values]
 
 
+def _say(text: str, **style: Any) -> None:
+    """Print text as it is: never read as markup, nothing highlighted."""
+    out.print(text, markup=False, highlight=False, **style)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err.print("[red]error:[/red] " + rich.markup.escape(message), highlight=False)
     raise typer.Exit(code)
@@ -152,7 +160,7 @@ def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="out
           ) -> None:
     """List the bundled rule sets with their instruments."""
     if fmt is ListFormat.json:
-        _write_json([_summary(name) for name in rule_sets()])
+        _write_json(_summaries(rule_sets()))
         return
     table = Table("id", "province", "instrument", "in force", "status", "rules")
     for name in rule_sets():
@@ -167,6 +175,14 @@ def list_(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="out
                               str(inst.in_force.value or "not in the text"), inst.status,
                               str(len(rs.rule_ids()))))
     out.print(table)
+
+
+def _summaries(names: list[str]) -> dict[str, Any]:
+    """`list` and `validate --format json`: versioned, as schema/rule-sets.schema.json says."""
+    from .output_schemas import RuleSetList
+
+    listed = RuleSetList.model_validate({"rule_sets": [_summary(name) for name in names]})
+    return listed.model_dump(mode="json")
 
 
 def _summary(name: str) -> dict[str, Any]:
@@ -191,9 +207,9 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
                                             help="output format")) -> None:
     """Check rule sets: schema, duplicate keys, cross-references. Exit 1 on problems."""
     if fmt is ListFormat.json:
-        found = [_summary(name) for name in rules]
+        found = _summaries(rules)
         _write_json(found)
-        if not all(entry["ok"] for entry in found):
+        if not all(entry["ok"] for entry in found["rule_sets"]):
             raise typer.Exit(1)
         return
     bad = 0
@@ -214,15 +230,71 @@ def validate(rules: list[str] = typer.Argument(..., help="rule-set files or bund
         raise typer.Exit(1)
 
 
+class SchemaName(str, Enum):
+    """What `quyche schema` describes: the two input files, then the JSON outputs."""
+
+    rule_set = "rule-set"
+    scenario = "scenario"
+    rule_sets = "rule-sets"
+    report = "report"
+    partial = "partial"
+    diff = "diff"
+    compare = "compare"
+    schedule = "schedule"
+    explain = "explain"
+
+
 @app.command()
-def schema(scenario: bool = typer.Option(False, "--scenario",
-                                         help="the schema of scenario files instead")) -> None:
-    """Print the JSON Schema of rule-set files (for editors and other tools)."""
+def schema(
+    name: SchemaName = typer.Argument(
+        SchemaName.rule_set, help="rule-set (default) or scenario: the files quyche reads; "
+        "rule-sets (list, validate), report, partial, diff, compare, schedule or explain: "
+        "the JSON it writes"),
+    scenario: bool = typer.Option(False, "--scenario", hidden=True,
+                                  help="the same as `quyche schema scenario` (0.1's form)"),
+) -> None:
+    """Print a JSON Schema: of rule-set or scenario files (for editors), or of a JSON output."""
     from .model.jsonschema import rule_set_schema
+    from .output_schemas import output_schema
     from .testing.scenarios import scenario_schema
 
-    found = scenario_schema() if scenario else rule_set_schema()
+    if scenario:
+        name = SchemaName.scenario
+    if name is SchemaName.rule_set:
+        found = rule_set_schema()
+    elif name is SchemaName.scenario:
+        found = scenario_schema()
+    else:
+        found = output_schema(name.value)
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def example(
+    name: str | None = typer.Argument(None, help="the example, one per rule set (none: list "
+                                      "them)"),
+    to: Path | None = typer.Option(None, "--to", metavar="DIR", show_default="examples/NAME",
+                                   help="the folder to write to"),
+    force: bool = typer.Option(False, "--force", help="overwrite files with other content"),
+) -> None:
+    """Write a bundled example log (events and site registry) to try `quyche check` on."""
+    from .examples import example as find
+    from .examples import examples, write_example
+
+    if name is None:
+        for found in examples():
+            out.print(f"{found.name:<12} {found.title}", markup=False, highlight=False)
+        out.print("write one: quyche example NAME [--to DIR]", markup=False, highlight=False)
+        return
+    try:
+        found = find(name)
+        folder = to if to is not None else Path("examples") / found.name
+        files = write_example(found.name, folder, force=force)
+    except QuycheError as exc:
+        fail(str(exc))
+    _say(f"{found.title}: wrote {' and '.join(str(f) for f in files)}")
+    _say("evaluate it with:")
+    _say(f"  {found.command(folder)}")
 
 
 def _events_from(path: str, numbers: LineNumbers | None = None, decoded: bool = False
@@ -251,7 +323,7 @@ class _Counted(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        n = self._handle.readinto(buffer)
+        n: int = self._handle.readinto(buffer)
         self._progress.advance(self._task, n or 0)
         return n
 
@@ -339,7 +411,7 @@ def check(
                                    help="with --sensitivity: only this interpretation id"),
 ) -> None:
     """Evaluate events against a rule set: obligations, statuses, violations."""
-    as_of, engine = _as_of(as_of), Engine(engine).value
+    as_of, backend = _as_of(as_of), Engine(engine).value
     if events == "-" and "-" in (str(sites), str(actors)):
         fail("only one input can come from standard input ('-'): the events, or one registry")
     rs = _load(rules, interpretation)
@@ -351,13 +423,12 @@ def check(
         report = _check_clauses(rs, _events_from(events), dict(
             as_of=as_of, since=since, sites=registry, actors=groups, successions=handed),
             fmt, show_coverage or coverage_html is not None, coverage_html,
-            sensitivity or bool(only), only, limit, engine)
+            sensitivity or bool(only), only, limit, backend)
     else:
         numbers = LineNumbers()
         try:
             report = evaluate(rs, _events_from(events, numbers, decoded=True), as_of=as_of,
-                              since=since,
-                              sites=registry, actors=groups, engine=engine,
+                              since=since, sites=registry, actors=groups, engine=backend,
                               successions=handed)
         except QuycheError as exc:
             fail(str(exc).replace("\n", " "))
@@ -436,6 +507,31 @@ _PROSE = {"message": 3, "quote": 2, "reason": 3}
 _TABLE_WIDTH = 150
 
 
+def _section(title: str, columns: list[str], rows: list[tuple[list[str], str]],
+             wide: bool) -> None:
+    """Rows of cells, as a table when wide, else as records: a line of the short cells
+    (ids, instants) followed by the prose cell, indented. Ids and instants never wrap."""
+    prose_at = next((i for i, c in enumerate(columns) if c in _PROSE), len(columns) - 1)
+    if wide:
+        grid = Table(title=rich.markup.escape(title), title_justify="left")
+        for name in columns:
+            if name in _PROSE:
+                grid.add_column(name, overflow="fold", ratio=_PROSE[name], min_width=12)
+            else:  # ids and instants never wrap
+                grid.add_column(name, no_wrap=name not in ("article", "owed to", "quote"),
+                                overflow="fold")
+        for cells, _record in rows:
+            grid.add_row(*_cells(*cells))
+        out.print(grid)
+        return
+    out.print(Text(title, style="bold"))
+    for cells, record in rows:
+        out.print(Padding(Text(record), (0, 0, 0, 2), expand=False), soft_wrap=False)
+        if cells[prose_at]:
+            out.print(Padding(Text(cells[prose_at]), (0, 0, 0, 6), expand=False),
+                      soft_wrap=False)
+
+
 def _print_report(report: Report, limit: int, english: bool) -> None:
     s = report.summary
     out.print(Text(f"{report.rule_set} as of {report.as_of.isoformat()} "
@@ -450,27 +546,7 @@ def _print_report(report: Report, limit: int, english: bool) -> None:
                       highlight=False)
 
     def section(title: str, columns: list[str], rows: list[tuple[list[str], str]]) -> None:
-        """Rows of cells, as a table when wide, else as records: a line of the short cells
-        (ids, instants) followed by the prose cell, indented."""
-        prose_at = next((i for i, c in enumerate(columns) if c in _PROSE), len(columns) - 1)
-        if wide:
-            grid = Table(title=title, title_justify="left")
-            for name in columns:
-                if name in _PROSE:
-                    grid.add_column(name, overflow="fold", ratio=_PROSE[name], min_width=12)
-                else:  # ids and instants never wrap
-                    grid.add_column(name, no_wrap=name not in ("article", "owed to", "quote"),
-                                    overflow="fold")
-            for cells, _record in rows:
-                grid.add_row(*_cells(*cells))
-            out.print(grid)
-            return
-        out.print(Text(title, style="bold"))
-        for cells, record in rows:
-            out.print(Padding(Text(record), (0, 0, 0, 2), expand=False), soft_wrap=False)
-            if cells[prose_at]:
-                out.print(Padding(Text(cells[prose_at]), (0, 0, 0, 6), expand=False),
-                          soft_wrap=False)
+        _section(title, columns, rows, wide)
 
     if report.violations:
         columns = ["when", "rule", "kind", "actor", "site", "message", "article",
@@ -600,8 +676,10 @@ def schedule_(
     start: str | None = typer.Option(None, help="first day YYYY-MM-DD (or an instant)"),
     end: str | None = typer.Option(None, help="last day YYYY-MM-DD (or an instant)"),
     actor: str | None = typer.Option(None, help="only this actor's duties"),
-    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list"),
-    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping"),
+    sites: Path | None = typer.Option(None, help="site registry, YAML or JSON list ('-' for "
+                                      "stdin)"),
+    actors: Path | None = typer.Option(None, help="actor groups, YAML or JSON mapping ('-' for "
+                                       "stdin)"),
     successions: Path | None = typer.Option(
         None, help="your own successions (who took over a body's functions), YAML or JSON list"),
     fmt: ScheduleFormat = typer.Option(ScheduleFormat.table, "--format", help="output format"),
@@ -610,7 +688,7 @@ def schedule_(
                                "before each due date (0: none)"),
 ) -> None:
     """Recurring duties due in a year or window: due date, period, actor, recipient, article."""
-    from .analysis.schedule import schedule, to_ics, window
+    from .analysis.schedule import Schedule, bounds, schedule, to_ics, window
 
     if year is not None and (start or end):
         fail("give either --year or --start/--end, not both")
@@ -632,32 +710,31 @@ def schedule_(
         err.print(f"[yellow]note:[/yellow] {rs.id}: the instrument's status is "
                   f"{rs.instrument.status!r}; the duties are listed as if it were in force",
                   highlight=False)
+    from .successions import succession_warnings, territory_notes
+
+    # As `check` does: the warnings in the JSON, else on standard error after the output.
+    last = max((d.last_day for d in duties), default=None)
+    warnings = [*succession_warnings(duties),
+                *(f"{rs.id}: {note}" for note in territory_notes(rs, last))]
     if fmt is ScheduleFormat.json:
-        _write_json([d.model_dump(mode="json") for d in duties])
+        first, last = bounds(lo, hi)
+        _write_json(Schedule(rule_set=rs.id, start=first, end=last, actor=actor,
+                             duties=duties, warnings=warnings).model_dump(mode="json"))
     elif fmt is ScheduleFormat.ics:
         label = f"{rs.id} {year}" if year is not None else f"{rs.id} {start}/{end}"
         sys.stdout.buffer.write(to_ics(duties, name=label + (f" {actor}" if actor else ""),
                                        remind_days=remind, rule_set=rs))
     else:
-        table = Table("due by", "rule", "actor", "period", "owed to", "article",
-                      title=rich.markup.escape(f"{rs.id}: {len(duties)} recurring duties"
-                                               + (f" of {actor}" if actor else "")),
-                      title_justify="left")
-        for column in table.columns:  # due, rule and period never wrap; names and citations fold
-            column.overflow = "fold"
-            column.no_wrap = column.header in ("due by", "rule", "period")
+        rows = []  # as check's findings: a table when wide, else records; ids never split
         for d in duties:
             when = f"end of {d.last_day.isoformat()}" if d.all_day else d.due.isoformat()
-            table.add_row(*_cells(when, d.rule_id, d.actor + _handed_mark(d, "owed_by"),
-                                  d.period, ", ".join(d.owed_to) + _handed_mark(d, "owed_to"),
-                                  cite(d.source)))
-        out.print(table)
-        from .successions import succession_warnings, territory_notes
-
-        last = max((d.last_day for d in duties), default=None)
-        for note in [*succession_warnings(duties), *territory_notes(rs, last)]:
-            err.print(f"[yellow]note:[/yellow] {rich.markup.escape(note)}", highlight=False,
-                      soft_wrap=True)
+            owed_by = d.actor + _handed_mark(d, "owed_by")
+            owed_to = ", ".join(d.owed_to) + _handed_mark(d, "owed_to")
+            rows.append(([when, d.rule_id, owed_by, d.period, owed_to, cite(d.source)],
+                         f"{when}  {d.rule_id} ({d.period})  {owed_by} → {owed_to}"))
+        _section(f"{rs.id}: {len(duties)} recurring duties" + (f" of {actor}" if actor else ""),
+                 ["due by", "rule", "actor", "period", "owed to", "article"], rows,
+                 out.width >= _TABLE_WIDTH)
         in_force = rs.instrument.date_of("in_force")
         before = in_force is not None and (  # the window ends before the rule set is in force
             year < in_force.year if year is not None else str(end)[:10] < in_force.isoformat())
@@ -668,6 +745,10 @@ def schedule_(
             err.print("[yellow]note:[/yellow] no recurring duty falls due in the window for "
                       "the actors known (groups count only declared members; the operator "
                       "role needs --sites)", highlight=False)
+    if fmt is not ScheduleFormat.json:
+        for warning in warnings:
+            err.print(f"[yellow]warning:[/yellow] {rich.markup.escape(warning)}",
+                      highlight=False)
 
 
 def _handed_mark(duty: Any, role: str) -> str:
@@ -738,36 +819,35 @@ def explain(
     if fmt is ExplainFormat.markdown:
         sys.stdout.write(_explain_markdown(e))
         return
-    say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
-    say(f"{e.rule_set} · {e.rule_id} ({e.kind.replace('_', ' ')})", style="bold")
-    say(f"vi: {e.text['vi']}")
-    say(f"en: {e.text['en']}")
-    say(f"source: {cite_quote(e.source, 400)}")
+    _say(f"{e.rule_set} · {e.rule_id} ({e.kind.replace('_', ' ')})", style="bold")
+    _say(f"vi: {e.text['vi']}")
+    _say(f"en: {e.text['en']}")
+    _say(f"source: {cite_quote(e.source, 400)}")
     for s in e.sources:
-        say(f"also:   {cite_quote(s, 400)}")
+        _say(f"also:   {cite_quote(s, 400)}")
     if e.example is not None:
-        say(f"example: {e.example.text['en']}")
+        _say(f"example: {e.example.text['en']}")
         for ex_id, due in e.example.exceptions.items():
-            say(f"         under exception {ex_id}: due {due.isoformat()}")
+            _say(f"         under exception {ex_id}: due {due.isoformat()}")
     for p in e.policies:
-        say(f"policy {p.name} = {json.dumps(p.value)} ({p.why}); basis: {p.basis}")
+        _say(f"policy {p.name} = {json.dumps(p.value)} ({p.why}); basis: {p.basis}")
     if e.interpretations:
-        say("interpretations it relies on:", style="bold")
+        _say("interpretations it relies on:", style="bold")
     for i in e.interpretations:
         said = (f" (overridden; the rule set reads "
                 f"{json.dumps(i.text_value, ensure_ascii=False)})" if i.overridden else "")
-        say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}{said}")
-        say(f"  {i.question}")
-        say(f"  reading: {i.reading}")
-        say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
-        say(f"  override: {i.override_cli}")
-        say(f"            {i.override_python}")
+        _say(f"- {i.id}: {i.path} = {json.dumps(i.value, ensure_ascii=False)}{said}")
+        _say(f"  {i.question}")
+        _say(f"  reading: {i.reading}")
+        _say(f"  alternatives: {json.dumps(i.alternatives, ensure_ascii=False)}")
+        _say(f"  override: {i.override_cli}")
+        _say(f"            {i.override_python}")
     if e.successions:
-        say("successions (who carries the duty after 2025's changes):", style="bold")
+        _say("successions (who carries the duty after 2025's changes):", style="bold")
     for h in e.successions:
-        say(f"- {h.id}: {h.text}")
+        _say(f"- {h.id}: {h.text}")
     for note in e.notes:
-        say(f"note: {note}")
+        _say(f"note: {note}")
 
 
 @app.command()
@@ -892,18 +972,17 @@ def test_(
             data["coverage"] = [c.model_dump(mode="json") for c in covered]
         _write_json(data)
     else:
-        say = lambda text, **kw: out.print(text, markup=False, highlight=False, **kw)  # noqa: E731
         for result in results:
             if result.status == "pass":
                 if verbose:
-                    say(f"PASS {result.path}: {result.name}", style="green")
+                    _say(f"PASS {result.path}: {result.name}", style="green")
                 continue
             name = f": {result.name}" if result.scenario else ""
-            say(f"{result.status.upper()} {result.path}{name}", style="red")
-            say("  " + result.details().replace("\n", "\n  "))
+            _say(f"{result.status.upper()} {result.path}{name}", style="red")
+            _say("  " + result.details().replace("\n", "\n  "))
         if show_coverage:
             render_rich(out, "Clause coverage of the scenarios", coverage_tables(covered))
-        say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
+        _say(f"{len(results)} scenarios: {counts['pass']} passed, {counts['fail']} failed, "
             f"{counts['error']} errors", style="bold")
     if counts["error"]:
         raise typer.Exit(2)
@@ -924,6 +1003,10 @@ def _name_metavars() -> None:
     import inspect
 
     for command in app.registered_commands:
+        if command.cls in (None, typer.core.TyperCommand):
+            command.cls = PlainCommand
+        if command.callback is None:
+            continue
         hints = typing.get_type_hints(command.callback)
         for name, param in inspect.signature(command.callback).parameters.items():
             info = param.default
@@ -933,14 +1016,14 @@ def _name_metavars() -> None:
             if name in _METAVARS:
                 info.metavar = _METAVARS[name]
             elif isinstance(info, typer.models.ArgumentInfo):
-                info.metavar = name.upper() + ("..." if "list[" in hint else "")
+                info.metavar = name.upper()  # `...` added for a list (_Argument)
             elif isinstance(kind, type) and issubclass(kind, Enum):
-                continue  # shown as its choices: <table|json|jsonl>
+                info.metavar = "[" + "|".join(choice.value for choice in kind) + "]"
             elif kind is bool:
                 info.metavar = ""  # a flag takes no value
             elif "Path" in hint:
                 info.metavar = "FILE"
-            elif "int" in hint:
+            elif "int" in hint or "float" in hint:
                 info.metavar = "N"
             else:
                 info.metavar = name.upper()

@@ -11,18 +11,22 @@
     │   ├── BackendUnavailable  the durable_rules backend is asked for, not installed
     │   └── RegistryError       a site or actor registry that cannot be used (names the item)
     ├── MergeError            two reports that were not produced under the same inputs
+    ├── ExampleError          no bundled example by that name, or it cannot be written
     └── ScenarioError         a scenario file that cannot be run (file:line:column)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "BackendUnavailable",
     "CalendarError",
     "EvaluationError",
     "EventError",
+    "ExampleError",
     "InterpretationError",
     "MergeError",
     "Problem",
@@ -31,6 +35,7 @@ __all__ = [
     "RuleSetError",
     "RuleSetNotFound",
     "ScenarioError",
+    "validation_message",
 ]
 
 
@@ -99,6 +104,10 @@ class MergeError(QuycheError):
     """Reports that cannot be merged because they were made under different inputs."""
 
 
+class ExampleError(QuycheError):
+    """An example log that is not bundled, or that cannot be written where asked."""
+
+
 class RegistryError(EvaluationError):
     """A registry that cannot be used; `path` locates the value in the registry's data
     (`[2].operator`, `so_x[0]`), so that a reader of a file can name its line."""
@@ -114,3 +123,12 @@ class ScenarioError(QuycheError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def validation_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in plain words: a validator's own text, without the "Value
+    error, " pydantic puts before it (every message a user reads goes through here)."""
+    error = (err.get("ctx") or {}).get("error")
+    if err.get("type") in ("value_error", "assertion_error") and error is not None:
+        return str(error)
+    return str(err["msg"])

@@ -5,9 +5,18 @@ Results are values: frozen, so a caller cannot edit a finding behind a report's 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Literal
 
-__all__ = ["Output"]
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["SCHEMA_VERSION", "Output", "SchemaVersion"]
+
+#: The version of every JSON output's schema (docs/contract.md#versioned-outputs).
+SCHEMA_VERSION = 1
+
+SchemaVersion = Annotated[Literal[1], Field(
+    description="the version of this output's schema (docs/contract.md); it grows only when "
+    "a reader must change")]
 
 
 class Output(BaseModel):

@@ -217,21 +217,60 @@ def render_html(title: str, tables: Sequence[Table], intro: str = "", lang: str 
 
 def render_rich(console: Console, title: str, tables: Sequence[Table], intro: str = "") -> None:
     """Print the tables to a rich console (no markup is read from the data)."""
-    console.print(title, style="bold", markup=False, highlight=False)
+    # Prose wraps at words to the console's width (also when piped); no markup is read.
+    console.print(title, style="bold", markup=False, highlight=False, soft_wrap=False)
     if intro:
-        console.print(intro, markup=False, highlight=False)
+        console.print(intro, markup=False, highlight=False, soft_wrap=False)
     for table in tables:
         rich = RichTable(title=_plain(table.title), title_justify="left", show_lines=True)
-        for name in table.columns:  # never cut a value short with an ellipsis
-            rich.add_column(_plain(name), overflow="fold")
+        for name, longest in zip(table.columns, _longest_words(table), strict=True):
+            # never cut a value short with an ellipsis, nor a word in two
+            rich.add_column(_plain(name), overflow="fold", min_width=longest)
         for row in table.rows:
             rich.add_row(*[_plain(c) for c in row])
         if table.intro:
-            console.print(table.intro, markup=False, highlight=False)
-        if table.rows:
+            console.print(table.intro, markup=False, highlight=False, soft_wrap=False)
+        if table.rows and _fits(console, rich):
             console.print(rich)
+        elif table.rows:
+            _print_records(console, table)
         else:
             console.print(f"{table.title}: (no differences)", markup=False, highlight=False)
+
+
+def _longest_words(table: Table) -> list[int]:
+    """Per column, the width of its longest word (header included)."""
+    from rich.cells import cell_len
+
+    return [max((cell_len(word) for cell in (name, *(row[i] for row in table.rows))
+                 for word in cell.split()), default=1)
+            for i, name in enumerate(table.columns)]
+
+
+def _fits(console: Console, table: RichTable) -> bool:
+    """Whether the table, its columns no narrower than their longest words (so that no id
+    or instant is split), fits the console's width: rendered once to find out."""
+    import io
+
+    from rich.cells import cell_len
+
+    rendered = io.StringIO()
+    Console(width=console.width, file=rendered, color_system=None).print(table, crop=False)
+    return all(cell_len(line) <= console.width for line in rendered.getvalue().splitlines())
+
+
+def _print_records(console: Console, table: Table) -> None:
+    """A table too wide for the console, as records: the first cell on a line, then each
+    other cell under its column's name, indented; words are never split."""
+    from rich.padding import Padding
+
+    console.print(_plain(table.title), style="bold")
+    for row in table.rows:
+        console.print(Padding(_plain(row[0]), (0, 0, 0, 2), expand=False), soft_wrap=False)
+        for name, cell in zip(table.columns[1:], row[1:], strict=True):
+            if cell:
+                console.print(Padding(_plain(f"{name}: {cell}"), (0, 0, 0, 6), expand=False),
+                              soft_wrap=False)
 
 
 def _plain(text: str) -> Any:
@@ -251,7 +290,8 @@ def report_records(report: Any) -> list[dict[str, Any]]:
                           ("rejected", report.rejected)):
         records.extend({"record": record, **item.model_dump(mode="json")} for item in items)
     records.extend({"record": "warning", "message": w} for w in report.warnings)
-    records.append({"record": "summary", "rule_set": report.rule_set,
+    records.append({"record": "summary", "schema_version": report.schema_version,
+                    "rule_set": report.rule_set,
                     "as_of": report.as_of.isoformat(), "since": report.since.isoformat(),
                     **report.summary.model_dump(mode="json")})
     return records

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, PrivateAttr, model_serializer
+from pydantic import Field, PrivateAttr, computed_field
 
-from .output import Output
+from .output import Output, SchemaVersion
+from .time.calendar import TIMEZONE
 
 if TYPE_CHECKING:
     from .model import Source
@@ -86,6 +88,12 @@ class ObligationStatus(Output):
                                         "date for the owing or owed body")
 
 
+_DAY = ("the local day a day-level check found wanting (a broadcast rule's day, a day without "
+        "updates); null when the finding has an `at`")
+_AT = ("the instant of the finding (a late delivery, a missed due date, a broadcast in a "
+       "forbidden window), in local time; null when the finding has a `day`")
+
+
 class Violation(Output):
     """A broken rule: which, by whom or where, when, why, and the clause it breaks."""
 
@@ -93,13 +101,26 @@ class Violation(Output):
     kind: str
     actor: str | None = None
     site: str | None = None
-    when: str = Field(..., description="a local date for a day-level check, else an instant")
+    when: str = Field(..., description="deprecated, kept for readers of 0.1 and as the sort "
+                      "key: `day` or `at` as text (YYYY-MM-DD, or ISO 8601 with an offset)")
     period: str | None = None
     message: str
     message_en: str
     source: Citation
     events: list[str] = []
     successions: list[Handover] = Field([], description="as on the obligation it concerns")
+
+    @computed_field(description=_DAY)  # type: ignore[prop-decorator]
+    @property
+    def day(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.when) if len(self.when) == 10 else None
+
+    @computed_field(description=_AT)  # type: ignore[prop-decorator]
+    @property
+    def at(self) -> dt.datetime | None:
+        if len(self.when) == 10:
+            return None
+        return dt.datetime.fromisoformat(self.when).astimezone(ZoneInfo(TIMEZONE))
 
 
 class Rejection(Output):
@@ -128,6 +149,7 @@ class Summary(Output):
 class Report(Output):
     """What `quyche.evaluate` returns."""
 
+    schema_version: SchemaVersion = 1
     rule_set: str
     as_of: dt.datetime
     since: dt.datetime
@@ -137,7 +159,8 @@ class Report(Output):
     warnings: list[str] = Field([], description="things worth a look that are not findings")
     summary: Summary
     state: dict[str, Any] | None = Field(
-        None, description="the evaluation's partial (docs/partials.md), only in a report made "
+        None, exclude_if=lambda state: state is None,  # absent, not null, when there is none
+        description="the evaluation's partial (docs/partials.md), only in a report made "
         "by with_state(): a report read back from that JSON still merges")
 
     _ledger: EvaluationLedger | None = PrivateAttr(None)
@@ -150,13 +173,6 @@ class Report(Output):
         `rule_set` only for reports read from JSON whose rule set is not bundled.
         """
         return _merging().merge([self, other], rule_set=rule_set)
-
-    @model_serializer(mode="wrap")
-    def _without_empty_state(self, handler: Any) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("state", 0) is None:
-            del data["state"]  # reports without state dump exactly as they always did
-        return data
 
     def with_state(self) -> Report:
         """This report with its partial in `state`, so that its JSON can be merged later."""

@@ -47,6 +47,7 @@ from .analysis.diff import Diff, diff, tables
 from .analysis.explain import explain
 from .analysis.explanation import Explanation
 from .analysis.schedule import schedule, to_ics, window
+from .errors import validation_message
 from .evaluation.engine import evaluate
 from .evaluation.partial import Partial, merge, partial
 from .model.jsonschema import rule_set_schema
@@ -170,7 +171,8 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {validation_message(e)}"
+                    for e in exc.errors()]
         return _error(422, "; ".join(problems), problems=problems)
 
     @app.exception_handler(StarletteHTTPException)

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._load import locate, read_yaml, validation_problems
-from .errors import EvaluationError, Problem, RuleSetError
+from .errors import EvaluationError, Problem, RuleSetError, validation_message
 from .model import Obligation, RuleSet, Succession
 from .render import count
 from .report import Handover
@@ -312,7 +312,7 @@ def parse_successions(given: Any, rule_set: RuleSet, known: Iterable[str] = ()
         lines = []
         for err in exc.errors(include_url=False)[:5]:
             where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
-            lines.append(f"successions{where}: {err['msg']}")
+            lines.append(f"successions{where}: {validation_message(err)}")
         raise EvaluationError("; ".join(lines)) from None
     problems = _references(parsed, rule_set, known)
     if problems:

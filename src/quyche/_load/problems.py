@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, validation_message
 from ..model import RuleSet
 from .yaml12 import locate
 
@@ -81,7 +81,7 @@ def validation_problems(exc: ValidationError, data: Any,
     for err in exc.errors(include_url=False):
         path = _loc_to_path(err["loc"], data)
         line, col = locate(path, marks)
-        message = err["msg"]
+        message = validation_message(err)
         if err["type"] == "extra_forbidden":
             fields = _fields_at(tuple(err["loc"]), data)
             message = f"unknown key {err['loc'][-1]!r}"

@@ -65,6 +65,8 @@ def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = N
         if not path.is_file():
             guess = difflib.get_close_matches(_folded(key), sorted(bundled), n=1, cutoff=0.6)
             hint = f"; did you mean {guess[0]!r}?" if guess and not path.suffix else ""
+            if path.suffix in (".yaml", ".yml") and path.stem in bundled:  # rules/x.yaml
+                hint = f"; outside a checkout, the bundled one is {path.stem!r}"
             raise RuleSetNotFound([Problem(
                 str(path), None, None, "",
                 f"no such rule-set file, and no bundled rule set by that name "

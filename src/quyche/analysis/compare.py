@@ -21,7 +21,7 @@ from pydantic import Field
 from .._load import load
 from .._load import rule_sets as bundled
 from ..model import Obligation, RuleSet
-from ..output import Output
+from ..output import Output, SchemaVersion
 from ..render import Table
 from ..render import cite as cite_text
 from ..report import Citation
@@ -59,6 +59,8 @@ class Row(Output):
 
 class Comparison(Output):
     """What `quyche.compare(rule_sets)` returns."""
+
+    schema_version: SchemaVersion = 1
 
     rule_sets: list[RuleSetRef]
     columns: list[str] = Field(..., description="the key of each rule set's cells: its id, "

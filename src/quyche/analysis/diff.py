@@ -36,7 +36,7 @@ from pydantic import Field
 
 from .._load import load
 from ..model import RuleSet, Source
-from ..output import Output
+from ..output import Output, SchemaVersion
 from ..render import Table, cite_quote, short
 from ..report import Citation
 from .citations import citer
@@ -119,6 +119,8 @@ class RuleSetRef(Output):
 
 class Diff(Output):
     """What `quyche.diff(a, b)` returns: the concepts that differ, in a stable order."""
+
+    schema_version: SchemaVersion = 1
 
     a: RuleSetRef
     b: RuleSetRef

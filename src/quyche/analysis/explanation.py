@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..output import Output
+from ..output import Output, SchemaVersion
 from ..report import Citation
 
 __all__ = ["ExampleDue", "Explanation", "InterpretationUse", "PolicyUse", "RuleKind",
@@ -78,6 +78,8 @@ class SuccessionUse(Output):
 
 class Explanation(Output):
     """What `quyche.explain(rule_set, rule_id)` returns."""
+
+    schema_version: SchemaVersion = 1
 
     rule_set: str
     rule_id: str

@@ -28,7 +28,7 @@ from ..evaluation.context import Context
 from ..evaluation.parties import owners, period_recipients, recurring_sides
 from ..events import parse_instant
 from ..model import RuleSet
-from ..output import Output
+from ..output import Output, SchemaVersion
 from ..render import cite as cite_text
 from ..report import Citation, Handover
 from ..successions import Sides, due_day
@@ -38,7 +38,7 @@ from ..time.periods import duty_periods
 from .citations import citation
 from .wording import SUCCESSION_GROUNDS
 
-__all__ = ["Duty", "handover_line", "schedule", "to_ics", "window"]
+__all__ = ["Duty", "Schedule", "bounds", "handover_line", "schedule", "to_ics", "window"]
 
 
 class Duty(Output):
@@ -72,6 +72,20 @@ class Duty(Output):
         return re.sub(r"[^A-Za-z0-9._-]+", "_", raw) + "@quyche"
 
 
+class Schedule(Output):
+    """What `quyche schedule --format json` writes: the duties due in a window."""
+
+    schema_version: SchemaVersion = 1
+    rule_set: str
+    start: dt.datetime = Field(..., description="the window's start: a duty due at it is "
+                               "not in the window")
+    end: dt.datetime = Field(..., description="the window's end: a duty due at it is in")
+    actor: str | None = Field(None, description="only this actor's duties, if given")
+    duties: list[Duty]
+    warnings: list[str] = Field([], description="as a report's: successions in effect for "
+                                "the duties listed, a province's territory after a merger")
+
+
 def _bound(value: Any, name: str, end: bool) -> dt.datetime:
     """A window bound: a date (its start, or for `end` its end) or an aware instant."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -89,6 +103,11 @@ def _bound(value: Any, name: str, end: bool) -> dt.datetime:
         # of the day (next midnight) belongs to it.
         return end_of_day(local.date())
     return instant
+
+
+def bounds(start: Any, end: Any) -> tuple[dt.datetime, dt.datetime]:
+    """The window (start, end] that `schedule` reads from its `start` and `end`."""
+    return _bound(start, "start", end=False), _bound(end, "end", end=True)
 
 
 def window(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -112,7 +131,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     `successions` are those of `evaluate`.
     """
     rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
-    lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
+    lo, hi = bounds(start, end)
     ctx = _window_context(rs, lo, hi, actor, sites, actors, successions)
     if ctx is None:
         return []

@@ -180,6 +180,7 @@ class Partial:
 
     def to_data(self) -> dict[str, Any]:
         return {
+            "schema_version": VERSION,  # as every JSON output (quyche.output_schemas)
             "format": FORMAT, "version": VERSION, "rule_set": self.reference,
             "since": self.since, "sites": self.sites, "actors": self.actors,
             "as_of": self.as_of, "latest": {"at": self.latest.at, "start": self.latest.start},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -11,9 +11,11 @@ from . import RuleSet
 __all__ = ["rule_set_schema", "schema_of"]
 
 
-def schema_of(model: type[BaseModel], name: str, title: str) -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of a file format, as pydantic describes its model."""
-    schema = model.model_json_schema(mode="validation")
+def schema_of(model: type[BaseModel], name: str, title: str,
+              mode: Literal["validation", "serialization"] = "validation") -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a file format, as pydantic describes its model
+    (`serialization`: as quyche writes it, computed fields included)."""
+    schema = model.model_json_schema(mode=mode)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://quyche.invalid/{name}.schema.json"
     schema["title"] = title
