@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 from . import events as _models
 from .events import InvalidEvent, line_problem, parse_instant, reason_of, validate_event
 from .registry import check_id
+from .time.instants import epoch_seconds as common_shape_seconds
 
 __all__ = [
     "EPOCH_SECONDS",
@@ -389,12 +390,6 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
 _SECONDS: dict[str, float] = {}
 #: The same cache, public: the intake's hot loop reads it before calling `epoch_seconds`.
 EPOCH_SECONDS = _SECONDS
-_DATE_SECONDS: dict[str, int] = {}
-_CLOCK_SECONDS: dict[str, int] = {}
-_ZONE_SECONDS: dict[str, int] = {}
-_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")
-_ZONE = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
-_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 
 
 def epoch_seconds(text: str) -> float | None:
@@ -406,7 +401,7 @@ def epoch_seconds(text: str) -> float | None:
     """
     found = _SECONDS.get(text)
     if found is None:
-        found = _common_shape(text)
+        found = common_shape_seconds(text)
         if found is None:
             try:
                 found = parse_instant(text).timestamp()
@@ -416,35 +411,6 @@ def epoch_seconds(text: str) -> float | None:
             _SECONDS.clear()
         _SECONDS[text] = found
     return found
-
-
-def _common_shape(text: str) -> int | None:
-    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
-        return None
-    date, clock, zone = text[:10], text[11:19], text[19:]
-    day = _DATE_SECONDS.get(date)
-    if day is None:
-        try:
-            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH_DAY) * 86_400
-        except ValueError:
-            return None
-        if len(_DATE_SECONDS) < 200_000:
-            _DATE_SECONDS[date] = day
-    seconds = _CLOCK_SECONDS.get(clock)
-    if seconds is None:
-        match = _CLOCK.fullmatch(clock)
-        if match is None:
-            return None
-        seconds = _CLOCK_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
-                                           + int(match[3]))
-    offset = _ZONE_SECONDS.get(zone)
-    if offset is None:
-        match = _ZONE.fullmatch(zone)
-        if match is None:
-            return None
-        offset = _ZONE_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
-            int(match[2]) * 3600 + int(match[3]) * 60)
-    return day + seconds - offset
 
 
 # --------------------------------------------------------------------------- the slow way
