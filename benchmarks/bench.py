@@ -14,7 +14,7 @@ in one run, and is what `make bench` runs; it is never a timed test.
    emergencies and malformed lines. Non-playback events follow the calendar, not
    `--events`; playback density fills the rest, so N and 10 N are the same
    province and year with denser playback logs. Files go to benchmarks/out/.
-2. End to end — read (orjson via `quyche.events.read_jsonl`), validate,
+2. End to end — read (typed records via `quyche.decoding.decode_lines`), validate,
    evaluate, report (`model_dump_json`) — for the native engine on N events,
    and for both engines on the same first M events (`--durable-events`): events
    per second and their ratio, with the reports checked identical.
@@ -60,6 +60,8 @@ from typing import Any
 import orjson
 
 import quyche
+from quyche.decoding import decode_lines
+from quyche.evaluation import parties
 from quyche.evaluation.context import Context
 from quyche.evaluation.finalize import finalize
 from quyche.evaluation.intake import Reader
@@ -207,7 +209,7 @@ class _Year:
             if ob.recurrence is None:
                 continue
             how = ob.discharged_by
-            owners = ctx.owners(ob)
+            owners = parties.owners(ctx, ob)
             for period in periods(ob.recurrence, rs.policies, self.first, self.last, in_force,
                                   ctx.calendar):
                 if period.begins > self.as_of:
@@ -498,7 +500,7 @@ def end_to_end(path: Path, meta: dict, rs: quyche.RuleSet, engine: str,
     """
     gc.collect()
     started = time.process_time()
-    report = quyche.evaluate(rs, read_jsonl(_lines(path, limit)), as_of=as_of or meta["as_of"],
+    report = quyche.evaluate(rs, decode_lines(_lines(path, limit)), as_of=as_of or meta["as_of"],
                              since=meta["since"], sites=meta["sites"], engine=engine)
     size = len(report.model_dump_json())
     return time.process_time() - started, report, size
@@ -634,7 +636,7 @@ def formats(path: Path, meta: dict, rs: quyche.RuleSet, repeat: int) -> dict[str
         del rows
     window = {"as_of": meta["as_of"], "since": meta["since"], "sites": meta["sites"]}
     t_lines, from_lines = _median(repeat, lambda: _timed(
-        lambda: quyche.evaluate(rs, read_jsonl(lines), **window)))
+        lambda: quyche.evaluate(rs, decode_lines(lines), **window)))
     t_parquet, from_parquet = _median(repeat, lambda: _timed(
         lambda: quyche.evaluate(rs, parquet, **window)))
     # rows are numbered from 1 and no line is blank: the JSON lines' rejections get theirs too
@@ -657,11 +659,11 @@ def stages(path: Path, meta: dict, rs: quyche.RuleSet) -> dict[str, float]:
     """Where the native engine's time goes: parsing, the ledger, the findings, the output."""
     gc.collect()
     t0 = time.process_time()
-    for _ in read_jsonl(_lines(path, None)):
+    for _ in decode_lines(_lines(path, None)):
         pass
     t1 = time.process_time()
     ctx = Context(rs, meta["as_of"], meta["since"], meta["sites"])
-    ledger = Reader(ctx).add_all(read_jsonl(_lines(path, None)))
+    ledger = Reader(ctx).add_all(decode_lines(_lines(path, None)))
     t2 = time.process_time()
     report = finalize(ctx, ledger)
     t3 = time.process_time()
@@ -676,7 +678,7 @@ def _partial_child(task: tuple[quyche.RuleSet, list[bytes], dict, str]
     rs, lines, meta, label = task
     gc.collect()
     started = time.process_time()
-    part = quyche.partial(rs, read_jsonl(lines), as_of=meta["as_of"], since=meta["since"],
+    part = quyche.partial(rs, decode_lines(lines), as_of=meta["as_of"], since=meta["since"],
                           sites=meta["sites"], partition=label)
     seconds = time.process_time() - started
     return seconds, part, len(part.to_json())
@@ -694,7 +696,7 @@ def partitions(path: Path, meta: dict, rs: quyche.RuleSet, k: int, repeat: int
     for _ in range(max(1, repeat)):
         gc.collect()
         started = time.process_time()
-        whole = quyche.evaluate(rs, read_jsonl(lines), as_of=meta["as_of"],
+        whole = quyche.evaluate(rs, decode_lines(lines), as_of=meta["as_of"],
                                 since=meta["since"], sites=meta["sites"])
         seconds = time.process_time() - started
         whole_s = seconds if whole_s is None else min(whole_s, seconds)
@@ -772,14 +774,14 @@ def memory_child(path: Path, traced: bool) -> dict[str, float]:
     # Warm up (imports, validators, the calendar) on a day of events, so that the peak
     # measured below is the evaluation's own.
     since = quyche.events.parse_instant(meta["since"])
-    quyche.evaluate(rs, read_jsonl(_lines(path, 1000)), since=since,
+    quyche.evaluate(rs, decode_lines(_lines(path, 1000)), since=since,
                     as_of=since + dt.timedelta(days=1), sites=meta["sites"])
     gc.collect()
     baseline = _rss_mb()
     reset = _reset_peak()
     if traced:
         tracemalloc.start()
-    report = quyche.evaluate(rs, read_jsonl(_lines(path, None)), as_of=meta["as_of"],
+    report = quyche.evaluate(rs, decode_lines(_lines(path, None)), as_of=meta["as_of"],
                              since=meta["since"], sites=meta["sites"])
     out = {"events": report.summary.events_read, "baseline_rss_mb": baseline,
            "peak_rss_mb": _peak_mb(reset), "peak_counted_from_baseline": reset,

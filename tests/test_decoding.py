@@ -1,9 +1,8 @@
 """Tests for `quyche.decoding`: typed records at the edge, decided exactly as before.
 
 The reference is the engine's reading before the decoder: `events.read_jsonl_numbered`
-(orjson), then the intake's broadcast shortcut (`intake.Reader.add_all` and
-`_broadcast_text`: a segment of plain strings whose instants parse, written out below)
-or the pydantic model (`events.validate_event`, `events.reason_of`). Over a large generated
+(orjson), then the engine's broadcast shortcut (`_shortcut`, as the engine had it) or the
+pydantic model (`events.validate_event`, `events.reason_of`). Over a large generated
 corpus of valid, mutated and broken events, the decoder accepts exactly what the
 reference accepts, with the same values, and rejects the rest with the same reason and id.
 """

@@ -119,3 +119,11 @@ class TestDutyPeriods:
         rs = quyche.load("kontum")
         ob = next(o for o in rs.obligations if o.recurrence is None)
         assert list(duty_periods(ob, rs, dt.date(2025, 1, 1), dt.date(2025, 12, 31))) == []
+
+
+def test_epoch_seconds_reads_ascii_digits_only():
+    """A digit of another script ('٣') is refused, as `parse_instant` and the models refuse it
+    (the shortcut once applied such a segment that the event model would have rejected)."""
+    assert epoch_seconds("2024-03-04T0٣:00:00+07:00") is None
+    assert epoch_seconds("2024-03-04T03:00:00+0٧:00") is None
+    assert epoch_seconds("2024-03-04T03:00:00+07:00") is not None

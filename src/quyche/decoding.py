@@ -22,7 +22,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 import msgspec
 import orjson
@@ -31,8 +31,10 @@ from pydantic import BaseModel, ValidationError
 from . import events as _models
 from .events import InvalidEvent, line_problem, parse_instant, reason_of, validate_event
 from .registry import check_id
+from .time.instants import epoch_seconds as common_shape_seconds
 
 __all__ = [
+    "EPOCH_SECONDS",
     "ActivityEnded",
     "Attribution",
     "Backup",
@@ -78,7 +80,7 @@ def _check_ids(record: Any) -> None:
             _CHECKED_IDS.add(value)
 
 
-class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False,
              tag_field="type"):
     """An event decoded at the edge; `type` and the fields read as on the pydantic model."""
 
@@ -288,6 +290,8 @@ _RECORDS: dict[str, type[Record]] = {cls.type: cls for cls in EventRecord.__args
 #: Field order of each record's pydantic model (model_dump keeps it), `type` included.
 _DUMP_ORDER: dict[type, tuple[str, ...]] = {
     cls: tuple(getattr(_models, cls.__name__).model_fields) for cls in _RECORDS.values()}
+#: The classes `decode_event` passes through as they are, checked by identity first.
+_RECORD_TYPES = frozenset((*_RECORDS.values(), InvalidEvent))
 _DECODER = msgspec.json.Decoder(EventRecord)
 _FAILED = (msgspec.ValidationError, msgspec.DecodeError)
 #: Text msgspec reads otherwise than the models: a lowercase 'z' offset (refused by the
@@ -337,36 +341,39 @@ def decode_lines_numbered(lines: Iterable[bytes | str]
 
 def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
     """A record (or an `InvalidEvent`) per item: dicts, pydantic event models or records."""
-    convert, failed, record, records = msgspec.convert, _FAILED, Record, _RECORDS
-    for raw in items:
-        if type(raw) is dict and _plain(raw):
+    return map(decode_event, items)  # map() in C: no generator around each item
+
+
+def decode_event(raw: Any) -> Record | InvalidEvent:
+    """One item the way the engine has always read it: its record, or why it is refused.
+
+    A record or an `InvalidEvent` is returned as it is; a broadcast dict is read by the
+    engine's shortcut, another plain dict converted by msgspec (a class, not the union:
+    msgspec caches it); anything else, or a dict they refuse, is decided by the pydantic
+    model, as before."""
+    kind = type(raw)
+    if kind is dict:
+        if raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
+            # the engine's shortcut first: what msgspec would make of it, or better (it also
+            # reads a segment whose instants are not plain); None when the model must judge
+            fast = _plain_broadcast(raw)
+            if fast is not None:
+                return fast
+        elif _plain(raw):
             tag = raw.get("type")
-            cls = records.get(tag) if type(tag) is str else None
+            cls = _RECORDS.get(tag) if type(tag) is str else None
             if cls is not None:
                 found: Any
                 try:
-                    found = convert(raw, cls)  # a class, not the union: msgspec caches it
-                except failed:
+                    found = msgspec.convert(raw, cls)
+                except _FAILED:
                     found = None
                 if found is not None and (cls is not Broadcast or (
                         epoch_seconds(found.start_text) is not None
                         and epoch_seconds(found.end_text) is not None)):
-                    yield found
-                    continue
-        elif isinstance(raw, (record, InvalidEvent)):
-            yield raw
-            continue
-        yield decode_event(raw)
-
-
-def decode_event(raw: Any) -> Record | InvalidEvent:
-    """One item the way the engine has always read it: its record, or why it is refused."""
-    if isinstance(raw, (Record, InvalidEvent)):
-        return raw
-    if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
-        fast = _plain_broadcast(raw)
-        if fast is not None:
-            return fast
+                    return cast(Record, found)
+    elif kind in _RECORD_TYPES or isinstance(raw, (Record, InvalidEvent)):
+        return cast(Record | InvalidEvent, raw)
     try:
         model = validate_event(raw)
     except ValidationError as exc:
@@ -381,12 +388,8 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
 
 #: Epoch seconds of instant texts already read (schedules repeat their times all year).
 _SECONDS: dict[str, float] = {}
-_DATE_SECONDS: dict[str, int] = {}
-_CLOCK_SECONDS: dict[str, int] = {}
-_ZONE_SECONDS: dict[str, int] = {}
-_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")
-_ZONE = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
-_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+#: The same cache, public: the intake's hot loop reads it before calling `epoch_seconds`.
+EPOCH_SECONDS = _SECONDS
 
 
 def epoch_seconds(text: str) -> float | None:
@@ -398,45 +401,16 @@ def epoch_seconds(text: str) -> float | None:
     """
     found = _SECONDS.get(text)
     if found is None:
-        found = _common_shape(text)
+        found = common_shape_seconds(text)
         if found is None:
             try:
                 found = parse_instant(text).timestamp()
             except ValueError:
                 return None
-        if len(_SECONDS) >= 65_536:
+        if len(_SECONDS) >= 16_384:
             _SECONDS.clear()
         _SECONDS[text] = found
     return found
-
-
-def _common_shape(text: str) -> int | None:
-    if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
-        return None
-    date, clock, zone = text[:10], text[11:19], text[19:]
-    day = _DATE_SECONDS.get(date)
-    if day is None:
-        try:
-            day = (dt.date.fromisoformat(date).toordinal() - _EPOCH_DAY) * 86_400
-        except ValueError:
-            return None
-        if len(_DATE_SECONDS) < 200_000:
-            _DATE_SECONDS[date] = day
-    seconds = _CLOCK_SECONDS.get(clock)
-    if seconds is None:
-        match = _CLOCK.fullmatch(clock)
-        if match is None:
-            return None
-        seconds = _CLOCK_SECONDS[clock] = (int(match[1]) * 3600 + int(match[2]) * 60
-                                           + int(match[3]))
-    offset = _ZONE_SECONDS.get(zone)
-    if offset is None:
-        match = _ZONE.fullmatch(zone)
-        if match is None:
-            return None
-        offset = _ZONE_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
-            int(match[2]) * 3600 + int(match[3]) * 60)
-    return day + seconds - offset
 
 
 # --------------------------------------------------------------------------- the slow way
@@ -489,7 +463,9 @@ def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
             and (category is None or type(category) is str)
             and (language is None or type(language) is str)):
         return None
-    if epoch_seconds(start) is None or epoch_seconds(end) is None:
+    seconds = _SECONDS  # looked up before the call: most instants were read before
+    if (seconds.get(start) or epoch_seconds(start)) is None or (
+            seconds.get(end) or epoch_seconds(end)) is None:
         return None  # parse_instant refuses one of them
     return Broadcast(id=ident, site=site, start_text=start, end_text=end, category=category,
                      language=language)

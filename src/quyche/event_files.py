@@ -15,13 +15,14 @@ import os
 import sys
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
 import orjson
 
 from .columnar import PARQUET_MAGIC, arrow_events, is_arrow, read_parquet
+from .decoding import decode_lines_numbered
 from .errors import EventError
 from .events import InvalidEvent, read_jsonl_numbered
 
@@ -76,32 +77,36 @@ def event_source(events: Any) -> tuple[Any, LineNumbers | None]:
     returned as it is, with None."""
     if isinstance(events, os.PathLike):
         numbers = LineNumbers()
-        return read_event_file(os.fspath(events), numbers), numbers
+        return read_event_file(os.fspath(events), numbers, decoded=True), numbers
     if is_arrow(events):
         return arrow_events(events), LineNumbers()  # an event's row is its index + 1
     return events, None
 
 
-def read_event_file(path: str | Path, numbers: LineNumbers | None = None) -> Iterator[Any]:
+def read_event_file(path: str | Path, numbers: LineNumbers | None = None, *,
+                    decoded: bool = False) -> Iterator[Any]:
     """Events from the file at `path` ('-' for standard input), one at a time.
 
-    `numbers`, when given, learns the line of every event (see `LineNumbers`).
+    `numbers`, when given, learns the line of every event (see `LineNumbers`). JSON lines
+    come as dicts, or with `decoded` as typed records (`quyche.decoding`: what the
+    evaluation reads, decoded from the line's bytes with no dict between).
     """
     name = str(path)
     if name == "-":
-        yield from read_event_stream(sys.stdin.buffer, "<stdin>", numbers)
+        yield from read_event_stream(sys.stdin.buffer, "<stdin>", numbers, decoded=decoded)
         return
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 - closed below, after streaming
     except OSError as exc:
         raise EventError(f"{name}: cannot read ({exc.strerror})") from None
     with handle:
-        yield from read_event_stream(handle, name, numbers)
+        yield from read_event_stream(handle, name, numbers, decoded=decoded)
 
 
-def read_event_stream(raw: IO[bytes], name: str,
-                      numbers: LineNumbers | None = None) -> Iterator[Any]:
-    """Events from a binary stream; `name` is how error messages call it."""
+def read_event_stream(raw: IO[bytes], name: str, numbers: LineNumbers | None = None, *,
+                      decoded: bool = False) -> Iterator[Any]:
+    """Events from a binary stream; `name` is how error messages call it (`decoded`: as
+    `read_event_file`)."""
     buffered: Any = raw if hasattr(raw, "peek") else io.BufferedReader(cast(Any, raw))
     if buffered.peek(4)[:4] == PARQUET_MAGIC:
         if not buffered.seekable():
@@ -122,7 +127,8 @@ def read_event_stream(raw: IO[bytes], name: str,
                              "write JSON lines, which are read one event at a time")
         yield from _json_array(line + rest, name)
     elif head == b"{":
-        yield from _guarded_lines(stream, name, line_number, line, numbers or LineNumbers())
+        yield from _guarded_lines(stream, name, line_number, line, numbers or LineNumbers(),
+                                  decode_lines_numbered if decoded else read_jsonl_numbered)
     else:
         shown = line.strip()[:40].decode("utf-8", "replace")
         raise EventError(f"{name}: line {line_number} starts with {shown!r}: not JSON lines; "
@@ -172,7 +178,9 @@ def _lines(stream: IO[bytes], name: str) -> Iterator[bytes]:
 
 
 def _guarded_lines(stream: IO[bytes], name: str, first_number: int, first: bytes,
-                   numbers: LineNumbers) -> Iterator[Any]:
+                   numbers: LineNumbers,
+                   read: Callable[[Iterable[bytes]], Iterator[tuple[int, Any]]]
+                   ) -> Iterator[Any]:
     """JSON lines, refused as a whole when most of them are not JSON."""
     blank = [b""] * (first_number - 1)  # keep the numbering of lines before the first event
     content = bad = 0
@@ -183,7 +191,7 @@ def _guarded_lines(stream: IO[bytes], name: str, first_number: int, first: bytes
         yield first
         yield from _lines(stream, name)
 
-    for line_number, item in read_jsonl_numbered(lines()):
+    for line_number, item in read(lines()):
         numbers.note(content, line_number)
         content += 1
         if isinstance(item, InvalidEvent):

@@ -58,19 +58,21 @@ def load_rule_set(name: str, overrides: list[str] | None = None) -> RuleSet:
         fail(str(exc).replace("\n", " "))
 
 
-def events_from(path: str, numbers: LineNumbers | None = None) -> Iterator[Any]:
-    """The events of a file; a large file read at a terminal shows its progress."""
+def events_from(path: str, numbers: LineNumbers | None = None, decoded: bool = False
+                ) -> Iterator[Any]:
+    """The events of a file (`decoded`: as typed records, for the engine); a large file read
+    at a terminal shows its progress."""
     err = terminal.err
     if path == "-" or not err.is_terminal or not Path(path).is_file() or \
             Path(path).stat().st_size <= 5_000_000:
-        yield from read_event_file(path, numbers)
+        yield from read_event_file(path, numbers, decoded=decoded)
         return
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as progress, Path(path).open("rb") as handle:
         task = progress.add_task("reading events", total=Path(path).stat().st_size)
         yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path,
-                                     numbers)
+                                     numbers, decoded=decoded)
 
 
 class _Counted(io.RawIOBase):

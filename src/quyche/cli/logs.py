@@ -90,7 +90,8 @@ def _evaluate_log(rs: RuleSet, events: str, arguments: dict[str, Any], engine: s
     """The report of a log, its rejected events located by line."""
     numbers = LineNumbers()
     try:
-        report = evaluate(rs, events_from(events, numbers), engine=engine, **arguments)
+        report = evaluate(rs, events_from(events, numbers, decoded=True), engine=engine,
+                          **arguments)
     except QuycheError as exc:
         fail(str(exc).replace("\n", " "))
     return report.with_lines(numbers.line_of)

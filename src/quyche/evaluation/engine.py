@@ -15,10 +15,12 @@ from typing import Any
 
 from .._load import load, override
 from ..errors import EvaluationError
+from ..event_files import event_source
 from ..events import When
 from ..model import RuleSet
 from ..report import Report
 from . import durable
+from .collector import collector_paused
 from .context import Context
 from .finalize import finalize
 from .intake import Reader
@@ -50,11 +52,11 @@ def evaluate(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
         reader = Reader(ctx, matcher=durable.DurableMatcher(ctx.rule_set))
     else:
         raise EvaluationError(f"engine: {engine!r}; expected 'native' or 'durable'")
-    from ..event_files import event_source
-
     events, numbers = event_source(events)  # a file's path, an Arrow table: read as events
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
         raise EvaluationError("events: expected an iterable of events (dicts or models), a "
                               f"file's Path or an Arrow table, got {type(events).__name__}")
-    report = finalize(ctx, reader.add_all(events))
+    with collector_paused():
+        report = finalize(ctx, reader.add_all(events))
     return report if numbers is None else report.with_lines(numbers.line_of)
+

@@ -13,7 +13,8 @@ from ..report import ObligationStatus, Report, Summary, Violation
 from ..successions import succession_warnings, territory_notes
 from ..time.deadlines import local_date
 from .context import Context
-from .kinds.broadcast import daily_checks, emergency_warning
+from .kinds.broadcast import emergency_warning
+from .kinds.broadcast_days import daily_checks
 from .kinds.recurring import recurring_statuses
 from .kinds.retention import retention_checks
 from .kinds.triggered import triggered_statuses

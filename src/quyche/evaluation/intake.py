@@ -1,27 +1,27 @@
-"""Event intake: one path per event type, from a raw event to the ledger.
+"""Event intake: one path per event type, from a decoded record to the ledger.
 
-Every event goes through `Reader.add_all`. A broadcast segment given as a plain dict
-is pre-parsed there, field by field: the common case (one local day, a known site, a
-counted category, a valid language tag) is applied inline, with no model and no
-function call per field, which is what makes a million-event file practical; a
-pre-parsed segment that is not the common case goes to the broadcast kind's general
-path (`kinds.broadcast.apply_broadcast`); anything else — another type, a model, a
-value the pre-parse cannot read — is validated by the event model and handed to the
-intake hook of its type. An event that fails a check is rejected with its reason.
+Every event goes through `Reader.add_all`, decoded once at the edge into a typed record
+(`quyche.decoding`: JSON lines by `decode_lines`, dicts and models by `decode_events`,
+with the rejection reasons of the event models). A broadcast segment in the common case
+(one local day, a known site, a counted category, a valid language tag) is applied
+inline, with no function call per field: what the site's kind, a tag's validity and a
+(site kind, category, language)'s content findings come to is looked up in tables built
+once per evaluation, which is what makes a million-event file practical. Any other
+segment goes to the broadcast kind's general path (`kinds.broadcast.apply_broadcast`);
+every other record to the intake hook of its type. An event that fails a check is
+rejected with its reason.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
 from .._load import valid_language_tag
-from ..events import InvalidEvent, parse_instant, reason_of, validate_event
+from ..decoding import EPOCH_SECONDS, Broadcast, decode_event, epoch_seconds
+from ..events import InvalidEvent, parse_instant
 from ..report import Rejection
-from ..time.instants import DAY, INSTANTS, OFFSET, epoch_seconds
+from ..time.instants import DAY, OFFSET
 from ..time.intervals import add_interval
 from ..vocabulary import EVENT_TYPES
 from .context import Context
@@ -35,7 +35,8 @@ from .validity import Reject, check_at, check_site
 
 __all__ = ["Reader", "id_of"]
 
-#: The fields a broadcast segment may have for the pre-parse to read it.
+#: The fields a broadcast segment may have for a dict to be read as one by hand (kept for
+#: the benchmark's record of the engine before typed decoding).
 _BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
 
 
@@ -73,78 +74,78 @@ class Reader:
         #: event type -> its intake hook; every other type of the vocabulary may raise
         #: duties and answer others
         self._hooks = {t: hooks.get(t, self._on_other) for t in EVENT_TYPES}
+        #: site -> its kind, and the counted categories: looked up once per evaluation
+        self._kinds = {site: info.kind for site, info in ctx.sites.items()}
+        self._counted = {c for c in ctx.categories
+                         if c not in ctx.rule_set.broadcast.uncounted_categories}
 
     def add(self, index: int, raw: Any) -> None:
         """Apply one event (numbered `index` in its stream)."""
         self.add_all((raw,), index)
 
     def add_all(self, events: Iterable[Any], start: int = 0) -> Ledger:
-        """Apply every event, numbered from `start`; the common broadcast segment inline."""
-        ledger, sites = self.ledger, self.ctx.sites
-        # Categories whose time counts: a segment of another category takes the general path.
-        categories = {c: v for c, v in self.ctx.categories.items()
-                      if c not in self.ctx.rule_set.broadcast.uncounted_categories}
+        """Apply every event (dicts, models or decoded records), numbered from `start`."""
+        ledger, kinds, counted = self.ledger, self._kinds, self._counted
         coverage, counts, seg_ids = ledger.coverage, ledger.segment_count, ledger.segment_ids
-        as_of_ts, since_ts, keys = self.ctx.as_of_ts, self.ctx.since_ts, _BROADCAST_KEYS
-        first_ts, tag_ok, instants = self.ctx.first_day_ts, self._tag_ok, INSTANTS
-        fromisoformat = dt.datetime.fromisoformat
-        fast = 0
+        as_of_ts, since_ts = self.ctx.as_of_ts, self.ctx.since_ts
+        first_ts, tag_ok, seconds, epoch = (self.ctx.first_day_ts, self._tag_ok,
+                                            EPOCH_SECONDS, epoch_seconds)
+        memo, segment, decode, fast = self.content.memo, Broadcast, decode_event, 0
         for index, raw in enumerate(events, start):
-            if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= keys:
-                site, s, e, ident = raw.get("site"), raw.get("start"), raw.get("end"), \
-                    raw.get("id")
-                category, language = raw.get("category"), raw.get("language")
-                if (type(s) is str and type(e) is str and type(site) is str and site
-                        and (ident is None or (type(ident) is str and ident))
-                        and (category is None or type(category) is str)
-                        and (language is None or type(language) is str)):
-                    # The shape of a broadcast segment: read here, never by the model.
-                    if (site in sites and (category is None or category in categories)
-                            and (language is None or (
-                                tag_ok[language] if language in tag_ok
-                                else tag_ok.setdefault(language, valid_language_tag(language))))):
-                        st = instants.get(s) or epoch_seconds(s)
-                        et = instants.get(e) or epoch_seconds(e)
-                        if st is not None and et is not None:
-                            if st < et <= first_ts:
-                                fast += 1  # valid, and wholly before the first checked day
-                                continue
-                            day = int((st + OFFSET) // DAY)
-                            # within one local day (ending at midnight at the latest), before
-                            # as_of
-                            if (first_ts <= st < et <= as_of_ts
-                                    and et <= (day + 1) * DAY - OFFSET):
-                                key = (site, day)
-                                intervals = coverage.get(key)
-                                if intervals is None:
-                                    coverage[key] = [[st, et]]
-                                    # an uncounted segment may have come first: no coverage
-                                    counts[key] = counts.get(key, 0) + 1
-                                else:
-                                    last = intervals[-1]
-                                    if st > last[1]:
-                                        intervals.append([st, et])
-                                    elif st >= last[0]:
-                                        if et > last[1]:
-                                            last[1] = et
-                                    else:
-                                        add_interval(intervals, st, et)
-                                    counts[key] += 1
-                                if ident is not None:
-                                    ids = seg_ids.get(key)
-                                    if ids is None:
-                                        seg_ids[key] = [(st, ident)]
-                                    elif len(ids) < MAX_IDS_PER_DAY or (st, ident) < ids[-1]:
-                                        note_segment(ids, st, ident)
-                                if ((category is not None or language is not None)
-                                        and st >= since_ts):
-                                    self.content.check(ledger, ident, fromisoformat(s), site,
-                                                       category, language, None, None)
-                                fast += 1
-                                continue
-                    self._broadcast_text(index, raw, ident, site, s, e, category, language)
+            if type(raw) is not segment:
+                raw = decode(raw)  # a dict or a model; a decoded record is returned as it is
+                if type(raw) is not segment:
+                    self._apply(index, raw, self._on_record)
                     continue
-            self._apply(index, raw, self._from_model)
+            site, category, language = raw.site, raw.category, raw.language
+            if (site in kinds and (category is None or category in counted)
+                    and (language is None or (
+                        tag_ok[language] if language in tag_ok
+                        else tag_ok.setdefault(language, valid_language_tag(language))))):
+                s, e = raw.start_text, raw.end_text
+                st, et = seconds.get(s) or epoch(s), seconds.get(e) or epoch(e)
+                if st is not None and et is not None:
+                    if st < et <= first_ts:
+                        fast += 1  # valid, and wholly before the first checked day
+                        continue
+                    day = int((st + OFFSET) // DAY)
+                    # within one local day (ending at midnight at the latest), before as_of
+                    if first_ts <= st < et <= as_of_ts and et <= (day + 1) * DAY - OFFSET:
+                        key = (site, day)
+                        intervals = coverage.get(key)
+                        if intervals is None:
+                            coverage[key] = [[st, et]]
+                            # an uncounted segment may have come first: no coverage
+                            counts[key] = counts.get(key, 0) + 1
+                        else:
+                            last = intervals[-1]
+                            if st > last[1]:
+                                intervals.append([st, et])
+                            elif st >= last[0]:
+                                if et > last[1]:
+                                    last[1] = et
+                            else:
+                                add_interval(intervals, st, et)
+                            counts[key] += 1
+                        ident = raw.id
+                        if ident is not None:
+                            ids = seg_ids.get(key)
+                            if ids is None:
+                                seg_ids[key] = [(st, ident)]
+                            elif st > ids[-1][0]:  # a time-ordered stream: at the end, if room
+                                if len(ids) < MAX_IDS_PER_DAY:
+                                    ids.append((st, ident))
+                            else:
+                                note_segment(ids, st, ident)  # in its place, or not kept
+                        if ((category is not None or language is not None)
+                                and st >= since_ts
+                                and memo.get((kinds[site], category, language)) != []):
+                            # content the memo does not already know to break nothing
+                            self.content.check(ledger, ident, parse_instant(s), site,
+                                               category, language, None, None)
+                        fast += 1
+                        continue
+            self._segment(index, raw)
         ledger.read += fast
         ledger.applied += fast
         return ledger
@@ -159,29 +160,17 @@ class Reader:
         except Reject as exc:
             ledger.rejected.append(Rejection(index=index, id=id_of(raw), reason=str(exc)))
 
-    def _broadcast_text(self, index: int, raw: dict[str, Any], ident: str | None, site: str,
-                        start: str, end: str, category: str | None, language: str | None
-                        ) -> None:
-        """A pre-parsed segment off the common case: the general path, or the model's."""
-        try:
-            s, e = parse_instant(start), parse_instant(end)
-        except ValueError:
-            self._apply(index, raw, self._from_model)  # the model names what is wrong
-            return
+    def _segment(self, index: int, raw: Broadcast) -> None:
+        """A segment off the common case: the broadcast kind's general path."""
         self._apply(index, raw, lambda _: broadcast.apply_broadcast(
-            self.ctx, self.ledger, self.content, ident, site, s, e, category, language))
+            self.ctx, self.ledger, self.content, raw.id, raw.site, parse_instant(
+                raw.start_text), parse_instant(raw.end_text), raw.category, raw.language))
 
-    def _from_model(self, raw: Any) -> None:
-        """Validate `raw` with the event model and hand it to its type's intake hook."""
-        if isinstance(raw, InvalidEvent):
+    def _on_record(self, raw: Any) -> None:
+        """Hand a decoded record to its type's intake hook (a refused item: its reason)."""
+        if type(raw) is InvalidEvent:
             raise Reject(raw.reason)
-        try:
-            event = validate_event(raw)
-        except ValidationError as exc:
-            raise Reject(reason_of(exc)) from None
-        except TypeError as exc:
-            raise Reject(str(exc)) from None
-        self._hooks[event.type](event)
+        self._hooks[raw.type](raw)
 
     # -- the hooks that combine kinds
 

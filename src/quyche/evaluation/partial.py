@@ -31,6 +31,7 @@ from ..model import RuleSet
 from ..report import Report, merge_with
 from ..time.calendar import LAST_YEAR
 from ..time.deadlines import LOCAL
+from .collector import collector_paused
 from .context import Context
 from .finalize import finalize
 from .intake import Reader
@@ -244,10 +245,13 @@ def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: When | None =
     if as_of is None:
         ctx = Context(rs, OPEN_AS_OF, since, sites, actors, successions)
         latest = _Latest()
-        ledger = Reader(ctx).add_all(latest.watch(events))
+        with collector_paused():
+            ledger = Reader(ctx).add_all(latest.watch(events))
         return Partial.of(ctx, ledger, open_as_of=True, latest=latest, partition=partition)
     ctx = Context(rs, as_of, since, sites, actors, successions)
-    return Partial.of(ctx, Reader(ctx).add_all(events), partition=partition)
+    with collector_paused():
+        ledger = Reader(ctx).add_all(events)
+    return Partial.of(ctx, ledger, partition=partition)
 
 
 def partial_of(item: Partial | Report) -> Partial:

@@ -21,7 +21,6 @@ from .deadlines import LOCAL, end_of_day
 __all__ = [
     "DAY",
     "EPOCH_ORDINAL",
-    "INSTANTS",
     "OFFSET",
     "date_of_day",
     "day_of",
@@ -39,14 +38,11 @@ DAY = 86400
 #: The proleptic ordinal of 1970-01-01: local day n is `date.fromordinal(n + EPOCH_ORDINAL)`.
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
-#: Instants already read, text -> epoch seconds. Public so that the hot intake loop can
-#: look an instant up without a function call; anything missing goes to `epoch_seconds`.
-INSTANTS: dict[str, int] = {}
 _DATE_SECONDS: dict[str, int] = {}
 _TIME_SECONDS: dict[str, int] = {}
 _OFFSET_SECONDS: dict[str, int] = {}
-_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d):([0-5]\d)")
-_ZONE = re.compile(r"([+-])([01]\d|2[0-3]):([0-5]\d)")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")  # ASCII digits only
+_ZONE = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 def day_of(seconds: float) -> int:
@@ -73,11 +69,9 @@ def epoch_seconds(text: str) -> int | None:
 
     The common shape of an instant is read as three dictionary lookups (day, clock time,
     offset), each part validated the first time it is seen. Any other shape (fractions,
-    'Z', a missing offset) returns None and is read by `datetime.fromisoformat` instead.
+    'Z', a missing offset) returns None and is read by `events.parse_instant` instead
+    (`decoding.epoch_seconds` does both, and caches whole texts).
     """
-    found = INSTANTS.get(text)
-    if found is not None:
-        return found
     if len(text) != 25 or text[10] != "T" or text[4] != "-" or text[7] != "-":
         return None
     date, clock, zone = text[:10], text[11:19], text[19:]
@@ -103,10 +97,7 @@ def epoch_seconds(text: str) -> int | None:
             return None
         offset = _OFFSET_SECONDS[zone] = (1 if match[1] == "+" else -1) * (
             int(match[2]) * 3600 + int(match[3]) * 60)
-    if len(INSTANTS) >= 16_384:
-        INSTANTS.clear()  # schedules repeat their times; a bounded cache is enough
-    found = INSTANTS[text] = day + seconds - offset
-    return found
+    return day + seconds - offset
 
 
 def instant_arg(value: Any, name: str, day_end: bool = False) -> dt.datetime:

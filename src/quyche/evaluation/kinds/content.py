@@ -52,7 +52,9 @@ class ContentRules:
         self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
         self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
         self._allowed_cache: dict[tuple[str, str], bool] = {}
-        self._memo: dict[tuple[str | None, str | None, str | None], list[ContentFinding]] = {}
+        #: (site kind, category, language) -> the findings of an item with no quotation and
+        #: no state-secret flag (the intake skips a segment whose key maps to none)
+        self.memo: dict[tuple[str | None, str | None, str | None], list[ContentFinding]] = {}
 
     def on_content_published(self, ledger: Ledger, ev: Any, updates_checked: bool) -> None:
         """The intake hook of `content_published`: a day with an update, and its checks."""
@@ -73,9 +75,9 @@ class ContentRules:
         """File a violation for each content rule the item breaks."""
         kind = self.ctx.site_kind(site)
         if quoted is None and not state_secret:
-            found = self._memo.get((kind, category, language))
+            found = self.memo.get((kind, category, language))
             if found is None:
-                found = self._memo[(kind, category, language)] = self.findings(
+                found = self.memo[(kind, category, language)] = self.findings(
                     kind, category, language, None, None)
         else:
             found = self.findings(kind, category, language, quoted, state_secret)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ...report import Violation
 from ...time.deadlines import LOCAL
-from .broadcast import DAY_KIND_VI
+from .broadcast_days import DAY_KIND_VI
 
 __all__ = ["update_checks", "update_rules"]
 
