@@ -598,10 +598,10 @@ def decoders(path: Path, repeat: int) -> dict[str, Any]:
 def _hand_checked(lines: list[bytes]) -> None:
     """What the engine does today before its ledger: orjson, then a plain segment checked by
     hand (its instants from a cache of their text), anything else by its pydantic model."""
-    from quyche.evaluation.intake import _BROADCAST_KEYS
-    from quyche.events import validate_event
     from quyche.decoding import EPOCH_SECONDS as instants
     from quyche.decoding import epoch_seconds
+    from quyche.evaluation.intake import _BROADCAST_KEYS
+    from quyche.events import validate_event
     for raw in read_jsonl(lines):
         if type(raw) is dict and raw.get("type") == "broadcast" and raw.keys() <= _BROADCAST_KEYS:
             site, s, e, ident = raw.get("site"), raw.get("start"), raw.get("end"), raw.get("id")
