@@ -1,7 +1,7 @@
-"""Tests for `quyche.outlines`."""
+"""Tests for `quyche.evaluation.kinds.outline`: matching headings against an outline."""
 
 import quyche
-from quyche.evaluation.outlines import missing_sections, section_label
+from quyche.evaluation.kinds.outline import missing_sections, section_label
 
 OUTLINE = quyche.load("laichau").reporting.outline
 
