@@ -77,6 +77,22 @@ def test_evaluates_exactly_as_the_rule_set_it_copies(sixth, events, sites):
     assert mine.violations and _as_base(mine) == theirs.model_dump_json()
 
 
+def test_partials_and_a_monitor_take_the_path(sixth, events, sites):
+    """Every entry point reads its rule set the same way: a partial, a merge and a monitor
+    made from the file give the report `evaluate` gives."""
+    whole = quyche.evaluate(sixth, events, as_of=AS_OF, sites=sites)
+    half = len(events) // 2
+    parts = [quyche.partial(sixth, chunk, as_of=AS_OF, sites=sites)
+             for chunk in (events[:half], events[half:])]
+    monitor = quyche.Monitor(sixth, sites=sites)
+    monitor.add(events)
+    for report in (quyche.merge(parts, rule_set=sixth), monitor.report(AS_OF)):
+        assert report.rule_set == "sixth"
+        assert report.obligations == whole.obligations
+        assert report.violations == whole.violations
+        assert [r.reason for r in report.rejected] == [r.reason for r in whole.rejected]
+
+
 def test_a_changed_number_changes_findings_and_diff(tmp_path, base_text, events, sites):
     """A stricter daily minimum in the YAML alone: more short days, and diff says stricter."""
     stricter = base_text.replace(*IDENTITY).replace("      min_hours: 6\n",

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ._load import RuleSetLike
 from .errors import BackendUnavailable
 from .evaluation.partial import Partial, merge, partial
 from .events import read_jsonl
-from .model import RuleSet
 from .report import Report
 
 try:
@@ -43,12 +43,12 @@ def _events(items: Iterable[Any]) -> Iterable[Any]:
     return items
 
 
-def _partition(items: Iterable[Any], rule_set: RuleSet | str, arguments: Mapping[str, Any]
+def _partition(items: Iterable[Any], rule_set: RuleSetLike, arguments: Mapping[str, Any]
                ) -> list[Partial]:
     return [partial(rule_set, _events(items), **arguments)]
 
 
-def partials(bag: Any, rule_set: RuleSet | str, as_of: Any = None, since: Any = None,
+def partials(bag: Any, rule_set: RuleSetLike, as_of: Any = None, since: Any = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None,
              interpretations: Mapping[str, Any] | None = None) -> Any:
@@ -60,7 +60,7 @@ def partials(bag: Any, rule_set: RuleSet | str, as_of: Any = None, since: Any = 
     return bag.map_partitions(_partition, rule_set, arguments)
 
 
-def evaluate(bag: Any, rule_set: RuleSet | str, as_of: Any,
+def evaluate(bag: Any, rule_set: RuleSetLike, as_of: Any,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, since: Any = None,
              interpretations: Mapping[str, Any] | None = None, **compute: Any) -> Report:

@@ -11,12 +11,14 @@ from .overrides import override
 from .paths import get_path, set_path
 from .problems import validation_problems
 from .references import valid_language_tag
-from .rule_sets import dump, load, load_text, rule_sets
+from .rule_sets import RuleSetLike, as_rule_set, dump, load, load_text, rule_sets
 from .validation import validate
 from .yaml12 import MAX_DATA_BYTES, locate, read_data, read_located, read_value, read_yaml
 
 __all__ = [
     "MAX_DATA_BYTES",
+    "RuleSetLike",
+    "as_rule_set",
     "dump",
     "get_path",
     "load",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.resources
+import os
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +19,10 @@ from .overrides import override
 from .validation import validate
 from .yaml12 import read_yaml
 
-__all__ = ["dump", "load", "load_text", "rule_sets"]
+__all__ = ["RuleSetLike", "as_rule_set", "dump", "load", "load_text", "rule_sets"]
+
+#: What every entry point takes as a rule set: the object, a bundled id, or a YAML file's path.
+RuleSetLike = RuleSet | str | os.PathLike[str]
 
 
 def load_text(text: str, filename: str = "<string>") -> RuleSet:
@@ -44,7 +48,19 @@ def rule_sets() -> list[str]:
 _CACHE: dict[str, RuleSet] = {}
 
 
-def load(name_or_path: str | Path, interpretations: Mapping[str, Any] | None = None) -> RuleSet:
+def as_rule_set(rule_set: RuleSetLike,
+                interpretations: Mapping[str, Any] | None = None) -> RuleSet:
+    """The rule set an entry point was given (loaded if an id or a path), readings overridden.
+
+    The one place `evaluate`, `partial`, `explain`, `schedule`, ... turn their argument
+    into a `RuleSet`, so each accepts the same things.
+    """
+    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    return override(rs, interpretations) if interpretations else rs
+
+
+def load(name_or_path: str | os.PathLike[str],
+         interpretations: Mapping[str, Any] | None = None) -> RuleSet:
     """A bundled rule set by id (one of `rule_sets()`) or a YAML file by path.
 
     `interpretations` overrides readings the rule set declares, by interpretation

@@ -12,13 +12,12 @@ compare --format markdown` renders it as `docs/comparison.md`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pycountry
 from pydantic import Field
 
-from .._load import load
+from .._load import RuleSetLike, as_rule_set
 from .._load import rule_sets as bundled
 from ..model import Obligation, RuleSet
 from ..output import Output, SchemaVersion
@@ -340,9 +339,9 @@ ROWS: tuple[tuple[str, str, str, str, Cell], ...] = (
 )
 
 
-def compare(rule_sets: Sequence[RuleSet | str | Path] | None = None) -> Comparison:
+def compare(rule_sets: Sequence[RuleSetLike] | None = None) -> Comparison:
     """The key parameters of the rule sets side by side (default: every bundled one)."""
-    loaded = [rs if isinstance(rs, RuleSet) else load(rs)
+    loaded = [as_rule_set(rs)
               for rs in (bundled() if rule_sets is None else rule_sets)]
     columns: list[str] = []
     for rs in loaded:

@@ -16,7 +16,7 @@ import json
 import shlex
 from typing import Any
 
-from .._load import load
+from .._load import RuleSetLike, as_rule_set
 from ..errors import EvaluationError
 from ..model import BroadcastRule, Constraint, LanguagePolicy, Obligation, Outline, RuleSet
 from ..successions import due_day, territory_notes
@@ -265,7 +265,7 @@ def _example(rs: RuleSet, rule: Obligation, today: dt.date) -> ExampleDue | None
                     f"{due.isoformat()}."})
 
 
-def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None = None,
+def explain(rule_set: RuleSetLike, rule_id: str, today: dt.date | str | None = None,
             ref: str | None = None) -> Explanation:
     """Explain one rule of a rule set (an obligation, broadcast rule, constraint or language
     policy): in words, cited, with the interpretations and policies it relies on and an
@@ -273,7 +273,7 @@ def explain(rule_set: RuleSet | str, rule_id: str, today: dt.date | str | None =
 
     `ref` is how the rule set is named in the override hints (default: its id).
     """
-    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    rs = as_rule_set(rule_set)
     day = _today(today)
     path, rule = rule_path(rs, rule_id)
     ref = ref or rs.id

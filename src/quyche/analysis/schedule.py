@@ -16,13 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from .._load import load
+from .._load import RuleSetLike, as_rule_set
 from ..errors import EvaluationError
 from ..evaluation.context import Context
 from ..evaluation.parties import owners, period_recipients, recurring_sides
@@ -115,7 +114,7 @@ def window(year: int) -> tuple[dt.datetime, dt.datetime]:
     return (dt.datetime(year, 1, 1, tzinfo=LOCAL), end_of_day(dt.date(year, 12, 31)))
 
 
-def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | None = None,
+def schedule(rule_set: RuleSetLike, start: Any, end: Any, actor: str | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None,
              successions: Iterable[Any] | None = None) -> list[Duty]:
@@ -130,7 +129,7 @@ def schedule(rule_set: RuleSet | str | Path, start: Any, end: Any, actor: str | 
     after a succession those its successor owes in its place); `sites`, `actors` and
     `successions` are those of `evaluate`.
     """
-    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    rs = as_rule_set(rule_set)
     lo, hi = bounds(start, end)
     ctx = _window_context(rs, lo, hi, actor, sites, actors, successions)
     if ctx is None:

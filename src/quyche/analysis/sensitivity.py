@@ -23,12 +23,11 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
 
-from .._load import load, override
+from .._load import RuleSetLike, as_rule_set, override
 from ..errors import EvaluationError, InterpretationError, QuycheError
 from ..evaluation.engine import evaluate
 from ..events import When
@@ -313,7 +312,7 @@ def _outcome(rs: RuleSet, base: Report, interp_id: str, value: Any,
         moved=sum(c.change == "moved" for c in changes)), 1
 
 
-def sensitivity(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
+def sensitivity(rule_set: RuleSetLike, events: Iterable[Any], as_of: When,
                 since: When | None = None,
                 sites: Iterable[Mapping[str, Any]] | None = None,
                 actors: Mapping[str, Iterable[str]] | None = None,
@@ -323,7 +322,7 @@ def sensitivity(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: Wh
     depends on. `events` is read once (an iterator will do); `only` limits the question
     to some interpretation ids; the other arguments are `evaluate`'s. Costs one
     evaluation, plus one per alternative of each interpretation in question."""
-    rs = rule_set if isinstance(rule_set, RuleSet) else load(rule_set)
+    rs = as_rule_set(rule_set)
     events = list(events)
     sites = list(sites) if sites is not None else None
     by_id = {i.id: i for i in rs.interpretations}

@@ -10,14 +10,12 @@ nothing here knows a province.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from .._load import load, override
+from .._load import RuleSetLike, as_rule_set
 from ..errors import EvaluationError
 from ..event_files import event_source
 from ..events import When
-from ..model import RuleSet
 from ..report import Report
 from . import durable
 from .collector import collector_paused
@@ -28,7 +26,7 @@ from .intake import Reader
 __all__ = ["evaluate"]
 
 
-def evaluate(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
+def evaluate(rule_set: RuleSetLike, events: Iterable[Any], as_of: When,
              since: When | None = None,
              sites: Iterable[Mapping[str, Any]] | None = None,
              actors: Mapping[str, Iterable[str]] | None = None, engine: str = "native",
@@ -41,10 +39,7 @@ def evaluate(rule_set: RuleSet | str | Path, events: Iterable[Any], as_of: When,
     Parquet) or an Arrow table: rejections then name their line or row.
     `engine="durable"` matches triggers through durable_rules (an extra).
     """
-    if not isinstance(rule_set, RuleSet):  # a bundled id or a YAML file's path
-        rule_set = load(rule_set)
-    if interpretations:
-        rule_set = override(rule_set, interpretations)
+    rule_set = as_rule_set(rule_set, interpretations)
     ctx = Context(rule_set, as_of, since, sites, actors, successions)
     if engine == "native":
         reader = Reader(ctx)

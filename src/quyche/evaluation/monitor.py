@@ -19,15 +19,15 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
+from .._load import RuleSetLike, as_rule_set
 from ..errors import EvaluationError, MergeError
 from ..events import When, parse_instant
-from ..model import RuleSet
 from ..report import ObligationStatus, Report
 from .context import Context
 from .finalize import finalize
 from .intake import Reader
 from .ledger import Ledger
-from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set, rule_set_of
+from .partial import OPEN_AS_OF, Partial, as_of_instant, resolve_rule_set
 
 __all__ = ["Monitor"]
 
@@ -45,12 +45,12 @@ class Monitor:
         monitor.save("screens.monitor.json")           # ... Monitor.restore(path) after a restart
     """
 
-    def __init__(self, rule_set: RuleSet | str, since: When | None = None,
+    def __init__(self, rule_set: RuleSetLike, since: When | None = None,
                  sites: Iterable[Mapping[str, Any]] | None = None,
                  actors: Mapping[str, Iterable[str]] | None = None,
                  interpretations: Mapping[str, Any] | None = None,
                  successions: Iterable[Any] | None = None) -> None:
-        rs = rule_set_of(rule_set, interpretations)
+        rs = as_rule_set(rule_set, interpretations)
         self._ctx = Context(rs, OPEN_AS_OF, since, sites, actors, successions)
         self._reader = Reader(self._ctx)
         self._state = Partial.of(self._ctx, self._reader.ledger, open_as_of=True)
@@ -157,7 +157,7 @@ class Monitor:
         os.replace(temporary, target)
 
     @classmethod
-    def restore(cls, path: str | Path, rule_set: RuleSet | str | None = None) -> Monitor:
+    def restore(cls, path: str | Path, rule_set: RuleSetLike | None = None) -> Monitor:
         """The monitor `save` wrote. `rule_set` only if it is not the bundled one by its id."""
         source = str(path)
         try:

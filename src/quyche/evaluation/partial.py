@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from .._load import load, override
+from .._load import RuleSetLike, as_rule_set, load, override
 from ..errors import EvaluationError, MergeError, QuycheError
 from ..events import When, parse_instant
 from ..model import RuleSet
@@ -222,13 +222,7 @@ class Partial:
         return cls.from_data(data, source)
 
 
-def rule_set_of(name: RuleSet | str, interpretations: Mapping[str, Any] | None) -> RuleSet:
-    """A rule set by id, path or object, with its readings overridden."""
-    rs = load(name) if isinstance(name, str) else name
-    return override(rs, interpretations) if interpretations else rs
-
-
-def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: When | None = None,
+def partial(rule_set: RuleSetLike, events: Iterable[Any], as_of: When | None = None,
             since: When | None = None, sites: Iterable[Mapping[str, Any]] | None = None,
             actors: Mapping[str, Iterable[str]] | None = None,
             interpretations: Mapping[str, Any] | None = None,
@@ -238,7 +232,7 @@ def partial(rule_set: RuleSet | str, events: Iterable[Any], as_of: When | None =
     `as_of=None` leaves it open: it merges at any as_of at or after its latest event.
     `partition` names it in the rejections of a merged report (default: its position).
     """
-    rs = rule_set_of(rule_set, interpretations)
+    rs = as_rule_set(rule_set, interpretations)
     if isinstance(events, (dict, str, bytes)) or not isinstance(events, Iterable):
         raise EvaluationError("events: expected an iterable of events (dicts or models), "
                               f"got {type(events).__name__}")
@@ -274,12 +268,12 @@ def partial_of(item: Partial | Report) -> Partial:
     raise MergeError(f"cannot merge a {type(item).__name__}: expected partials or reports")
 
 
-def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleSet:
+def resolve_rule_set(parts: list[Partial], given: RuleSetLike | None) -> RuleSet:
     """The rule set the partials were made with: given, carried, or the bundled one by id."""
     reference = parts[0].reference
     candidates: list[RuleSet] = []
     if given is not None:
-        candidates.append(load(given) if isinstance(given, str) else given)
+        candidates.append(as_rule_set(given))
     else:
         candidates += [p.rule_set for p in parts if p.rule_set is not None][:1]
         if not candidates:
@@ -304,7 +298,7 @@ def resolve_rule_set(parts: list[Partial], given: RuleSet | str | None) -> RuleS
 
 
 def merge(items: Iterable[Partial | Report], as_of: When | None = None,
-          rule_set: RuleSet | str | None = None) -> Report:
+          rule_set: RuleSetLike | None = None) -> Report:
     """The report of all the events of `items` (partials or reports), findings computed once.
 
     Every item must come from the same rule set, `since`, sites and actors, else
