@@ -38,6 +38,14 @@ def durable():
     return durable
 
 
+@pytest.fixture(scope="module")
+def encoding(durable):
+    """quyche.evaluation.durable_encoding: messages and conditions as durable_rules reads them."""
+    from quyche.evaluation import durable_encoding
+
+    return durable_encoding
+
+
 
 
 def _window(rs):
@@ -137,7 +145,13 @@ _names = itertools.count()
 
 
 def _decide(durable, condition, events):
-    """For each event: did durable_rules fire `yes` or `no` for the condition and its negation?"""
+    """For each event: did durable_rules fire `yes` or `no` for the condition and its negation?
+
+    The messages go through one `MessageEncoder`, as a duty's do: remembered messages
+    must decide as fresh ones.
+    """
+    from quyche.evaluation import durable_encoding as encoding
+
     fired = []
 
     def action(rule):
@@ -148,18 +162,18 @@ def _decide(durable, condition, events):
 
     where = conditions.to_durable(condition)
     is_type = {"type": "incident"}
-    rules = {"yes": durable._all([is_type, durable._lower(where)]),
-             "no": durable._all([is_type, durable._lower(where, negate=True)])}
+    rules = {"yes": encoding.all_of([is_type, encoding.lower(where)]),
+             "no": encoding.all_of([is_type, encoding.lower(where, negate=True)])}
     name = f"quyche_test_condition_{next(_names)}"
-    host = durable._shared_host()
+    host = durable.shared_host()
     durable.register(host, {name: {rule: {"all": [{"m": expr}], "run": action(rule)}
                                    for rule, expr in rules.items() if expr is not False}},
                      name)
     out = []
-    fields = sorted(durable._fields(where))
+    encode = encoding.MessageEncoder(sorted(encoding.fields_read(where)))
     for event in events:
         fired.clear()
-        host.post(name, durable._encode(event, fields))
+        host.post(name, encode(event))
         out.append(list(fired))
     return out
 
@@ -207,10 +221,18 @@ class TestConditions:
         assert _decide(durable, condition, [{"type": "incident", **event}]) == \
             [["yes" if expected else "no"]]
 
-    def test_ordering_lists_refused(self, durable):
+    def test_ordering_lists_refused(self, encoding):
         """Comparing with a list has no durable_rules form: refused at compile time."""
         with pytest.raises(quyche.EvaluationError, match="list"):
-            durable._lower(conditions.to_durable({"x": {"$lt": [1]}}))
+            encoding.lower(conditions.to_durable({"x": {"$lt": [1]}}))
+
+    @given(st.lists(_events, min_size=1, max_size=12))
+    def test_remembered_messages_are_fresh_ones(self, encoding, events):
+        """A duty's encoder gives each event the message `encode` makes of it, whatever
+        came before: 1, 1.0 and True are equal in Python but not posted alike."""
+        encode = encoding.MessageEncoder(_FIELDS)
+        for event in [*events, *events]:
+            assert encode(event) == encoding.encode(event, _FIELDS)
 
 
 # --------------------------------------------------------------------------- known limits
@@ -246,7 +268,7 @@ def _doc(ident, doc_class, urgent=None):
 class TestLimits:
     def test_one_session_for_any_number_of_events(self, durable, monkeypatch):
         """Thousands of events (durable_rules dies after ~1024 sids) share one sid."""
-        host = durable._shared_host()
+        host = durable.shared_host()
         sids = set()
         post = host.post
 
@@ -267,7 +289,7 @@ class TestLimits:
         """Events are consumed by the rule that fires: the session holds no events or facts."""
         quyche.evaluate(SAMPLE, [_doc("d1", "other"), _doc("d2", "legal_normative", True)],
                         as_of=AS_OF, sites=SITES, engine="durable")
-        host = durable._shared_host()
+        host = durable.shared_host()
         for name in durable.rulesets(SAMPLE):
             assert host.get_pending_events(name, durable.SID) == []
             assert host.get_facts(name, durable.SID) == []
@@ -312,13 +334,13 @@ class TestLimits:
 
     def test_actions_run_inside_post(self, durable):
         """No dispatch threads: every action has run when evaluate() returns."""
-        durable._shared_host()
+        durable.shared_host()
         before = threading.active_count()
         report = quyche.evaluate(SAMPLE, [_doc(f"d{n}", "legal_normative") for n in range(200)],
                                  as_of=AS_OF, sites=SITES, engine="durable")
         assert len(report.obligations_for("document_update")) == 200
         assert threading.active_count() == before
-        assert not hasattr(durable._shared_host(), "_d_timer")
+        assert not hasattr(durable.shared_host(), "_d_timer")
 
     def test_ruleset_names_unique_and_cached(self, durable):
         """Names carry a digest of the rule set; evaluating again registers nothing new."""
@@ -327,7 +349,7 @@ class TestLimits:
         other_names = set(durable.rulesets(other))
         assert not names & other_names
         assert all(n.startswith("quyche_sample_") for n in names | other_names)
-        host = durable._shared_host()
+        host = durable.shared_host()
         for rs in (SAMPLE, other, SAMPLE, other):
             quyche.evaluate(rs, [_doc("d1", "legal_normative")], as_of=AS_OF, sites=SITES,
                             engine="durable")

@@ -28,7 +28,7 @@ by construction here rather than by luck:
 - durable_rules compares loosely ('1' == 1, 'true' == True, a missing field is
   unequal to everything) and knows no `null`. Values are posted encoded (a
   tagged equality key, a comparison class and an ordinal per field) and
-  conditions rewritten to match, so a condition means exactly what
+  conditions rewritten to match (`durable_encoding`), so a condition means exactly what
   `conditions.compile` makes of it in Python.
 - Ruleset names are global to a host and cannot be reused: each compiled rule
   set gets names derived from a digest of the rule set, and is compiled once per
@@ -47,34 +47,22 @@ by construction here rather than by luck:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import math
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import conditions
 from ..errors import BackendUnavailable, EvaluationError
 from ..model import Obligation, RuleSet, Trigger
+from .durable_encoding import SID, Expr, MessageEncoder, all_of, fields_read, lower
 from .matching import TriggerRule
 
-__all__ = ["DurableMatcher", "rulesets"]
+__all__ = ["SID", "DurableMatcher", "rulesets", "shared_host"]
 
-#: The one session id every message uses (see the module docstring).
-SID = "quyche"
 _INSTALL_HINT = 'the durable_rules backend needs durable_rules: pip install "quyche[durable]"'
-
-# Encoded message fields: the equality key, the comparison class and the ordinal of field k.
-_KEY, _CLASS, _ORD = "v_", "c_", "o_"
-_COMPARE = ("$lt", "$lte", "$gt", "$gte")
-_NEGATED = {"$lt": "$gte", "$lte": "$gt", "$gt": "$lte", "$gte": "$lt"}
-_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def _engine() -> Any:
@@ -84,164 +72,6 @@ def _engine() -> Any:
     except ImportError as exc:
         raise BackendUnavailable(_INSTALL_HINT) from exc
     return engine
-
-
-# --------------------------------------------------------------------------- values
-
-
-def _key(value: Any) -> str:
-    """A string equal for two values exactly when Python's == says they are equal."""
-    if isinstance(value, bool):
-        return f"n:{int(value)}"
-    if isinstance(value, int):
-        return f"n:{value}"
-    if isinstance(value, float):
-        return f"n:{int(value)}" if value.is_integer() else f"n:{value!r}"
-    if isinstance(value, str):
-        return "s:" + value
-    if isinstance(value, dt.datetime):
-        if value.utcoffset() is None:
-            return f"u:{(value.replace(tzinfo=None) - _NAIVE_EPOCH) // _MICROSECOND}"
-        return f"t:{(value - _UTC_EPOCH) // _MICROSECOND}"
-    if isinstance(value, dt.date):
-        return f"d:{value.toordinal()}"
-    if isinstance(value, list):
-        return "l:" + json.dumps([_key(v) for v in value], ensure_ascii=False)
-    if isinstance(value, tuple):
-        return "p:" + json.dumps([_key(v) for v in value], ensure_ascii=False)
-    if isinstance(value, dict):
-        return "m:" + json.dumps(sorted([_key(k), _key(v)] for k, v in value.items()),
-                                 ensure_ascii=False)
-    return "r:" + repr(value)
-
-
-def _order(value: Any) -> tuple[str, Any] | None:
-    """(class, ordinal): values of one class compare in Python as their ordinals do."""
-    if isinstance(value, (bool, int, float)):
-        return ("number", value if not isinstance(value, bool) else int(value))
-    if isinstance(value, str):
-        return ("string", "s:" + value)  # the tag keeps durable_rules from reading "10" as 10
-    if isinstance(value, dt.datetime):
-        if value.utcoffset() is None:
-            return ("naive", (value.replace(tzinfo=None) - _NAIVE_EPOCH) // _MICROSECOND)
-        return ("instant", (value - _UTC_EPOCH) // _MICROSECOND)
-    if isinstance(value, dt.date):
-        return ("date", value.toordinal())
-    return None
-
-
-def _encode(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """The message for one event: its type and the encoded fields conditions read."""
-    message: dict[str, Any] = {"sid": SID, "type": data["type"]}
-    for name in fields:
-        value = data.get(name)
-        if value is None:  # the native matcher reads a missing field as None: post neither
-            continue
-        if isinstance(value, float) and math.isnan(value):
-            continue  # NaN equals nothing and orders against nothing; only $ne/$nin hold
-        message[_KEY + name] = _key(value)
-        order = _order(value)
-        if order is not None:
-            message[_CLASS + name], message[_ORD + name] = order
-    return message
-
-
-# --------------------------------------------------------------------------- conditions
-
-Expr = dict[str, Any] | bool  # a durable_rules expression, or a constant
-
-
-def _all(terms: Sequence[Expr]) -> Expr:
-    if any(t is False for t in terms):
-        return False
-    kept = [t for t in terms if t is not True]
-    if not kept:
-        return True
-    return kept[0] if len(kept) == 1 else {"$and": kept}
-
-
-def _any(terms: Sequence[Expr]) -> Expr:
-    if any(t is True for t in terms):
-        return True
-    kept = [t for t in terms if t is not False]
-    if not kept:
-        return False
-    return kept[0] if len(kept) == 1 else {"$or": kept}
-
-
-def _single(node: Mapping[str, Any]) -> tuple[str, Any]:
-    if len(node) != 1:
-        raise EvaluationError(f"durable backend: unexpected expression {node!r}")
-    return next(iter(node.items()))
-
-
-def _equal(name: str, value: Any, negate: bool) -> Expr:
-    if value is None:  # == None holds exactly when the field is missing
-        return {"$ex" if negate else "$nex": {_KEY + name: 1}}
-    if isinstance(value, float) and math.isnan(value):
-        return negate
-    if not negate:
-        return {_KEY + name: _key(value)}
-    return {"$or": [{"$nex": {_KEY + name: 1}}, {"$neq": {_KEY + name: _key(value)}}]}
-
-
-def _compare(op: str, name: str, value: Any, negate: bool) -> Expr:
-    if isinstance(value, (list, tuple)):
-        raise EvaluationError(f"durable backend: {op} on a list ({name}) is not supported")
-    if isinstance(value, float) and math.isinf(value):
-        raise EvaluationError(f"durable backend: {op} against an infinite number ({name}) "
-                              "is not supported")
-    order = _order(value)
-    if order is None or (isinstance(value, float) and math.isnan(value)):
-        return negate  # Python raises TypeError (or NaN compares false): never holds
-    cls, ordinal = order
-    if not negate:
-        return {"$and": [{_CLASS + name: cls}, {op: {_ORD + name: ordinal}}]}
-    return {"$or": [{"$nex": {_CLASS + name: 1}}, {"$neq": {_CLASS + name: cls}},
-                    {_NEGATED[op]: {_ORD + name: ordinal}}]}
-
-
-def _lower(node: Mapping[str, Any], negate: bool = False) -> Expr:
-    """A `to_durable` expression over encoded messages, or its negation.
-
-    `to_durable` maps the operators one to one; this step gives them the native
-    matcher's meaning for missing fields and mixed types, and negates by De
-    Morgan so that a ruleset's rules can be made mutually exclusive.
-    """
-    if not node:
-        return not negate
-    op, arg = _single(node)
-    if op in ("$and", "$or"):
-        parts = [_lower(item, negate) for item in arg]
-        return _all(parts) if (op == "$and") != negate else _any(parts)
-    if op in ("$ex", "$nex"):
-        name, _ = _single(arg)
-        exists = (op == "$ex") != negate
-        return {"$ex" if exists else "$nex": {_KEY + name: 1}}
-    if op == "$neq":
-        name, value = _single(arg)
-        return _equal(name, value, not negate)
-    if op in _COMPARE:
-        name, value = _single(arg)
-        return _compare(op, name, value, negate)
-    if op.startswith("$"):
-        raise EvaluationError(f"durable backend: unknown operator {op!r}")
-    return _equal(op, arg, negate)
-
-
-def _fields(node: Any) -> set[str]:
-    """The event fields a `to_durable` expression reads."""
-    out: set[str] = set()
-    if isinstance(node, dict):
-        for op, arg in node.items():
-            if op in ("$and", "$or"):
-                for item in arg:
-                    out |= _fields(item)
-            elif op.startswith("$"):
-                out |= set(arg)
-            else:
-                out.add(op)
-    return out
 
 
 # --------------------------------------------------------------------------- rulesets
@@ -255,7 +85,8 @@ _OTHER_TYPE = "other_type"
 def _router(feeds: Mapping[str, Sequence[int]]) -> dict[str, Expr]:
     """Event type -> the triggered duties it feeds; one rule per type, one for the rest."""
     rules: dict[str, Expr] = {f"feeds_{t}": {"type": t} for t in sorted(feeds)}
-    rules[_NOTHING] = _all([{"$ex": {"type": 1}}, *({"$neq": {"type": t}} for t in sorted(feeds))])
+    rules[_NOTHING] = all_of([{"$ex": {"type": 1}},
+                              *({"$neq": {"type": t}} for t in sorted(feeds))])
     return rules
 
 
@@ -269,10 +100,10 @@ def _duty(ob: Obligation) -> dict[str, Expr]:
     earlier: list[Expr] = []
     for i, ex in enumerate(ob.exceptions):
         when = conditions.to_durable(ex.when)
-        rules[f"exception_{i}"] = _all([is_type, _lower(where), *earlier, _lower(when)])
-        earlier.append(_lower(when, negate=True))
-    rules[_DEADLINE] = _all([is_type, _lower(where), *earlier])
-    rules[_NO_TRIGGER] = _all([is_type, _lower(where, negate=True)])
+        rules[f"exception_{i}"] = all_of([is_type, lower(where), *earlier, lower(when)])
+        earlier.append(lower(when, negate=True))
+    rules[_DEADLINE] = all_of([is_type, lower(where), *earlier])
+    rules[_NO_TRIGGER] = all_of([is_type, lower(where, negate=True)])
     rules[_OTHER_TYPE] = {"$and": [{"$ex": {"type": 1}}, {"$neq": {"type": ob.trigger.event}}]}
     return {name: expr for name, expr in rules.items() if expr is not False}
 
@@ -327,9 +158,9 @@ class _Compiled:
         fields: dict[str, set[str]] = {}
         for ob, trigger in duties:
             read = fields.setdefault(trigger.event, set())
-            read |= _fields(conditions.to_durable(trigger.where))
+            read |= fields_read(conditions.to_durable(trigger.where))
             for ex in ob.exceptions:
-                read |= _fields(conditions.to_durable(ex.when))
+                read |= fields_read(conditions.to_durable(ex.when))
         #: event type -> the fields the conditions of the duties it feeds read
         self.fields = {t: tuple(sorted(f)) for t, f in fields.items()}
         self.live = False
@@ -393,9 +224,10 @@ _RETIRED: weakref.WeakValueDictionary[str, _Compiled] = weakref.WeakValueDiction
 MAX_COMPILED = 32
 
 
-def _shared_host() -> Any:
+def shared_host() -> Any:
     """The process's durable_rules host, without dispatch threads: actions run inside
-    `post`, on the caller's thread, and nowhere else."""
+    `post`, on the caller's thread, and nowhere else. Every compiled rule set is
+    registered on it (the benchmark times its `post` alone through it)."""
     global _HOST
     engine = _engine()
     with _LOCK:
@@ -431,7 +263,7 @@ def _key_of(rule_set: RuleSet) -> str:
 
 def _compiled(rule_set: RuleSet) -> _Compiled:
     """The rule set's registered rulesets, compiled on first use in this process."""
-    host = _shared_host()
+    host = shared_host()
     key = _key_of(rule_set)
     with _LOCK:
         found = _COMPILED.get(key) or _RETIRED.get(key)
@@ -474,14 +306,14 @@ class _Duty:
                  ruleset: str) -> None:
         self._compiled, self._ruleset = compiled, ruleset
         self.event_type = trigger.event
-        self._fields = compiled.fields[trigger.event]
+        self._encode = MessageEncoder(compiled.fields[trigger.event])
         self._data: Any = None
         self._rule = ""
         self.rule = TriggerRule(ob, self.holds, [(ex, self._test(f"exception_{i}"))
                                                  for i, ex in enumerate(ob.exceptions)])
 
     def holds(self, data: dict[str, Any]) -> bool:
-        rule = self._compiled.post(self._ruleset, _encode(data, self._fields))
+        rule = self._compiled.post(self._ruleset, self._encode(data))
         if rule == _OTHER_TYPE:
             raise EvaluationError(f"durable backend: {data.get('type')} routed to "
                                   f"{self.rule.obligation.id}")
@@ -507,12 +339,17 @@ class DurableMatcher:
 
     def __init__(self, rule_set: RuleSet) -> None:
         self._compiled = compiled = _compiled(rule_set)
-        self._feeds: dict[str, list[TriggerRule]] = {}
+        #: the router's rule for each event type fed -> that type's duties
+        self._feeds: dict[str, list[TriggerRule]] = {_NOTHING: []}
         for ob, ruleset in compiled.duties:
             assert ob.trigger is not None
             duty = _Duty(compiled, ob, ob.trigger, ruleset)
-            self._feeds.setdefault(duty.event_type, []).append(duty.rule)
+            self._feeds.setdefault(f"feeds_{duty.event_type}", []).append(duty.rule)
+        #: event type -> the router's message for it (the same for every event of the type)
+        self._routes: dict[str, dict[str, Any]] = {}
 
     def duties(self, event_type: str) -> Sequence[TriggerRule]:
-        rule = self._compiled.post(self._compiled.router, {"sid": SID, "type": event_type})
-        return () if rule == _NOTHING else self._feeds[rule.removeprefix("feeds_")]
+        message = self._routes.get(event_type)
+        if message is None:
+            message = self._routes[event_type] = {"sid": SID, "type": event_type}
+        return self._feeds[self._compiled.post(self._compiled.router, message)]
