@@ -78,15 +78,20 @@ def ask(matcher: Any, asked: Sequence[Question]) -> list[tuple[str, bool, str | 
 
 
 def _cpu(repeat: int, works: Sequence[Any]) -> list[float]:
-    """Median CPU seconds of each of `works`, run in turn `repeat` times: on a shared
-    machine, alternating keeps a slow spell from landing on one of them only."""
+    """Median CPU seconds of each of `works`, run in turn `repeat` times (on a shared
+    machine, alternating keeps a slow spell from landing on one of them only), with the
+    cyclic collector paused as an evaluation pauses it."""
     runs: list[list[float]] = [[] for _ in works]
     for _ in range(max(1, repeat)):
         for work, seconds in zip(works, runs, strict=True):
             gc.collect()
-            started = time.process_time()
-            work()
-            seconds.append(time.process_time() - started)
+            gc.disable()  # as `evaluate` runs (evaluation.collector)
+            try:
+                started = time.process_time()
+                work()
+                seconds.append(time.process_time() - started)
+            finally:
+                gc.enable()
     return [statistics.median(seconds) for seconds in runs]
 
 
