@@ -39,6 +39,11 @@ by construction here rather than by luck:
 - A rule whose condition holds for a message lacking the tested fields also
   matches the session's own state record and loops forever; every rule here
   tests the event `type`, which that record lacks.
+- Each post leaves about two dozen objects in reference cycles (its action's callbacks,
+  a timer callback that refers to itself), which only the cyclic collector frees; an
+  evaluation pauses it (`evaluation.collector`). While it is paused, the youngest
+  generation is collected every COLLECT_EVERY posts: without it, a year with 77 000
+  posts held 240 MB of them to its end.
 - A rule may hold only so many expressions (error 113): a `$in` of about 16
   values is too many once equality is encoded. Duplicate values are dropped
   before compiling; a condition still too large raises `EvaluationError` naming
@@ -47,6 +52,7 @@ by construction here rather than by luck:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import weakref
@@ -150,6 +156,7 @@ class _Compiled:
         self.key = _key_of(rule_set)
         self._not_handled = engine.MessageNotHandledException
         self._fired: list[str] = []
+        self.posts = 0
         self.names = list(rulesets(rule_set))
         self.router = self.names[0]
         duties = _triggered(rule_set)
@@ -209,7 +216,20 @@ class _Compiled:
                 raise EvaluationError(
                     f"durable backend: {len(fired)} rules of {ruleset} fired for {message!r}; "
                     "its rules should partition the messages (please report this)")
+            _collect_young(self)
             return fired[0]
+
+
+#: posts between two collections of the youngest generation while the collector is paused
+COLLECT_EVERY = 1024
+
+
+def _collect_young(compiled: _Compiled) -> None:
+    """Free the reference cycles durable_rules leaves behind each post, every
+    COLLECT_EVERY posts, when the collector is paused (as an evaluation pauses it)."""
+    compiled.posts += 1
+    if not compiled.posts % COLLECT_EVERY and not gc.isenabled():
+        gc.collect(0)
 
 
 _LOCK = threading.RLock()
