@@ -126,24 +126,24 @@ class MessageEncoder:
 Expr = dict[str, Any] | bool  # a durable_rules expression, or a constant
 
 
+def _fold(terms: Sequence[Expr], absorbing: bool, op: str) -> Expr:
+    """`terms` joined by `op`, constants folded (`absorbing` decides the whole)."""
+    if any(t is absorbing for t in terms):
+        return absorbing
+    kept = [t for t in terms if t is not (not absorbing)]
+    if not kept:
+        return not absorbing
+    return kept[0] if len(kept) == 1 else {op: kept}
+
+
 def all_of(terms: Sequence[Expr]) -> Expr:
     """The conjunction of `terms`, constants folded."""
-    if any(t is False for t in terms):
-        return False
-    kept = [t for t in terms if t is not True]
-    if not kept:
-        return True
-    return kept[0] if len(kept) == 1 else {"$and": kept}
+    return _fold(terms, False, "$and")
 
 
 def any_of(terms: Sequence[Expr]) -> Expr:
     """The disjunction of `terms`, constants folded."""
-    if any(t is True for t in terms):
-        return True
-    kept = [t for t in terms if t is not False]
-    if not kept:
-        return False
-    return kept[0] if len(kept) == 1 else {"$or": kept}
+    return _fold(terms, True, "$or")
 
 
 def _single(node: Mapping[str, Any]) -> tuple[str, Any]:
