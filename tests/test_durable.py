@@ -282,6 +282,32 @@ class TestLimits:
             gc.enable()
         assert left < 16 * 40  # about two dozen a post: 9 600 without the collections
 
+    def test_messages_are_what_is_posted(self, durable, monkeypatch):
+        """`DurableMatcher.messages` (what the benchmark times as our conversion) is what
+        the matcher posts: the router's message, then one per duty of the type."""
+        host = durable.shared_host()
+        posted = []
+        post = host.post
+
+        def spy(ruleset, message, complete=None):
+            posted.append((ruleset, message))
+            return post(ruleset, message, complete)
+
+        monkeypatch.setattr(host, "post", spy)
+        matcher = durable.DurableMatcher(SAMPLE)
+        events = [_doc("d1", "other"), _doc("d2", "legal_normative", True),
+                  {"type": "incident", "site": "bg1", "category": "security"},
+                  {"type": "incident_reported", "incident": "x"}]
+        expected = []
+        for event in events:
+            for _ob, holds, _exceptions in matcher.duties(event["type"]):
+                holds(event)
+            feeds = any(ob.trigger and ob.trigger.event == event["type"]
+                        for ob in SAMPLE.obligations)
+            expected += matcher.messages(event["type"], event if feeds else None)
+        assert posted == expected
+        assert len(posted) > len(events)
+
     def test_one_session_for_any_number_of_events(self, durable, monkeypatch):
         """Thousands of events (durable_rules dies after ~1024 sids) share one sid."""
         host = durable.shared_host()

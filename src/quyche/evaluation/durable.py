@@ -324,16 +324,16 @@ class _Duty:
 
     def __init__(self, compiled: _Compiled, ob: Obligation, trigger: Trigger,
                  ruleset: str) -> None:
-        self._compiled, self._ruleset = compiled, ruleset
+        self._compiled, self.ruleset = compiled, ruleset
         self.event_type = trigger.event
-        self._encode = MessageEncoder(compiled.fields[trigger.event])
+        self.encode = MessageEncoder(compiled.fields[trigger.event])
         self._data: Any = None
         self._rule = ""
         self.rule = TriggerRule(ob, self.holds, [(ex, self._test(f"exception_{i}"))
                                                  for i, ex in enumerate(ob.exceptions)])
 
     def holds(self, data: dict[str, Any]) -> bool:
-        rule = self._compiled.post(self._ruleset, self._encode(data))
+        rule = self._compiled.post(self.ruleset, self.encode(data))
         if rule == _OTHER_TYPE:
             raise EvaluationError(f"durable backend: {data.get('type')} routed to "
                                   f"{self.rule.obligation.id}")
@@ -361,15 +361,31 @@ class DurableMatcher:
         self._compiled = compiled = _compiled(rule_set)
         #: the router's rule for each event type fed -> that type's duties
         self._feeds: dict[str, list[TriggerRule]] = {_NOTHING: []}
+        self._duties: dict[str, list[_Duty]] = {}
         for ob, ruleset in compiled.duties:
             assert ob.trigger is not None
             duty = _Duty(compiled, ob, ob.trigger, ruleset)
             self._feeds.setdefault(f"feeds_{duty.event_type}", []).append(duty.rule)
+            self._duties.setdefault(duty.event_type, []).append(duty)
         #: event type -> the router's message for it (the same for every event of the type)
         self._routes: dict[str, dict[str, Any]] = {}
 
-    def duties(self, event_type: str) -> Sequence[TriggerRule]:
+    def _route(self, event_type: str) -> dict[str, Any]:
         message = self._routes.get(event_type)
         if message is None:
             message = self._routes[event_type] = {"sid": SID, "type": event_type}
-        return self._feeds[self._compiled.post(self._compiled.router, message)]
+        return message
+
+    def duties(self, event_type: str) -> Sequence[TriggerRule]:
+        return self._feeds[self._compiled.post(self._compiled.router, self._route(event_type))]
+
+    def messages(self, event_type: str, data: dict[str, Any] | None = None
+                 ) -> list[tuple[str, dict[str, Any]]]:
+        """What this matcher posts for an event of `event_type` whose duties' tests read
+        `data`: (ruleset, message) for the router, then for each duty of the type. For
+        reading the encoding, and for the benchmark, which times it apart."""
+        posted = [(self._compiled.router, self._route(event_type))]
+        if data is not None:
+            posted += [(duty.ruleset, duty.encode(data))
+                       for duty in self._duties.get(event_type, ())]
+        return posted
