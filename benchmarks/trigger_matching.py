@@ -15,7 +15,8 @@ same questions:
    checked identical, CPU seconds timed;
 3. durable_rules' own share: the `post` calls the durable matcher made on its shared
    host, recorded once and replayed through that host alone (its JSON round trip, the
-   Rete match, its Python action machinery). What is left of the durable matcher's time
+   Rete match, its Python action machinery, and the collection of the reference cycles
+   it leaves, at the matcher's pace). What is left of the durable matcher's time
    is ours: encoding events into messages (also timed alone, `DurableMatcher.messages`),
    the lock, reading which rule fired.
 """
@@ -118,7 +119,7 @@ def matching(rs: quyche.RuleSet, events: Iterable[Any], as_of: str, since: str,
     """Native and durable_rules trigger matching on the same questions: CPU seconds, per
     event that may raise a duty, and durable_rules' own share (BackendUnavailable when
     durable_rules is not installed)."""
-    from quyche.evaluation.durable import DurableMatcher, shared_host
+    from quyche.evaluation.durable import COLLECT_EVERY, DurableMatcher, shared_host
 
     asked = questions(rs, events, as_of, since, sites)
     native = Reader(Context(rs, as_of, since, sites)).matcher
@@ -128,8 +129,10 @@ def matching(rs: quyche.RuleSet, events: Iterable[Any], as_of: str, since: str,
     post = shared_host().post
 
     def engine_alone() -> None:  # every ruleset is a partition: each post fires one rule
-        for ruleset, message in posts:
+        for i, (ruleset, message) in enumerate(posts, 1):
             post(ruleset, message)
+            if not i % COLLECT_EVERY:  # its garbage freed as the matcher frees it
+                gc.collect(0)
 
     def conversion() -> None:  # the messages alone, as the matcher encodes them
         for event_type, data in asked:
