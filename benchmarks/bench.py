@@ -983,6 +983,7 @@ def goals(figures: dict[str, Any]) -> dict[str, Any]:
             out[f"{prefix}answers_identical_matchers"] = matching["answers_identical"]
         if "native_over_durable" in engines:
             out[f"{prefix}native_over_durable"] = engines["native_over_durable"]
+            out[f"{prefix}native_over_durable_goal"] = "none: the engines share all but matching"
             out[f"{prefix}reports_identical_engines"] = engines["reports_identical"]
     if "memory" in figures:
         out["memory_beyond_findings_growth_n_to_10n"] = figures["memory"]["beyond_findings_growth"]
