@@ -34,7 +34,9 @@ from .ledger import MAX_IDS_PER_DAY, Ledger
 __all__ = ["SegmentIntake"]
 
 _ID = operator.attrgetter("id")
-_COUNTED, _UNCOUNTED = 2, 1
+#: Codes of a segment's category and language tag in a batch's columns (0: refused)
+_UNCOUNTED, _COUNTED, _UNNAMED = 1, 2, 3
+_INVALID, _VALID = 0, 1
 
 Positions = npt.NDArray[np.intp]
 
@@ -49,12 +51,12 @@ class SegmentIntake:
         self._site_kind = {site: info.kind for site, info in ctx.sites.items()}
         uncounted = ctx.rule_set.broadcast.uncounted_categories
         #: category -> _COUNTED, or _UNCOUNTED (its time is not broadcast time); an unknown
-        #: category is neither (None: a segment without one is counted)
-        self._category: dict[str | None, int] = {None: _COUNTED}
+        #: category is neither (None, _UNNAMED: a segment without one is counted)
+        self._category: dict[str | None, int] = {None: _UNNAMED}
         self._category.update({c: _UNCOUNTED if c in uncounted else _COUNTED
                                for c in ctx.categories})
-        #: language tag -> valid (None: no tag), filled as tags are met
-        self._tag_ok: dict[str | None, bool] = {None: True}
+        #: language tag -> _VALID or _INVALID, filled as tags are met (None: _UNNAMED)
+        self._tag: dict[str | None, int] = {None: _UNNAMED}
 
     def add(self, ledger: Ledger, segments: Sequence[Broadcast]) -> Positions:
         """Apply the common-case segments of a batch; the positions of the others, in order.
@@ -68,14 +70,15 @@ class SegmentIntake:
         languages = [segment.language for segment in segments]
         site = np.fromiter(map(self._site_number.get, sites, repeat(-1)), np.int64, n)
         category = np.fromiter(map(self._category.get, categories, repeat(0)), np.int8, n)
-        tag_ok = self._tag_ok
-        for tag in set(languages).difference(tag_ok):
-            if tag is not None:
-                tag_ok[tag] = valid_language_tag(tag)
-        valid_tag = np.fromiter(map(tag_ok.__getitem__, languages), np.bool_, n)
+        tags = self._tag
+        for text in set(languages).difference(tags):
+            if text is not None:
+                tags[text] = _VALID if valid_language_tag(text) else _INVALID
+        tag = np.fromiter(map(tags.__getitem__, languages), np.int8, n)
         start, start_read = common_shape_seconds([segment.start_text for segment in segments])
         end, end_read = common_shape_seconds([segment.end_text for segment in segments])
-        common = (site >= 0) & (category > 0) & valid_tag & start_read & end_read & (start < end)
+        common = ((site >= 0) & (category > 0) & (tag > 0) & start_read & end_read
+                  & (start < end))
         first, as_of = ctx.first_day_ts, ctx.as_of_ts
         before = common & (end <= first)  # valid, and wholly before the first checked day
         day = (start + OFFSET) // DAY
@@ -89,10 +92,12 @@ class SegmentIntake:
             order = np.lexsort((start[rows], day[rows], site[rows]))
             rows = rows[order]
             cells = _Cells(site[rows], day[rows], start[rows], end[rows],
-                           category[rows] == _COUNTED,
+                           category[rows] != _UNCOUNTED,
                            list(map(_ID, map(segments.__getitem__, rows.tolist()))))
             self._record(ledger, cells)
-            self._content(ledger, rows, start, segments, sites, categories, languages)
+            tagged = rows[((category[rows] != _UNNAMED) | (tag[rows] != _UNNAMED))
+                          & (start[rows] >= ctx.since_ts)]
+            self._content(ledger, tagged, segments, sites, categories, languages)
         return np.flatnonzero(~(before | in_day))
 
     def _record(self, ledger: Ledger, cells: _Cells) -> None:
@@ -122,15 +127,14 @@ class SegmentIntake:
                 kept[key] = ids
 
 
-    def _content(self, ledger: Ledger, rows: Positions, start: npt.NDArray[np.int64],
-                 segments: Sequence[Broadcast], sites: list[str],
-                 categories: list[str | None], languages: list[str | None]) -> None:
-        """The content checks of tagged segments the memo does not know to break nothing."""
-        since, memo, kinds = self.ctx.since_ts, self.content.memo, self._site_kind
-        for row in rows[start[rows] >= since].tolist():
+    def _content(self, ledger: Ledger, tagged: Positions, segments: Sequence[Broadcast],
+                 sites: list[str], categories: list[str | None], languages: list[str | None]
+                 ) -> None:
+        """The content checks of segments with a category or a language (since `since`)
+        that the memo does not know to break nothing."""
+        memo, kinds = self.content.memo, self._site_kind
+        for row in tagged.tolist():
             category, language = categories[row], languages[row]
-            if category is None and language is None:
-                continue
             if memo.get((kinds[sites[row]], category, language)) != []:
                 segment = segments[row]
                 self.content.check(ledger, segment.id, segment.start, sites[row],
