@@ -189,7 +189,8 @@ class _Cells:
         entries: list[Any] = list(zip(starts, idents, strict=True))
         # a row that needs a closer look: no id, or a start shared with the row before (a
         # tie the ids settle, or a repeated segment)
-        unnamed = np.fromiter(map(operator.is_, idents, repeat(None)), np.bool_, len(idents))
+        unnamed = (np.zeros(len(idents), np.bool_) if None not in idents else
+                   np.fromiter(map(operator.is_, idents, repeat(None)), np.bool_, len(idents)))
         unsure = unnamed.copy()
         unsure[1:] |= start[1:] == start[:-1]
         unsure_before = np.r_[0, np.cumsum(unsure)]
@@ -198,16 +199,17 @@ class _Cells:
         # them starts later: they are its first ids, in order
         plain = ((unsure_before[last + (last < ends)] == unsure_before[first + 1])
                  & ~unnamed[first]).tolist()
-        out = []
-        for a, k, b, simple in zip(first.tolist(), last.tolist(), ends.tolist(), plain,
-                                   strict=True):
-            if simple:
-                out.append(entries[a:k])
-                continue
+        out: list[Any] = list(map(entries.__getitem__, map(slice, first.tolist(),
+                                                            last.tolist())))
+        if all(plain):
+            return out
+        ends_list = ends.tolist()
+        for c in compress(range(len(plain)), map(operator.not_, plain)):
+            a, k, b = int(first[c]), int(last[c]), ends_list[c]
             while k < b and starts[k] == starts[k - 1]:  # settle ties at the k-th
                 k += 1
             named = {e for e in entries[a:k] if e[1] is not None}
             if k < b and len(named) < MAX_IDS_PER_DAY:  # rows without an id: read on
                 named.update(e for e in entries[k:b] if e[1] is not None)
-            out.append(sorted(named)[:MAX_IDS_PER_DAY])
+            out[c] = sorted(named)[:MAX_IDS_PER_DAY]
         return out
