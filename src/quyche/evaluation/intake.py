@@ -14,13 +14,12 @@ sum and a first-k.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, islice, repeat
 from typing import Any
 
-import numpy as np
-
-from ..decoding import Broadcast, decode_event, segment_refusal
+from ..decoding import Broadcast, decode_event, plain_segment_columns, segment_refusal
 from ..events import InvalidEvent, parse_instant
 from ..report import Rejection
 from ..vocabulary import EVENT_TYPES
@@ -31,7 +30,7 @@ from .kinds.outline import check_outline
 from .kinds.updates import update_rules
 from .ledger import Ledger
 from .matching import NativeMatcher, TriggerMatcher
-from .segments import SegmentIntake
+from .segments import SegmentColumns, SegmentIntake
 from .validity import Reject, check_at, check_site
 
 __all__ = ["BATCH", "Reader", "id_of"]
@@ -94,22 +93,32 @@ class Reader:
         """One batch: its segments in bulk, every other event in order, by its hook."""
         flags = list(map(isinstance, batch, repeat(Broadcast)))
         segments = list(compress(batch, flags))
-        where = np.flatnonzero(flags)
-        if len(segments) < len(batch):
-            decode, decoded, at = decode_event, [], []
-            for i in np.flatnonzero(np.logical_not(flags)).tolist():
-                raw = decode(batch[i])  # a dict or a model; a record is returned as it is
-                if type(raw) is Broadcast:
-                    decoded.append(raw)
-                    at.append(i)
-                else:
-                    self._apply(first + i, raw, self._on_record)
-            if decoded:
-                segments += decoded
-                where = np.concatenate((where, np.array(at, np.intp)))
         if segments:
-            for p in self._segments.add(self.ledger, segments).tolist():
-                self._segment(first + int(where[p]), segments[p])
+            where = list(compress(range(len(batch)), flags))
+            for p in self._segments.add(self.ledger, SegmentColumns.of(segments)).tolist():
+                self._segment(first + where[p], segments[p])
+        if len(segments) == len(batch):
+            return
+        others = list(compress(range(len(batch)), map(operator.not_, flags)))
+        where, columns = plain_segment_columns(batch, others)  # segments given as dicts
+        if where:
+            for p in self._segments.add(self.ledger, SegmentColumns(*columns)).tolist():
+                self._decoded(first + where[p], batch[where[p]])
+            if len(where) < len(others):
+                taken = set(where)
+                others = [i for i in others if i not in taken]
+            else:
+                others = []
+        for i in others:
+            self._decoded(first + i, batch[i])
+
+    def _decoded(self, index: int, raw: Any) -> None:
+        """An event one at a time: decoded (a record is as it is), then by its path."""
+        record = decode_event(raw)
+        if type(record) is Broadcast:
+            self._segment(index, record)
+        else:
+            self._apply(index, record, self._on_record)
 
     def _apply(self, index: int, raw: Any, apply: Callable[[Any], None]) -> None:
         """Count one event read, and applied unless `apply(raw)` rejects it."""
