@@ -64,6 +64,11 @@ class ContentRules:
                 allowed = list(dict.fromkeys(t for p in covering for t in p.allowed))
                 self._languages[kind] = (limits[0], allowed)
         self._attribution = [c for c in rs.constraints if c.kind == "attribution"]
+        #: every field an attribution rule requires, each once
+        self._attributed = list(dict.fromkeys(f for c in self._attribution for f in c.required))
+        #: the findings of an item with a quotation or a state-secret flag, by (site kind,
+        #: category, language, flag, which required fields of the quotation are blank)
+        self._quoted_memo: dict[tuple[Any, ...], list[ContentFinding]] = {}
         self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
         self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
         self._allowed_cache: dict[tuple[str, str], bool] = {}
@@ -114,7 +119,15 @@ class ContentRules:
             if not found:
                 return
         else:
-            found = self.findings(kind, category, language, quoted, state_secret)
+            # the findings depend on which attribution fields are blank, not on their text
+            key = (kind, category, language, bool(state_secret), None if quoted is None else
+                   tuple([_blank(getattr(quoted, f)) for f in self._attributed]))
+            found = self._quoted_memo.get(key)
+            if found is None:
+                found = self._quoted_memo[key] = self.findings(
+                    kind, category, language, quoted, state_secret)
+            if not found:
+                return
         when = at.isoformat()
         for rule, vkind, vi, en in found:
             ledger.findings.append(Violation(

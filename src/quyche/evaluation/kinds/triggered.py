@@ -120,7 +120,11 @@ class TriggerIntake:
                 owners = [UNNAMED]  # the duty exists; the event does not say whose it is
             if not owners:
                 continue
-            exception = next((ex for ex, test in exceptions if test(data)), None)
+            exception = None
+            for ex, test in exceptions:  # the first that holds applies
+                if test(data):
+                    exception = ex
+                    break
             if due is not None:
                 exception, ends = None, due.timestamp()  # the event's own deadline prevails
             else:
