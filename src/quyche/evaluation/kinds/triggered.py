@@ -19,7 +19,7 @@ from ...errors import CalendarError
 from ...events import REFERABLE, REFERENCE_FIELDS
 from ...model import EVENT_ACTOR, Deadline, Obligation
 from ...report import Handover, ObligationStatus, Violation
-from ...successions import with_delivery_notes
+from ...successions import Sides, with_delivery_notes
 from ...time.deadlines import triggered_due
 from ...time.instants import day_of, local
 from ..context import Context
@@ -177,10 +177,61 @@ class TriggerIntake:
             ledger.discharges.setdefault((ev.type, ref_field, ref or ""), []).append(hit)
 
 
+class _Sides:
+    """Who carries each side of a duty (`Successions.sides_on`), asked once per duty,
+    owner, recipients and day: many duties of a stream share them."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._on: dict[tuple[str, str, tuple[str, ...], dt.date], Sides] = {}
+        self._due: dict[tuple[str, str, tuple[str, ...], float], Sides] = {}
+        self._days: dict[int, dt.date] = {}
+        self.instants: dict[float, dt.datetime] = {}
+
+    def local(self, ts: float) -> dt.datetime:
+        """`local(ts)`, once per instant."""
+        found = self.instants.get(ts)
+        if found is None:
+            found = self.instants[ts] = local(ts)
+        return found
+
+    def day(self, ts: float) -> dt.date:
+        """The local date of `ts` (once per day within the calendar's years)."""
+        if ts < self.ctx.first_day_ts:
+            return local(ts).date()
+        day = day_of(ts)
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = local(ts).date()
+        return found
+
+    def due(self, ob: Obligation, owner: str, owed_to: tuple[str, ...], due_ts: float
+            ) -> Sides:
+        """Who owes `ob` at its due instant, and to whom (`Successions.sides`)."""
+        key = (ob.id, owner, owed_to, due_ts)
+        found = self._due.get(key)
+        if found is None:
+            found = self._due[key] = self.ctx.successions.sides(
+                ob, owner, owed_to, self.local(due_ts))
+        return found
+
+    def on(self, ob: Obligation, owner: str, owed_to: Sequence[str], ts: float) -> Sides:
+        """The bodies in office on the local day of `ts` (`Successions.sides_on`)."""
+        day = self.day(ts)
+        key = (ob.id, owner, tuple(owed_to), day)
+        found = self._on.get(key)
+        if found is None:
+            found = self._on[key] = self.ctx.successions.sides_on(ob, owner, owed_to, day)
+        return found
+
+
 def triggered_statuses(ctx: Context, ledger: Ledger, violations: list[Violation],
                        warnings: list[str]) -> list[ObligationStatus]:
     """Every duty an event raised, with its status; why each unused answer discharged nothing."""
-    rs = ctx.rule_set
+    by_id: dict[str, Obligation] = {}
+    for ob in ctx.rule_set.obligations:
+        by_id.setdefault(ob.id, ob)  # as RuleSet.obligation finds it
+    sides_of = _Sides(ctx)
     obligations: list[ObligationStatus] = []
     # Triggered duties. An answer that discharges no duty of its trigger says why, once per
     # duty it was offered to; one that discharges some duty of the trigger says nothing.
@@ -188,29 +239,28 @@ def triggered_statuses(ctx: Context, ledger: Ledger, violations: list[Violation]
     used: set[tuple[Any, ...]] = set()
     refused: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for rule_id, trigger_id, trigger_ts, owners, due_ts, owed_to, exception in ledger.triggers:
-        ob = rs.obligation(rule_id)
-        assert ob is not None  # raised by this rule set's reader
+        ob = by_id[rule_id]  # raised by this rule set's reader
         key = (ob.discharged_by.event, ob.discharged_by.ref_field or "", trigger_id)
         answered.add(key)
-        due = local(due_ts)
-        if due <= ctx.since:
+        if due_ts <= ctx.since_ts:
             continue
+        due = sides_of.local(due_ts)
         if UNNAMED in owners:
             warnings.append(f"{trigger_id}: {rule_id} is owed by whoever the event names, and "
                             f"it names no actor; reported as {UNNAMED!r}")
         for owner in owners:
             if owed_to == (owner,):
                 continue  # the body the duty is owed to found the trigger itself: no duty
-            sides = ctx.successions.sides(ob, owner, owed_to, due)
+            sides = sides_of.due(ob, owner, owed_to, due_ts)
             hit = answer(ctx, ob, owner, owed_to, trigger_id, trigger_ts,
-                         ledger.discharges.get(key, ()), refused)
+                         ledger.discharges.get(key, ()), refused, sides_of)
             if hit is not None:
                 used.add((trigger_id, *hit))
-            by, at = (hit[1] or None, local(hit[0])) if hit else (None, None)
+            by, at = (hit[1] or None, sides_of.local(hit[0])) if hit else (None, None)
             handovers: Sequence[Handover] = sides.handovers
             if handovers and hit:
                 handovers = with_delivery_notes(handovers, hit[2] or None, hit[3] or None,
-                                                local(hit[0]).date())
+                                                sides_of.day(hit[0]))
             obligations.append(status(ctx, ob, sides.owner, None, due, trigger_id, by, at,
                                       violations, sides.owed_to, exception,
                                       handovers=handovers))
@@ -259,18 +309,20 @@ def _unused_answers(ctx: Context, ledger: Ledger, answered: set[tuple[str, str, 
 
 def answer(ctx: Context, ob: Obligation, owner: str, owed_to: Sequence[str], trigger_id: str,
            trigger_ts: float, hits: Iterable[Answer],
-           refused: dict[tuple[Any, ...], list[str]]) -> Answer | None:
+           refused: dict[tuple[Any, ...], list[str]], sides: _Sides | None = None
+           ) -> Answer | None:
     """The first event that answers a triggered duty for `owner`, or None.
 
     Like a submission, an answer counts only when it comes from the owing body (or names
     no body), is addressed to a body the duty is owed to (or to no one), and is not dated
     before the event it answers; for each answer that fails, `refused` gets why.
     """
+    sides = sides or _Sides(ctx)
     for hit in sorted(hits):
         ts, ident, actor, to = hit
         name = ident or f"a {ob.discharged_by.event} event"
         # the bodies in office on the answer's day (`owner`, `owed_to` as the text writes them)
-        now = ctx.successions.sides_on(ob, owner, owed_to, local(ts).date())
+        now = sides.on(ob, owner, owed_to, ts)
         if ts < trigger_ts:
             why = f"is dated {local(ts).isoformat()}, before {trigger_id}"
         elif actor and owner != UNNAMED and actor not in now.owner_accepts:
