@@ -192,3 +192,16 @@ def test_due_instant_day_by_day_across_holidays_and_midnights():
                 expected = triggered_due(deadline, at, intake.ctx.rule_set.policies,
                                          intake.ctx.calendar).timestamp()
                 assert intake._due_ts(deadline, at, at.timestamp()) == expected, (deadline, at)
+
+
+def test_hour_deadline_in_a_zone_with_summer_time_is_wall_clock_as_before():
+    """A datetime given in a zone with summer time (a caller's own objects): its hours are
+    added as the datetime arithmetic adds them, across the change of the clocks."""
+    from zoneinfo import ZoneInfo
+
+    hours = [(i, d) for i, d in _DEADLINES if d.kind == "hours"]
+    intake, deadline = hours[0]
+    at = dt.datetime(2026, 10, 24, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    expected = triggered_due(deadline, at, intake.ctx.rule_set.policies,
+                             intake.ctx.calendar).timestamp()
+    assert intake._due_ts(deadline, at, at.timestamp()) == expected

@@ -142,8 +142,9 @@ class TriggerIntake:
             hours = self._hours[id(deadline)] = (
                 deadline.amount if deadline.kind == "hours" else None)
         if hours is not None:
-            if ts.is_integer():  # whole seconds: adding the hours is exact
-                return ts + hours * 3600
+            if ts.is_integer() and type(at.tzinfo) is dt.timezone:
+                return ts + hours * 3600  # whole seconds at a fixed offset: exact
+            # (in a zone with summer time, adding hours to a datetime is wall-clock time)
             key = None
         else:
             # a deadline in days depends only on the local day (of the one offset the
