@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from itertools import compress, islice, repeat
 from typing import Any
 
@@ -27,11 +28,10 @@ from .context import Context
 from .kinds import broadcast, recurring, retention, triggered
 from .kinds.content import ContentRules
 from .kinds.outline import check_outline
-from .kinds.updates import update_rules
 from .ledger import Ledger
 from .matching import NativeMatcher, TriggerMatcher
 from .segments import SegmentColumns, SegmentIntake
-from .validity import Reject, check_at, check_site
+from .validity import Reject
 
 __all__ = ["BATCH", "Reader", "id_of"]
 
@@ -62,20 +62,19 @@ class Reader:
         self.matcher: TriggerMatcher = matcher or NativeMatcher(ctx.rule_set)
         self.content = ContentRules(ctx)
         self._segments = SegmentIntake(ctx, self.content)
-        self._updates_checked = bool(update_rules(ctx.rule_set))
-        hooks: dict[str, Callable[[Any], None]] = {
+        self.triggers = triggered.TriggerIntake(ctx, self.matcher)
+        hooks: dict[str, Callable[[Ledger, Any], None]] = {
             "broadcast": self._on_broadcast,
-            "emergency": lambda ev: broadcast.on_emergency(ctx, self.ledger, ev),
-            "content_published": lambda ev: self.content.on_content_published(
-                self.ledger, ev, self._updates_checked),
+            "emergency": partial(broadcast.on_emergency, ctx),
+            "content_published": self.content.on_content_published,
             "submission": self._on_submission,
-            "backup": lambda ev: retention.on_backup(ctx, self.ledger, ev),
-            "backup_deleted": lambda ev: retention.on_backup_deleted(ctx, self.ledger, ev),
-            "request": lambda ev: triggered.on_request(ctx, self.ledger, self.matcher, ev),
+            "backup": partial(retention.on_backup, ctx),
+            "backup_deleted": partial(retention.on_backup_deleted, ctx),
+            "request": self.triggers.on_request,
         }
         #: event type -> its intake hook; every other type of the vocabulary may raise
         #: duties and answer others
-        self._hooks = {t: hooks.get(t, self._on_other) for t in EVENT_TYPES}
+        self._hooks = {t: hooks.get(t, self.triggers.on_event) for t in EVENT_TYPES}
 
     def add(self, index: int, raw: Any) -> None:
         """Apply one event (numbered `index` in its stream)."""
@@ -145,24 +144,16 @@ class Reader:
         """Hand a decoded record to its type's intake hook (a refused item: its reason)."""
         if type(raw) is InvalidEvent:
             raise Reject(raw.reason)
-        self._hooks[raw.type](raw)
+        self._hooks[raw.type](self.ledger, raw)
 
     # -- the hooks that combine kinds
 
-    def _on_broadcast(self, ev: Any) -> None:
-        broadcast.apply_broadcast(self.ctx, self.ledger, self.content, ev.id, ev.site,
+    def _on_broadcast(self, ledger: Ledger, ev: Any) -> None:
+        broadcast.apply_broadcast(self.ctx, ledger, self.content, ev.id, ev.site,
                                   ev.start, ev.end, ev.category, ev.language)
 
-    def _on_submission(self, ev: Any) -> None:
+    def _on_submission(self, ledger: Ledger, ev: Any) -> None:
         """A submission discharges recurring duties, may raise duties, and has an outline."""
-        ts = recurring.on_submission(self.ctx, self.ledger, ev)
-        triggered.raise_duties(self.ctx, self.ledger, self.matcher, ev)
-        check_outline(self.ctx, self.ledger, ev, ts)
-
-    def _on_other(self, ev: Any) -> None:
-        """An event that may raise duties and may answer another (incident, feedback, ...)."""
-        check_at(self.ctx, ev.at)
-        if getattr(ev, "site", None) is not None:
-            check_site(self.ctx, ev.site)
-        triggered.raise_duties(self.ctx, self.ledger, self.matcher, ev)
-        triggered.note_answer(self.ctx, self.ledger, ev)
+        ts = recurring.on_submission(self.ctx, ledger, ev)
+        self.triggers.raise_duties(ledger, ev, ts)
+        check_outline(self.ctx, ledger, ev, ts)
