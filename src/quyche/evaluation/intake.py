@@ -30,7 +30,6 @@ from .kinds.content import ContentRules
 from .kinds.outline import check_outline
 from .ledger import Ledger
 from .matching import NativeMatcher, TriggerMatcher
-from .segments import SegmentColumns, SegmentIntake
 from .validity import Reject
 
 __all__ = ["BATCH", "Reader", "id_of"]
@@ -61,7 +60,12 @@ class Reader:
         self.ledger = ledger or Ledger()
         self.matcher: TriggerMatcher = matcher or NativeMatcher(ctx.rule_set)
         self.content = ContentRules(ctx)
+        # numpy is imported by the first evaluation, not by `import quyche` (the CLI's
+        # other commands start without it)
+        from .segments import SegmentColumns, SegmentIntake
+
         self._segments = SegmentIntake(ctx, self.content)
+        self._columns = SegmentColumns
         self.triggers = triggered.TriggerIntake(ctx, self.matcher)
         hooks: dict[str, Callable[[Ledger, Any], None]] = {
             "broadcast": self._on_broadcast,
@@ -94,14 +98,14 @@ class Reader:
         segments = list(compress(batch, flags))
         if segments:
             where = list(compress(range(len(batch)), flags))
-            for p in self._segments.add(self.ledger, SegmentColumns.of(segments)).tolist():
+            for p in self._segments.add(self.ledger, self._columns.of(segments)).tolist():
                 self._segment(first + where[p], segments[p])
         if len(segments) == len(batch):
             return
         others = list(compress(range(len(batch)), map(operator.not_, flags)))
         where, columns = plain_segment_columns(batch, others)  # segments given as dicts
         if where:
-            for p in self._segments.add(self.ledger, SegmentColumns(*columns)).tolist():
+            for p in self._segments.add(self.ledger, self._columns(*columns)).tolist():
                 self._decoded(first + where[p], batch[where[p]])
             if len(where) < len(others):
                 taken = set(where)
