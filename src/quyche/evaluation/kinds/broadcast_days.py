@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ...report import Citation, Violation
@@ -23,6 +23,7 @@ from ...time.intervals import covered_seconds, union
 from ...vocabulary import DAY_KIND_NAMES
 from ..context import Context, SiteInfo
 from ..ledger import Ledger
+from ..violations import filled
 
 __all__ = ["DAY_KIND_VI", "DayRule", "daily_checks"]
 
@@ -44,6 +45,9 @@ class DayRule(NamedTuple):
     parts: tuple[tuple[int, int, float, str], ...]
     #: each required window: seconds after midnight (from, to), its width in minutes, label
     windows: tuple[tuple[int, int, int, str], ...]
+    #: the fixed ends of the hours messages: below the minimum (vi, en), above the maximum
+    below: tuple[str, str]
+    above: tuple[str, str]
 
     @classmethod
     def of(cls, ctx: Context, rule: Any) -> DayRule:
@@ -60,58 +64,89 @@ class DayRule(NamedTuple):
         for window in rule.required_windows:
             lo, hi = window.minutes
             windows.append((lo * 60, hi * 60, hi - lo, f"{window.start}-{window.end}"))
+        low, high = rule.min_hours or 0, rule.max_hours or 0  # only read when set
+        below = (f"dưới mức tối thiểu {low:g} giờ/ngày", f"below the minimum {low:g} h/day")
+        above = (f"vượt mức {high:g} giờ/ngày", f"above {high:g} h/day")
         return cls(rule, ctx.cite(rule.source), bool(declared and declared.kind == "role"),
-                   silent, tuple(parts), tuple(windows))
+                   silent, tuple(parts), tuple(windows), below, above)
 
-    def findings(self, site: SiteInfo, when: str, day_kind: str, start: float,
-                 covered: list[list[float]], urgent: list[list[float]],
-                 segments: Sequence[tuple[float, str]], count: int) -> list[Violation]:
-        """The findings of this rule for one site and day.
+    def checker(self, site: SiteInfo, ledger: Ledger) -> DayCheck:
+        """This rule's check of one site's days: `check(out, key, when, day_kind, start,
+        covered, urgent)` files the findings of the day in `out`.
 
         Emergency time (`urgent`) is exempt both ways: it counts as covered for minimums
         and windows, and does not count towards a maximum (authorities set time and
-        duration). `segments` are the day's first segments kept, (start, id): their ids are
-        named by each finding, read only when there is one.
+        duration). The day's first segments kept are named by each finding, and its
+        segments counted, only when there is one. Everything fixed for the site is bound
+        here, once, since a year of a site is some 350 calls.
         """
-        rule = self.rule
-        found: list[Violation] = []
-        actor = site.operator if self.by_role else rule.owed_by
+        rule, silent, parts, windows = self.rule, self.silent, self.parts, self.windows
+        least_day, most_day, must = rule.min_hours, rule.max_hours, rule.must_broadcast
+        (below_vi, below_en), (above_vi, above_en) = self.below, self.above
+        tolerance, counts = rule.tolerance_minutes + _EPSILON, ledger.segment_count
+        file = self._filer(site, ledger)
 
-        def add(kind: str, vi: str, en: str) -> None:
-            found.append(Violation(
-                rule_id=rule.id, kind=kind, actor=actor, site=site.id, when=when,
-                message=vi, message_en=en, source=self.citation,
-                events=[ident for _start, ident in segments]))
+        def check(out: list[Violation], key: tuple[str, int], when: str, day_kind: str,
+                  start: float, covered: list[list[float]], urgent: list[list[float]]
+                  ) -> None:
+            if not covered:
+                if not counts.get(key, 0):
+                    if must:
+                        file(out, key, when, "no_broadcast", *silent[day_kind])
+                    return
+                if not must:
+                    return  # only uncounted content, on a day the site need not broadcast
+            end = start + DAY
+            hours = covered_seconds(covered, start, end) / 3600
+            if least_day is not None and hours + _EPSILON < least_day:
+                file(out, key, when, "broadcast_hours",
+                     f"Thời lượng đăng phát {hours:.2f} giờ, {below_vi}",
+                     f"Broadcast {hours:.2f} h, {counts.get(key, 0)} segment(s), {below_en}")
+            if most_day is not None:
+                own = hours - (covered_seconds(urgent, start, end) / 3600 if urgent else 0.0)
+                if own - _EPSILON > most_day:
+                    file(out, key, when, "broadcast_hours",
+                         f"Thời lượng đăng phát {own:.2f} giờ, {above_vi}",
+                         f"Broadcast {own:.2f} h outside emergencies, "
+                         f"{counts.get(key, 0)} segment(s), {above_en}")
+            for lo, hi, least, label in parts:
+                got = covered_seconds(covered, start + lo, start + hi) / 3600
+                if got + _EPSILON < least:
+                    file(out, key, when, "broadcast_part",
+                         f"Khung {label}: {got:.2f} giờ, dưới {least:g} giờ",
+                         f"Part {label}: {got:.2f} h, below {least:g} h")
+            for lo, hi, width, label in windows:
+                gap = (width * 60 - covered_seconds(covered, start + lo, start + hi)) / 60
+                if gap > tolerance:
+                    file(out, key, when, "broadcast_window",
+                         f"Khung giờ {label} thiếu {gap:.0f} phút đăng phát",
+                         f"Window {label} not covered for {gap:.0f} min")
 
-        if not covered and not count:
-            if rule.must_broadcast:
-                add("no_broadcast", *self.silent[day_kind])
-            return found
-        if not covered and not rule.must_broadcast:
-            return found  # only uncounted content, on a day the site need not broadcast
-        end = start + DAY
-        hours = covered_seconds(covered, start, end) / 3600
-        if rule.min_hours is not None and hours + _EPSILON < rule.min_hours:
-            add("broadcast_hours", f"Thời lượng đăng phát {hours:.2f} giờ, dưới mức tối thiểu "
-                f"{rule.min_hours:g} giờ/ngày", f"Broadcast {hours:.2f} h, {count} segment(s), "
-                f"below the minimum {rule.min_hours:g} h/day")
-        if rule.max_hours is not None:
-            own = hours - (covered_seconds(urgent, start, end) / 3600 if urgent else 0.0)
-            if own - _EPSILON > rule.max_hours:
-                add("broadcast_hours", f"Thời lượng đăng phát {own:.2f} giờ, vượt mức "
-                    f"{rule.max_hours:g} giờ/ngày", f"Broadcast {own:.2f} h outside "
-                    f"emergencies, {count} segment(s), above {rule.max_hours:g} h/day")
-        for lo, hi, least, label in self.parts:
-            got = covered_seconds(covered, start + lo, start + hi) / 3600
-            if got + _EPSILON < least:
-                add("broadcast_part", f"Khung {label}: {got:.2f} giờ, dưới {least:g} giờ",
-                    f"Part {label}: {got:.2f} h, below {least:g} h")
-        for lo, hi, width, label in self.windows:
-            gap = (width * 60 - covered_seconds(covered, start + lo, start + hi)) / 60
-            if gap > rule.tolerance_minutes + _EPSILON:
-                add("broadcast_window", f"Khung giờ {label} thiếu {gap:.0f} phút đăng phát",
-                    f"Window {label} not covered for {gap:.0f} min")
-        return found
+        return check
+
+    def _filer(self, site: SiteInfo, ledger: Ledger) -> Filer:
+        """How a finding of this rule at `site` is filed: a record valid by construction."""
+        rule_id, source, ids = self.rule.id, self.citation, ledger.segment_ids
+        actor = site.operator if self.by_role else self.rule.owed_by
+
+        def file(out: list[Violation], key: tuple[str, int], when: str, kind: str, vi: str,
+                 en: str) -> None:
+            out.append(filled({
+                "rule_id": rule_id, "kind": kind, "actor": actor, "site": site.id,
+                "when": when, "period": None, "message": vi, "message_en": en,
+                "source": source, "events": [ident for _start, ident in ids.get(key, ())],
+                "successions": []}, set(_GIVEN)))
+
+        return file
+
+
+DayCheck = Callable[[list[Violation], tuple[str, int], str, str, float, list[list[float]],
+                     list[list[float]]], None]
+Filer = Callable[[list[Violation], tuple[str, int], str, str, str, str], None]
+
+#: The fields a day's finding gives (the others keep their defaults).
+_GIVEN = frozenset({"rule_id", "kind", "actor", "site", "when", "message", "message_en",
+                    "source", "events"})
 
 
 def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
@@ -122,39 +157,38 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     out: list[Violation] = []
     first = day_of(ctx.since_ts)
     last = day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
-    days = [(day, date_of_day(day)) for day in range(first, last + 1)]
-    kinds_of_days = _kinds_of_days(ctx, days)
-    whens = {day: date.isoformat() for day, date in days}
+    dates = [(day, date_of_day(day)) for day in range(first, last + 1)]
+    kinds_of_days = _kinds_of_days(ctx, dates)
     urgent_by_day = _emergencies_by_day(ledger, first, last)
-    coverage, segment_ids, counts = ledger.coverage, ledger.segment_ids, ledger.segment_count
+    days = [(day, date.isoformat(), kinds_of_days[day], day * DAY - OFFSET,
+             urgent_by_day.get(day)) for day, date in dates]
+    coverage, no_time = ledger.coverage, []
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
-        by_kind: dict[str, list[DayRule]] = defaultdict(list)
+        by_kind: dict[str, list[DayCheck]] = defaultdict(list)
         for prepared in rules:
             r = prepared.rule
             if site.kind in r.site_kinds and (r.sites is None or site.id in r.sites):
+                check = prepared.checker(site, ledger)
                 for kind in dict.fromkeys(r.day_kinds):
-                    by_kind[kind].append(prepared)
+                    by_kind[kind].append(check)
         if not by_kind:
             continue
-        for day, _date in days:
-            day_kind = kinds_of_days[day]
+        sid = site.id
+        for day, when, day_kind, start, urgent_today in days:
             todays = by_kind.get(day_kind)
             if not todays:
                 continue
-            start = day * DAY - OFFSET
-            key = (site.id, day)
-            played = coverage.get(key, [])
-            urgent = [[s, e] for s, e, sites in urgent_by_day.get(day, ())
-                      if sites is None or site.id in sites]
-            if urgent:
-                urgent = union(urgent)
-            covered = union(played, urgent) if urgent else played
-            segments = segment_ids.get(key, ())
-            count = counts.get(key, 0)
-            when = whens[day]
-            for prepared in todays:
-                out.extend(prepared.findings(site, when, day_kind, start, covered, urgent,
-                                             segments, count))
+            key = (sid, day)
+            covered = coverage.get(key, no_time)
+            urgent = no_time
+            if urgent_today:
+                urgent = [[s, e] for s, e, sites in urgent_today
+                          if sites is None or sid in sites]
+                if urgent:
+                    urgent = union(urgent)
+                    covered = union(covered, urgent)
+            for check in todays:
+                check(out, key, when, day_kind, start, covered, urgent)
     return out
 
 
