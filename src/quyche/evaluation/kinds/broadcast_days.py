@@ -162,7 +162,8 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     urgent_by_day = _emergencies_by_day(ledger, first, last)
     days = [(day, date.isoformat(), kinds_of_days[day], day * DAY - OFFSET,
              urgent_by_day.get(day)) for day, date in dates]
-    coverage, no_time = ledger.coverage, []
+    coverage = ledger.coverage
+    no_time: list[list[float]] = []
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
         by_kind: dict[str, list[DayCheck]] = defaultdict(list)
         for prepared in rules:
