@@ -15,7 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import chain, repeat
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from ...report import Citation, Violation
 from ...time.instants import DAY, OFFSET, date_of_day, day_of
@@ -150,11 +153,14 @@ _GIVEN = frozenset({"rule_id", "kind", "actor", "site", "when", "message", "mess
 
 
 def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
-    """Broadcast hours, day parts, required windows and silent days, per site and day."""
+    """Broadcast hours, day parts, required windows and silent days, per site and day.
+
+    Every site's checked days are measured at once (`_suspects`); the checks of the rules
+    then run, in Python and exactly, on the days that may be wanting.
+    """
     rules = [DayRule.of(ctx, r) for r in ctx.rule_set.broadcast.rules]
     if not rules:
         return []
-    out: list[Violation] = []
     first = day_of(ctx.since_ts)
     last = day_of(ctx.as_of_ts) - 1  # the last day that has ended by as_of
     dates = [(day, date_of_day(day)) for day in range(first, last + 1)]
@@ -162,35 +168,127 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     urgent_by_day = _emergencies_by_day(ledger, first, last)
     days = [(day, date.isoformat(), kinds_of_days[day], day * DAY - OFFSET,
              urgent_by_day.get(day)) for day, date in dates]
-    coverage = ledger.coverage
-    no_time: list[list[float]] = []
+    sites = []
     for site in sorted(ctx.sites.values(), key=lambda s: s.id):
-        by_kind: dict[str, list[DayCheck]] = defaultdict(list)
-        for prepared in rules:
+        by_kind: dict[str, list[tuple[int, DayCheck]]] = defaultdict(list)
+        for index, prepared in enumerate(rules):
             r = prepared.rule
             if site.kind in r.site_kinds and (r.sites is None or site.id in r.sites):
                 check = prepared.checker(site, ledger)
                 for kind in dict.fromkeys(r.day_kinds):
-                    by_kind[kind].append(check)
-        if not by_kind:
-            continue
-        sid = site.id
-        for day, when, day_kind, start, urgent_today in days:
-            todays = by_kind.get(day_kind)
-            if not todays:
-                continue
-            key = (sid, day)
-            covered = coverage.get(key, no_time)
-            urgent = no_time
-            if urgent_today:
-                urgent = [[s, e] for s, e, sites in urgent_today
-                          if sites is None or sid in sites]
-                if urgent:
-                    urgent = union(urgent)
-                    covered = union(covered, urgent)
-            for check in todays:
-                check(out, key, when, day_kind, start, covered, urgent)
+                    by_kind[kind].append((index, check))
+        if by_kind:
+            sites.append((site.id, by_kind))
+    rows = _SiteDays(sites, days, ledger, len(rules))
+    out: list[Violation] = []
+    for row in _suspects(rows, rules):
+        sid, (_day, when, day_kind, start, urgent_today), key = rows.of(row)
+        covered = rows.covered[row]
+        urgent: list[list[float]] = []
+        if urgent_today:
+            urgent = [[s, e] for s, e, on in urgent_today if on is None or sid in on]
+            if urgent:
+                urgent = union(urgent)
+                covered = union(covered, urgent)
+        for _index, check in rows.checks[row]:
+            check(out, key, when, day_kind, start, covered, urgent)
     return out
+
+
+class _SiteDays:
+    """Every checked (site, day), in the order of the findings: site by site, day by day.
+
+    A row is one site's day that some rule checks: its site, its day (an index into
+    `days`), the checks of that kind of day, the broadcast time the ledger kept.
+    """
+
+    def __init__(self, sites: list[tuple[str, dict[str, list[tuple[int, DayCheck]]]]],
+                 days: list[tuple[int, str, str, int, Any]], ledger: Ledger, n_rules: int
+                 ) -> None:
+        coverage = ledger.coverage
+        no_time: list[list[float]] = []
+        kinds = sorted({day[2] for day in days})
+        kind_of_day = np.array([kinds.index(day[2]) for day in days], dtype=np.intp)
+        numbers = [day[0] for day in days]
+        self.days = days
+        self.site: list[str] = []
+        self.day: list[int] = []  # index into days
+        self.checks: list[list[tuple[int, DayCheck]]] = []
+        self.covered: list[list[list[float]]] = []
+        applies = []
+        for sid, by_kind in sites:
+            mine = [i for i, day in enumerate(days) if day[2] in by_kind]
+            self.site += [sid] * len(mine)
+            self.day += mine
+            self.checks += [by_kind[days[i][2]] for i in mine]
+            self.covered += map(coverage.get, zip(repeat(sid), [numbers[i] for i in mine]),
+                                repeat(no_time))
+            rules_by_kind = np.zeros((n_rules, len(kinds)), dtype=bool)
+            for kind, todays in by_kind.items():
+                if kind in kinds:
+                    rules_by_kind[[index for index, _check in todays], kinds.index(kind)] = True
+            applies.append(rules_by_kind[:, kind_of_day[mine]])
+        self.applies = np.concatenate(applies, axis=1) if applies else np.zeros((n_rules, 0), bool)
+        # days with emergencies: checked in Python, the emergency time added
+        urgent_days = {i for i, day in enumerate(days) if day[4]}
+        self.urgent = [row for row, i in enumerate(self.day) if i in urgent_days]
+
+    def of(self, row: int) -> tuple[str, tuple[int, str, str, int, Any], tuple[str, int]]:
+        sid, day = self.site[row], self.days[self.day[row]]
+        return sid, day, (sid, day[0])
+
+
+#: How near a limit a day measured at once is still checked in Python: far above any
+#: rounding, far below any limit a text sets (an hour's 1e-6 is 3.6 ms).
+_MARGIN = 1e-6
+
+
+def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
+    """The rows that may be wanting, by a measure of every row at once that errs one way.
+
+    Broadcast time is summed per row and span as `covered_seconds` sums it (the
+    intervals cut to the span), and a row is a suspect when a check of a rule that
+    applies to it fails or comes within `_MARGIN` of failing: the checks themselves
+    then decide, so a finding is exactly what it would be without this measure. Silent
+    days, days with emergencies and any row whose intervals are not sorted and disjoint
+    are always suspects.
+    """
+    n = len(rows.site)
+    if not n:
+        return []
+    lens = np.fromiter(map(len, rows.covered), dtype=np.intp, count=n)
+    count = int(lens.sum())
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(rows.covered)),
+                       dtype=np.float64, count=2 * count).reshape(count, 2)
+    owner = np.repeat(np.arange(n), lens)
+    day_start = np.array([day[3] for day in rows.days], dtype=np.float64)
+    starts = day_start[np.array(rows.day, dtype=np.intp)][owner]
+    s, e = flat[:, 0], flat[:, 1]
+
+    def hours(lo: int, hi: int) -> Any:
+        got = np.minimum(e, starts + hi) - np.maximum(s, starts + lo)
+        return np.bincount(owner, weights=np.maximum(got, 0.0), minlength=n) / 3600
+
+    suspect = lens == 0  # silent, or only uncounted content
+    suspect[rows.urgent] = True
+    unordered = (e <= s).nonzero()[0].tolist() + (
+        (owner[1:] == owner[:-1]) & (s[1:] <= e[:-1])).nonzero()[0].tolist()
+    suspect[owner[unordered]] = True
+    day = hours(0, DAY)
+    for index, prepared in enumerate(rules):
+        rule = prepared.rule
+        wanting = np.zeros(n, dtype=bool)
+        if rule.min_hours is not None:
+            wanting |= day + _EPSILON < rule.min_hours + _MARGIN
+        if rule.max_hours is not None:
+            wanting |= day - _EPSILON > rule.max_hours - _MARGIN
+        for lo, hi, least, _label in prepared.parts:
+            wanting |= hours(lo, hi) + _EPSILON < least + _MARGIN
+        for lo, hi, width, _label in prepared.windows:
+            wanting |= (width - hours(lo, hi) * 60) > (rule.tolerance_minutes + _EPSILON
+                                                       - _MARGIN)
+        suspect |= wanting & rows.applies[index]
+    return suspect.nonzero()[0].tolist()  # type: ignore[no-any-return]
 
 
 def _kinds_of_days(ctx: Context, days: list[tuple[int, dt.date]]) -> dict[int, str]:
