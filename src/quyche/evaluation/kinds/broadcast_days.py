@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -182,15 +183,15 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
     rows = _SiteDays(sites, days, ledger, len(rules))
     out: list[Violation] = []
     for row in _suspects(rows, rules):
-        sid, (_day, when, day_kind, start, urgent_today), key = rows.of(row)
-        covered = rows.covered[row]
+        sid, (_day, when, day_kind, start, urgent_today), key, todays = rows.of(row)
+        covered = rows.covered(row)
         urgent: list[list[float]] = []
         if urgent_today:
             urgent = [[s, e] for s, e, on in urgent_today if on is None or sid in on]
             if urgent:
                 urgent = union(urgent)
                 covered = union(covered, urgent)
-        for _index, check in rows.checks[row]:
+        for _index, check in todays:
             check(out, key, when, day_kind, start, covered, urgent)
     return out
 
@@ -198,44 +199,53 @@ def daily_checks(ctx: Context, ledger: Ledger) -> list[Violation]:
 class _SiteDays:
     """Every checked (site, day), in the order of the findings: site by site, day by day.
 
-    A row is one site's day that some rule checks: its site, its day (an index into
-    `days`), the checks of that kind of day, the broadcast time the ledger kept.
+    A row is one site's day that some rule checks: its site (an index into `sites`), its
+    day (an index into `days`), and its slot: the index of its broadcast time among the
+    ledger's days (`times`, in the ledger's order), -1 when it has none.
     """
 
     def __init__(self, sites: list[tuple[str, dict[str, list[tuple[int, DayCheck]]]]],
                  days: list[tuple[int, str, str, int, Any]], ledger: Ledger, n_rules: int
                  ) -> None:
-        coverage = ledger.coverage
-        no_time: list[list[float]] = []
+        self.sites, self.days = sites, days
+        self.keys = list(ledger.coverage)
+        self.times = list(ledger.coverage.values())
         kinds = sorted({day[2] for day in days})
         kind_of_day = np.array([kinds.index(day[2]) for day in days], dtype=np.intp)
-        numbers = [day[0] for day in days]
-        self.days = days
-        self.site: list[str] = []
-        self.day: list[int] = []  # index into days
-        self.checks: list[list[tuple[int, DayCheck]]] = []
-        self.covered: list[list[list[float]]] = []
-        applies = []
-        for sid, by_kind in sites:
-            mine = [i for i, day in enumerate(days) if day[2] in by_kind]
-            self.site += [sid] * len(mine)
-            self.day += mine
-            self.checks += [by_kind[days[i][2]] for i in mine]
-            self.covered += map(coverage.get, zip(repeat(sid), [numbers[i] for i in mine]),
-                                repeat(no_time))
-            rules_by_kind = np.zeros((n_rules, len(kinds)), dtype=bool)
+        checked = np.zeros((n_rules, len(sites), len(kinds)), dtype=bool)
+        for i, (_sid, by_kind) in enumerate(sites):
             for kind, todays in by_kind.items():
                 if kind in kinds:
-                    rules_by_kind[[index for index, _check in todays], kinds.index(kind)] = True
-            applies.append(rules_by_kind[:, kind_of_day[mine]])
-        self.applies = np.concatenate(applies, axis=1) if applies else np.zeros((n_rules, 0), bool)
-        # days with emergencies: checked in Python, the emergency time added
-        urgent_days = {i for i, day in enumerate(days) if day[4]}
-        self.urgent = [row for row, i in enumerate(self.day) if i in urgent_days]
+                    checked[[index for index, _check in todays], i, kinds.index(kind)] = True
+        site, day = checked.any(axis=0)[:, kind_of_day].nonzero()  # site by site, day by day
+        self.applies = checked[:, site, kind_of_day[day]]
+        self.site: list[int] = site.tolist()
+        self.day: list[int] = day.tolist()
+        self.slot: list[int] = self._slots(site * len(days) + day).tolist()
+        urgent_days = np.array([bool(d[4]) for d in days], dtype=bool)
+        self.urgent = urgent_days[day].nonzero()[0]  # checked in Python, the emergencies added
 
-    def of(self, row: int) -> tuple[str, tuple[int, str, str, int, Any], tuple[str, int]]:
-        sid, day = self.site[row], self.days[self.day[row]]
-        return sid, day, (sid, day[0])
+    def _slots(self, codes: Any) -> Any:
+        """The slot of each row's (site, day) code in the ledger's days, -1 for none."""
+        m, n_days, first = len(self.keys), len(self.days), self.days[0][0] if self.days else 0
+        index = {sid: i for i, (sid, _by_kind) in enumerate(self.sites)}
+        site = np.fromiter(map(index.get, map(itemgetter(0), self.keys), repeat(-1)),
+                           dtype=np.intp, count=m)
+        day = np.fromiter(map(itemgetter(1), self.keys), dtype=np.intp, count=m) - first
+        known = (site >= 0) & (day >= 0) & (day < n_days)
+        slot_of = np.full(len(self.sites) * n_days, -1, dtype=np.intp)
+        slot_of[(site * n_days + day)[known]] = np.arange(m)[known]
+        return slot_of[codes]
+
+    def of(self, row: int) -> tuple[str, tuple[int, str, str, int, Any], tuple[str, int],
+                                    list[tuple[int, DayCheck]]]:
+        sid, by_kind = self.sites[self.site[row]]
+        day = self.days[self.day[row]]
+        return sid, day, (sid, day[0]), by_kind[day[2]]
+
+    def covered(self, row: int) -> list[list[float]]:
+        slot = self.slot[row]
+        return self.times[slot] if slot >= 0 else []
 
 
 #: How near a limit a day measured at once is still checked in Python: far above any
@@ -246,34 +256,40 @@ _MARGIN = 1e-6
 def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
     """The rows that may be wanting, by a measure of every row at once that errs one way.
 
-    Broadcast time is summed per row and span as `covered_seconds` sums it (the
-    intervals cut to the span), and a row is a suspect when a check of a rule that
-    applies to it fails or comes within `_MARGIN` of failing: the checks themselves
-    then decide, so a finding is exactly what it would be without this measure. Silent
-    days, days with emergencies and any row whose intervals are not sorted and disjoint
-    are always suspects.
+    Broadcast time is summed per day of the ledger and span as `covered_seconds` sums it
+    (the intervals cut to the span; read in the ledger's order, which is also the order
+    they lie in memory), and a row is a suspect when a check of a rule that applies to
+    it fails or comes within `_MARGIN` of failing: the checks themselves then decide,
+    so a finding is exactly what it would be without this measure. Silent days, days
+    with emergencies and any day whose intervals are not sorted and disjoint are always
+    suspects.
     """
-    n = len(rows.site)
+    n, m = len(rows.site), len(rows.keys)
     if not n:
         return []
-    lens = np.fromiter(map(len, rows.covered), dtype=np.intp, count=n)
+    lens = np.fromiter(map(len, rows.times), dtype=np.intp, count=m)
     count = int(lens.sum())
-    flat = np.fromiter(chain.from_iterable(chain.from_iterable(rows.covered)),
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(rows.times)),
                        dtype=np.float64, count=2 * count).reshape(count, 2)
-    owner = np.repeat(np.arange(n), lens)
-    day_start = np.array([day[3] for day in rows.days], dtype=np.float64)
-    starts = day_start[np.array(rows.day, dtype=np.intp)][owner]
+    owner = np.repeat(np.arange(m), lens)
+    starts = (np.fromiter(map(itemgetter(1), rows.keys), dtype=np.float64, count=m) * DAY
+              - OFFSET)[owner]
     s, e = flat[:, 0], flat[:, 1]
+    slot = np.array(rows.slot, dtype=np.intp)
+    timed = slot >= 0
+    slot[~timed] = 0 if m else -1
 
     def hours(lo: int, hi: int) -> Any:
         got = np.minimum(e, starts + hi) - np.maximum(s, starts + lo)
-        return np.bincount(owner, weights=np.maximum(got, 0.0), minlength=n) / 3600
+        per_day = np.bincount(owner, weights=np.maximum(got, 0.0), minlength=m) / 3600
+        return per_day[slot] if m else np.zeros(n)
 
-    suspect = lens == 0  # silent, or only uncounted content
+    bad = np.zeros(m + 1, dtype=bool)  # days of the ledger with no time, or out of order
+    bad[:m] = lens == 0
+    bad[owner[(e <= s).nonzero()[0]]] = True
+    bad[owner[1:][(owner[1:] == owner[:-1]) & (s[1:] <= e[:-1])]] = True
+    suspect = ~timed | bad[np.where(timed, slot, m)]
     suspect[rows.urgent] = True
-    unordered = (e <= s).nonzero()[0].tolist() + (
-        (owner[1:] == owner[:-1]) & (s[1:] <= e[:-1])).nonzero()[0].tolist()
-    suspect[owner[unordered]] = True
     day = hours(0, DAY)
     for index, prepared in enumerate(rules):
         rule = prepared.rule
