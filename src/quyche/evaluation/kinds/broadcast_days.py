@@ -217,7 +217,8 @@ class _SiteDays:
             for kind, todays in by_kind.items():
                 if kind in kinds:
                     checked[[index for index, _check in todays], i, kinds.index(kind)] = True
-        site, day = checked.any(axis=0)[:, kind_of_day].nonzero()  # site by site, day by day
+        on_day: Any = checked.any(axis=0)
+        site, day = on_day[:, kind_of_day].nonzero()  # site by site, day by day
         self.applies = checked[:, site, kind_of_day[day]]
         self.site: list[int] = site.tolist()
         self.day: list[int] = day.tolist()
@@ -304,7 +305,8 @@ def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
             wanting |= (width - hours(lo, hi) * 60) > (rule.tolerance_minutes + _EPSILON
                                                        - _MARGIN)
         suspect |= wanting & rows.applies[index]
-    return suspect.nonzero()[0].tolist()  # type: ignore[no-any-return]
+    rows_wanting: list[int] = suspect.nonzero()[0].tolist()
+    return rows_wanting
 
 
 def _kinds_of_days(ctx: Context, days: list[tuple[int, dt.date]]) -> dict[int, str]:
