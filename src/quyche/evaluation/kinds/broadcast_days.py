@@ -45,8 +45,9 @@ class DayRule(NamedTuple):
     by_role: bool  # owed by a role: the site's operator answers for it
     #: per kind of day: the silent day's (vi, en) message
     silent: dict[str, tuple[str, str]]
-    #: each part: seconds after midnight (from, to), its minimum hours, its label
-    parts: tuple[tuple[int, int, float, str], ...]
+    #: each part: seconds after midnight (from, to), its minimum hours, its label; and the
+    #: fixed words of its finding around the hours: (vi before, vi after, en before, en after)
+    parts: tuple[tuple[int, int, float, str, tuple[str, str, str, str]], ...]
     #: each required window: seconds after midnight (from, to), its width in minutes, label
     windows: tuple[tuple[int, int, int, str], ...]
     #: the fixed ends of the hours messages: below the minimum (vi, en), above the maximum
@@ -62,8 +63,10 @@ class DayRule(NamedTuple):
         parts = []
         for part in rule.parts:
             lo, hi = part.window.minutes
-            parts.append((lo * 60, hi * 60, part.min_hours,
-                          f"{part.id} ({part.window.start}-{part.window.end})"))
+            label = f"{part.id} ({part.window.start}-{part.window.end})"
+            parts.append((lo * 60, hi * 60, part.min_hours, label, (
+                f"Khung {label}: ", f" giờ, dưới {part.min_hours:g} giờ",
+                f"Part {label}: ", f" h, below {part.min_hours:g} h")))
         windows = []
         for window in rule.required_windows:
             lo, hi = window.minutes
@@ -103,40 +106,43 @@ class DayRule(NamedTuple):
             end = start + DAY
             hours = covered_seconds(covered, start, end) / 3600
             if least_day is not None and hours + _EPSILON < least_day:
+                text = f"{hours:.2f}"
                 file(out, key, when, "broadcast_hours",
-                     f"Thời lượng đăng phát {hours:.2f} giờ, {below_vi}",
-                     f"Broadcast {hours:.2f} h, {counts.get(key, 0)} segment(s), {below_en}")
+                     f"Thời lượng đăng phát {text} giờ, {below_vi}",
+                     f"Broadcast {text} h, {counts.get(key, 0)} segment(s), {below_en}")
             if most_day is not None:
                 own = hours - (covered_seconds(urgent, start, end) / 3600 if urgent else 0.0)
                 if own - _EPSILON > most_day:
+                    text = f"{own:.2f}"
                     file(out, key, when, "broadcast_hours",
-                         f"Thời lượng đăng phát {own:.2f} giờ, {above_vi}",
-                         f"Broadcast {own:.2f} h outside emergencies, "
+                         f"Thời lượng đăng phát {text} giờ, {above_vi}",
+                         f"Broadcast {text} h outside emergencies, "
                          f"{counts.get(key, 0)} segment(s), {above_en}")
-            for lo, hi, least, label in parts:
+            for lo, hi, least, _label, (vi, vi_end, en, en_end) in parts:
                 got = covered_seconds(covered, start + lo, start + hi) / 3600
                 if got + _EPSILON < least:
-                    file(out, key, when, "broadcast_part",
-                         f"Khung {label}: {got:.2f} giờ, dưới {least:g} giờ",
-                         f"Part {label}: {got:.2f} h, below {least:g} h")
+                    text = f"{got:.2f}"
+                    file(out, key, when, "broadcast_part", f"{vi}{text}{vi_end}",
+                         f"{en}{text}{en_end}")
             for lo, hi, width, label in windows:
                 gap = (width * 60 - covered_seconds(covered, start + lo, start + hi)) / 60
                 if gap > tolerance:
+                    text = f"{gap:.0f}"
                     file(out, key, when, "broadcast_window",
-                         f"Khung giờ {label} thiếu {gap:.0f} phút đăng phát",
-                         f"Window {label} not covered for {gap:.0f} min")
+                         f"Khung giờ {label} thiếu {text} phút đăng phát",
+                         f"Window {label} not covered for {text} min")
 
         return check
 
     def _filer(self, site: SiteInfo, ledger: Ledger) -> Filer:
         """How a finding of this rule at `site` is filed: a record valid by construction."""
-        rule_id, source, ids = self.rule.id, self.citation, ledger.segment_ids
+        rule_id, source, ids, sid = self.rule.id, self.citation, ledger.segment_ids, site.id
         actor = site.operator if self.by_role else self.rule.owed_by
 
         def file(out: list[Violation], key: tuple[str, int], when: str, kind: str, vi: str,
                  en: str) -> None:
             out.append(filled({
-                "rule_id": rule_id, "kind": kind, "actor": actor, "site": site.id,
+                "rule_id": rule_id, "kind": kind, "actor": actor, "site": sid,
                 "when": when, "period": None, "message": vi, "message_en": en,
                 "source": source, "events": [ident for _start, ident in ids.get(key, ())],
                 "successions": []}, set(_GIVEN)))
@@ -299,7 +305,7 @@ def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
             wanting |= day + _EPSILON < rule.min_hours + _MARGIN
         if rule.max_hours is not None:
             wanting |= day - _EPSILON > rule.max_hours - _MARGIN
-        for lo, hi, least, _label in prepared.parts:
+        for lo, hi, least, _label, _words in prepared.parts:
             wanting |= hours(lo, hi) + _EPSILON < least + _MARGIN
         for lo, hi, width, _label in prepared.windows:
             wanting |= (width - hours(lo, hi) * 60) > (rule.tolerance_minutes + _EPSILON
