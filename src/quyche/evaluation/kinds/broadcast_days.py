@@ -27,7 +27,7 @@ from ...time.intervals import covered_seconds, union
 from ...vocabulary import DAY_KIND_NAMES
 from ..context import Context, SiteInfo
 from ..ledger import Ledger
-from ..violations import filled
+from ..records import filled
 
 __all__ = ["DAY_KIND_VI", "DayRule", "daily_checks"]
 
@@ -141,7 +141,7 @@ class DayRule(NamedTuple):
 
         def file(out: list[Violation], key: tuple[str, int], when: str, kind: str, vi: str,
                  en: str) -> None:
-            out.append(filled({
+            out.append(filled(Violation, {
                 "rule_id": rule_id, "kind": kind, "actor": actor, "site": sid,
                 "when": when, "period": None, "message": vi, "message_en": en,
                 "source": source, "events": [ident for _start, ident in ids.get(key, ())],

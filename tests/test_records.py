@@ -1,9 +1,10 @@
-"""Violations built without validation (`quyche.evaluation.violations`) are the validated ones.
+"""Records built without validation (`quyche.evaluation.records`) are the validated ones.
 
 Equal, with the same fields in the same order, the same fields given, the same JSON, equal
 after pickling: nothing a reader of a report can tell apart.
 """
 
+import datetime as dt
 import pickle
 from pathlib import Path
 
@@ -12,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import quyche
-from quyche import Citation, Handover, Violation
+from quyche import Citation, Handover, ObligationStatus, Violation
 from quyche.evaluation import finalize
-from quyche.evaluation.violations import violation
+from quyche.evaluation.records import obligation_status, violation
 
 CITE = Citation(document="regulation", instrument="03/2024", article=10, clause=1,
                 quote="đăng phát tối thiểu 6 giờ/ngày")
@@ -23,7 +24,7 @@ HANDOVER = Handover(succession="s1", change="reorganised", role="owed_by",
                     asserted_by="data", basis="Nghị quyết")
 
 
-def same(made: Violation, validated: Violation) -> None:
+def same(made, validated) -> None:
     assert made == validated
     assert list(made.__dict__) == list(validated.__dict__)
     assert made.model_fields_set == validated.model_fields_set
@@ -44,6 +45,23 @@ def same(made: Violation, validated: Violation) -> None:
 ])
 def test_as_validated(fields):
     same(violation(**fields), Violation(**fields))
+
+
+DUE = dt.datetime(2024, 12, 15, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+@pytest.mark.parametrize("fields", [
+    {"rule_id": "annual_report", "title": "Báo cáo năm", "actor": "so_tttt",
+     "owed_to": ["ubnd_tinh"], "period": "2024", "due": DUE, "status": "late",
+     "trigger": None, "fulfilled_by": "s1", "fulfilled_at": DUE + dt.timedelta(days=2),
+     "exception": None, "source": CITE, "successions": [HANDOVER]},
+    {"rule_id": "incident_report", "title": "Báo cáo sự cố", "actor": "bdbp_tinh",
+     "owed_to": [], "period": None, "due": DUE, "status": "open", "source": CITE},
+])
+def test_obligation_status_as_validated(fields):
+    made = obligation_status(**fields)
+    same(made, ObligationStatus(**fields))
+    assert made.due is fields["due"]  # the evaluation's own instant, not a copy
 
 
 def test_default_lists_are_each_record_own():
