@@ -109,13 +109,12 @@ _VIOLATION_ORDER = attrgetter("when", "rule_id", "kind", "site", "actor", "perio
 
 
 def _sorted_violations(violations: list[Violation]) -> list[Violation]:
-    """Violations in a total order on every field, an absent one before any other.
+    """Violations in a total order on every field, an absent one read as "".
 
-    The fields as they are order the same as with each absent one read as "" (the lists
-    of events compare as tuples do): comparing None with None goes on to the next field,
-    and None against a string raises, never orders. So where no field is absent in one
-    violation and present in another that ties with it so far, the order is the keys'
-    in C; elsewhere the same sort runs again with "" for the absent fields.
+    The keys are first taken as they are (by `attrgetter`, in C): comparing None
+    with None goes on to the next field, as "" with "" does, and comparing None with a
+    string raises rather than orders, so a sort that finishes made every decision as
+    the keys with "" would have. One that raises is made again with those keys.
     """
     try:
         return sorted(violations, key=_VIOLATION_ORDER)
