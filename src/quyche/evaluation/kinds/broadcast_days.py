@@ -134,16 +134,21 @@ class DayRule(NamedTuple):
 
     def _filer(self, site: SiteInfo, ledger: Ledger) -> Filer:
         """How a finding of this rule at `site` is filed: a record valid by construction."""
-        rule_id, source, ids, sid = self.rule.id, self.citation, ledger.segment_ids, site.id
-        actor = site.operator if self.by_role else self.rule.owed_by
+        ids = ledger.segment_ids
+        # every field in the model's order; kind, when, messages and lists set per finding
+        fixed = {"rule_id": self.rule.id, "kind": "", "actor": site.operator if self.by_role
+                 else self.rule.owed_by, "site": site.id, "when": "", "period": None,
+                 "message": "", "message_en": "", "source": self.citation, "events": None,
+                 "successions": None}
 
         def file(out: list[Violation], key: tuple[str, int], when: str, kind: str, vi: str,
                  en: str) -> None:
-            out.append(filled(Violation, {
-                "rule_id": rule_id, "kind": kind, "actor": actor, "site": sid,
-                "when": when, "period": None, "message": vi, "message_en": en,
-                "source": source, "events": [ident for _start, ident in ids.get(key, ())],
-                "successions": []}, set(_GIVEN)))
+            values = fixed.copy()
+            values["kind"], values["when"], values["message"], values["message_en"] = (
+                kind, when, vi, en)
+            values["events"] = [ident for _start, ident in ids.get(key, ())]
+            values["successions"] = []
+            out.append(filled(Violation, values, set(_GIVEN)))
 
         return file
 
