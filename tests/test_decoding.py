@@ -189,6 +189,9 @@ def reference(raw: Any) -> tuple:
 
 
 def decided(item: Any) -> tuple:
+    """What the decoder decided, a segment's instants read as the intake reads them."""
+    if isinstance(item, decoding.Broadcast):
+        item = decoding.segment_refusal(item) or item
     if isinstance(item, InvalidEvent):
         return ("rejected", item.reason, item.id)
     assert isinstance(item, decoding.Record)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, islice
 from typing import Annotated, Any, ClassVar, Literal, cast
 
 import msgspec
@@ -35,6 +36,7 @@ from .time.instants import epoch_seconds as common_shape_seconds
 
 __all__ = [
     "EPOCH_SECONDS",
+    "LINE_BATCH",
     "ActivityEnded",
     "Attribution",
     "Backup",
@@ -57,9 +59,11 @@ __all__ = [
     "Submission",
     "decode_event",
     "decode_events",
+    "decode_line_batches",
     "decode_lines",
     "decode_lines_numbered",
     "epoch_seconds",
+    "segment_refusal",
 ]
 
 #: An instant: msgspec's RFC 3339 parser, offsets required (a naive time goes the slow way).
@@ -117,9 +121,10 @@ class _Named(Record, frozen=True):
 
 
 class Broadcast(Record, tag="broadcast", frozen=True):
-    """A played segment. Its instants are kept as their text (`start_text`, `end_text`),
-    checked when decoded: the hot path reads them as epoch seconds from a cache of their
-    text (`epoch_seconds`), and `start`/`end` give them as datetimes, as the model does.
+    """A played segment. Its instants are kept as their text (`start_text`, `end_text`):
+    the intake reads a batch of them at once as epoch seconds, and refuses a segment whose
+    text the models refuse, with their reason (`segment_refusal`); `start`/`end` give them
+    as datetimes, as the model does.
 
     `site` is not checked for the id form here: as before, a segment naming a site that is
     not registered is refused for that (by the engine), whatever the site's spelling.
@@ -299,6 +304,7 @@ _FAILED = (msgspec.ValidationError, msgspec.DecodeError)
 _MISREAD = re.compile(rb'\dz"|\.\d{7}')
 _BROADCAST_KEYS = frozenset(("type", "id", "site", "start", "end", "category", "language"))
 _INSTANT_KEYS = ("at", "start", "end", "due")
+_META = operator.attrgetter("meta")
 
 
 # --------------------------------------------------------------------------- entry points
@@ -306,37 +312,67 @@ _INSTANT_KEYS = ("at", "start", "end", "due")
 
 def decode_lines(lines: Iterable[bytes | str]) -> Iterator[Record | InvalidEvent]:
     """A record (or an `InvalidEvent`) per non-blank JSON line, as `events.read_jsonl` reads."""
-    return map(_second, decode_lines_numbered(lines))  # map() in C: no second generator
-
-
-_second = operator.itemgetter(1)
+    return chain.from_iterable(items for _, items in decode_line_batches(lines))
 
 
 def decode_lines_numbered(lines: Iterable[bytes | str]
                           ) -> Iterator[tuple[int, Record | InvalidEvent]]:
     """`decode_lines`, each item with the 1-based number of its line (blank lines skipped)."""
-    decode, failed, unset = _DECODER.decode, _FAILED, msgspec.UNSET
-    seconds, epoch = _SECONDS, epoch_seconds
-    for number, line in enumerate(lines, 1):
-        data = line if type(line) is bytes else _bytes(line)
+    return chain.from_iterable(zip(numbers, items, strict=True)
+                               for numbers, items in decode_line_batches(lines))
+
+
+#: Lines decoded at a time: msgspec reads a batch in one call when every line decodes.
+LINE_BATCH = 4096
+
+
+def decode_line_batches(lines: Iterable[bytes | str], size: int = LINE_BATCH
+                        ) -> Iterator[tuple[Sequence[int], list[Record | InvalidEvent]]]:
+    """`decode_lines_numbered` a batch at a time: (line numbers, items), blank lines skipped.
+
+    A batch is decoded by msgspec with no Python step per line; the few lines it refuses
+    or may read otherwise than the models are then decided one at a time, the way they
+    always were. A segment's instants are left as text: the intake reads them a batch at
+    a time, and refuses one it cannot read with the model's reason (`segment_refusal`).
+    """
+    stream, number = iter(lines), 1
+    while chunk := list(islice(stream, size)):
+        numbers: Sequence[int] = range(number, number + len(chunk))
+        number += len(chunk)
+        datas = (cast(list[bytes], chunk) if all(map(bytes.__instancecheck__, chunk))
+                 else [x if type(x) is bytes else _bytes(x) for x in chunk])
+        items = _decoded(datas)
+        for i in _unsure(items, datas):
+            items[i] = _slow_line(numbers[i], chunk[i])
+        if None in items:  # blank lines carry no event
+            kept = [i for i, item in enumerate(items) if item is not None]
+            numbers, items = [numbers[i] for i in kept], [items[i] for i in kept]
+        yield numbers, cast(list[Record | InvalidEvent], items)
+
+
+def _decoded(datas: list[bytes]) -> list[Any]:
+    """msgspec's record of each line, None where it refuses the line."""
+    decode, failed, it = _DECODER.decode, _FAILED, iter(datas)
+    out: list[Any] = []
+    while True:
         try:
-            record = decode(data)
+            out.extend(map(decode, it))  # the records before a refused line stay in `out`
+            return out
         except failed:
-            record = None
-        if record is not None and record.meta is unset:
-            if type(record) is Broadcast:
-                # the common case: its instants' text read as the models read it, from a cache
-                s, e = record.start_text, record.end_text
-                if (seconds.get(s) or epoch(s)) is not None and (
-                        seconds.get(e) or epoch(e)) is not None:
-                    yield number, record
-                    continue
-            elif not _misread(data):
-                yield number, record
-                continue
-        item = _slow_line(number, line)
-        if item is not None:
-            yield number, item
+            out.append(None)
+
+
+def _unsure(items: list[Any], datas: list[bytes]) -> list[int]:
+    """The positions of lines to decide one at a time: refused by msgspec, with a `meta`,
+    or (a segment aside) read otherwise than the models would."""
+    segment = list(map(Broadcast.__instancecheck__, items))
+    positions = range(len(items))
+    unsure = [i for i in compress(positions, map(operator.not_, segment))
+              if items[i] is None or items[i].meta is not msgspec.UNSET or _misread(datas[i])]
+    metas = list(map(_META, compress(items, segment)))
+    if metas.count(msgspec.UNSET) != len(metas):
+        unsure += [i for i in compress(positions, segment) if items[i].meta is not msgspec.UNSET]
+    return unsure
 
 
 def decode_events(items: Iterable[Any]) -> Iterator[Record | InvalidEvent]:
@@ -381,6 +417,20 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
     except TypeError as exc:
         return InvalidEvent(str(exc), _id_of(raw))
     return _record_of(model)
+
+
+def segment_refusal(record: Broadcast) -> InvalidEvent | None:
+    """Why a decoded segment is refused for an instant the models refuse (their reason,
+    word for word, as when its line is read the slow way); None when both instants read."""
+    if epoch_seconds(record.start_text) is not None and epoch_seconds(
+            record.end_text) is not None:
+        return None
+    fields = {"type": "broadcast", "id": record.id, "site": record.site,
+              "start": record.start_text, "end": record.end_text, "category": record.category,
+              "language": record.language, "meta": record.meta}
+    found = decode_event({k: v for k, v in fields.items()
+                          if v is not None and v is not msgspec.UNSET})
+    return found if type(found) is InvalidEvent else None
 
 
 # --------------------------------------------------------------------------- instants

@@ -65,10 +65,14 @@ def events_from(path: str, numbers: LineNumbers | None = None, decoded: bool = F
     err = terminal.err
     if path == "-" or not err.is_terminal or not Path(path).is_file() or \
             Path(path).stat().st_size <= 5_000_000:
-        yield from read_event_file(path, numbers, decoded=decoded)
-        return
+        return read_event_file(path, numbers, decoded=decoded)  # no generator in between
+    return _with_progress(path, numbers, decoded)
+
+
+def _with_progress(path: str, numbers: LineNumbers | None, decoded: bool) -> Iterator[Any]:
     from rich.progress import Progress
 
+    err = terminal.err
     with Progress(console=err, transient=True) as progress, Path(path).open("rb") as handle:
         task = progress.add_task("reading events", total=Path(path).stat().st_size)
         yield from read_event_stream(io.BufferedReader(_Counted(handle, progress, task)), path,
