@@ -64,25 +64,43 @@ def validate(condition: Any, path: str = "") -> None:
 def compile(condition: dict[str, Any]) -> Predicate:
     """A predicate equivalent to `condition`; an empty condition matches everything."""
     validate(condition)
-    parts = [_compile_item(key, value) for key, value in condition.items()]
+    if condition and not any(k in _LOGIC or isinstance(v, dict) for k, v in condition.items()):
+        return _equalities(tuple(condition.items()))  # the common shape: fields and values
+    return _all_of([_compile_item(key, value) for key, value in condition.items()])
+
+
+def _equalities(pairs: tuple[tuple[str, Any], ...]) -> Predicate:
+    """Each field equal to its value: one call, no predicate per field."""
+    if len(pairs) == 1:
+        ((key, value),) = pairs
+        return lambda event: event.get(key) == value
+    if len(pairs) == 2:
+        (key, value), (key2, value2) = pairs
+        return lambda event: event.get(key) == value and event.get(key2) == value2
+    return lambda event: all(event.get(key) == value for key, value in pairs)
+
+
+def _all_of(parts: list[Predicate]) -> Predicate:
+    """Every one of `parts` (nothing: always true), asked in order until one fails."""
     if not parts:
         return lambda event: True
     if len(parts) == 1:
         return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda event: first(event) and second(event)
     return lambda event: all(p(event) for p in parts)
 
 
 def _compile_item(key: str, value: Any) -> Predicate:
     if key == "$and":
-        subs = [compile(c) for c in value]
-        return lambda event: all(p(event) for p in subs)
+        return _all_of([compile(c) for c in value])
     if key == "$or":
         subs = [compile(c) for c in value]
         return lambda event: any(p(event) for p in subs)
     if not isinstance(value, dict):
         return lambda event: event.get(key) == value
-    tests = [_compile_test(key, op, operand) for op, operand in value.items()]
-    return lambda event: all(t(event) for t in tests)
+    return _all_of([_compile_test(key, op, operand) for op, operand in value.items()])
 
 
 def _compile_test(key: str, op: str, operand: Any) -> Predicate:

@@ -63,6 +63,7 @@ __all__ = [
     "decode_lines",
     "decode_lines_numbered",
     "epoch_seconds",
+    "plain_segment_columns",
     "segment_refusal",
 ]
 
@@ -417,6 +418,42 @@ def decode_event(raw: Any) -> Record | InvalidEvent:
     except TypeError as exc:
         return InvalidEvent(str(exc), _id_of(raw))
     return _record_of(model)
+
+
+def plain_segment_columns(items: Sequence[Any], positions: Iterable[int]
+                          ) -> tuple[list[int], tuple[list[Any], ...]]:
+    """Of `items` at `positions`, the dicts the engine's shortcut reads as segments (keys of
+    a segment only, each value of the type it must have; instants not yet read), and their
+    fields as columns: (site, start, end, id, category, language).
+
+    For the intake to apply them in bulk, as it applies decoded records; any other item is
+    decided one at a time (`decode_event`)."""
+    where: list[int] = []
+    sites: list[str] = []
+    starts: list[str] = []
+    ends: list[str] = []
+    idents: list[str | None] = []
+    categories: list[str | None] = []
+    languages: list[str | None] = []
+    keys = _BROADCAST_KEYS
+    for i in positions:
+        raw = items[i]
+        if type(raw) is not dict or raw.get("type") != "broadcast" or not raw.keys() <= keys:
+            continue
+        site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+        ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+        if (type(site) is str and site and type(start) is str and type(end) is str
+                and (ident is None or (type(ident) is str and ident))
+                and (category is None or type(category) is str)
+                and (language is None or type(language) is str)):
+            where.append(i)
+            sites.append(site)
+            starts.append(start)
+            ends.append(end)
+            idents.append(ident)
+            categories.append(category)
+            languages.append(language)
+    return where, (sites, starts, ends, idents, categories, languages)
 
 
 def segment_refusal(record: Broadcast) -> InvalidEvent | None:

@@ -73,6 +73,10 @@ class Context:
         self.first_day_ts = (day_of(self.since_ts) * DAY) - OFFSET
         self.as_of_ts = self.as_of.timestamp()
         self._citations: dict[int, Citation] = {}
+        #: actor id -> its kind (body, group, role), as `RuleSet.actor` finds it (the first)
+        self.actor_kinds: dict[str, str] = {}
+        for a in rs.actors:
+            self.actor_kinds.setdefault(a.id, a.kind)
         self.sites = self._registry(sites)
         self.actor_groups = self._groups(actors)
         self.successions = Successions(

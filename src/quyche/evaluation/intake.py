@@ -14,13 +14,13 @@ sum and a first-k.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from itertools import compress, islice, repeat
 from typing import Any
 
-import numpy as np
-
-from ..decoding import Broadcast, decode_event, segment_refusal
+from ..decoding import Broadcast, decode_event, plain_segment_columns, segment_refusal
 from ..events import InvalidEvent, parse_instant
 from ..report import Rejection
 from ..vocabulary import EVENT_TYPES
@@ -28,11 +28,9 @@ from .context import Context
 from .kinds import broadcast, recurring, retention, triggered
 from .kinds.content import ContentRules
 from .kinds.outline import check_outline
-from .kinds.updates import update_rules
 from .ledger import Ledger
 from .matching import NativeMatcher, TriggerMatcher
-from .segments import SegmentIntake
-from .validity import Reject, check_at, check_site
+from .validity import Reject
 
 __all__ = ["BATCH", "Reader", "id_of"]
 
@@ -62,21 +60,25 @@ class Reader:
         self.ledger = ledger or Ledger()
         self.matcher: TriggerMatcher = matcher or NativeMatcher(ctx.rule_set)
         self.content = ContentRules(ctx)
+        # numpy is imported by the first evaluation, not by `import quyche` (the CLI's
+        # other commands start without it)
+        from .segments import SegmentColumns, SegmentIntake
+
         self._segments = SegmentIntake(ctx, self.content)
-        self._updates_checked = bool(update_rules(ctx.rule_set))
-        hooks: dict[str, Callable[[Any], None]] = {
+        self._columns = SegmentColumns
+        self.triggers = triggered.TriggerIntake(ctx, self.matcher)
+        hooks: dict[str, Callable[[Ledger, Any], None]] = {
             "broadcast": self._on_broadcast,
-            "emergency": lambda ev: broadcast.on_emergency(ctx, self.ledger, ev),
-            "content_published": lambda ev: self.content.on_content_published(
-                self.ledger, ev, self._updates_checked),
+            "emergency": partial(broadcast.on_emergency, ctx),
+            "content_published": self.content.on_content_published,
             "submission": self._on_submission,
-            "backup": lambda ev: retention.on_backup(ctx, self.ledger, ev),
-            "backup_deleted": lambda ev: retention.on_backup_deleted(ctx, self.ledger, ev),
-            "request": lambda ev: triggered.on_request(ctx, self.ledger, self.matcher, ev),
+            "backup": partial(retention.on_backup, ctx),
+            "backup_deleted": partial(retention.on_backup_deleted, ctx),
+            "request": self.triggers.on_request,
         }
         #: event type -> its intake hook; every other type of the vocabulary may raise
         #: duties and answer others
-        self._hooks = {t: hooks.get(t, self._on_other) for t in EVENT_TYPES}
+        self._hooks = {t: hooks.get(t, self.triggers.on_event) for t in EVENT_TYPES}
 
     def add(self, index: int, raw: Any) -> None:
         """Apply one event (numbered `index` in its stream)."""
@@ -94,22 +96,32 @@ class Reader:
         """One batch: its segments in bulk, every other event in order, by its hook."""
         flags = list(map(isinstance, batch, repeat(Broadcast)))
         segments = list(compress(batch, flags))
-        where = np.flatnonzero(flags)
-        if len(segments) < len(batch):
-            decode, decoded, at = decode_event, [], []
-            for i in np.flatnonzero(np.logical_not(flags)).tolist():
-                raw = decode(batch[i])  # a dict or a model; a record is returned as it is
-                if type(raw) is Broadcast:
-                    decoded.append(raw)
-                    at.append(i)
-                else:
-                    self._apply(first + i, raw, self._on_record)
-            if decoded:
-                segments += decoded
-                where = np.concatenate((where, np.array(at, np.intp)))
         if segments:
-            for p in self._segments.add(self.ledger, segments).tolist():
-                self._segment(first + int(where[p]), segments[p])
+            where = list(compress(range(len(batch)), flags))
+            for p in self._segments.add(self.ledger, self._columns.of(segments)).tolist():
+                self._segment(first + where[p], segments[p])
+        if len(segments) == len(batch):
+            return
+        others = list(compress(range(len(batch)), map(operator.not_, flags)))
+        where, columns = plain_segment_columns(batch, others)  # segments given as dicts
+        if where:
+            for p in self._segments.add(self.ledger, self._columns(*columns)).tolist():
+                self._decoded(first + where[p], batch[where[p]])
+            if len(where) < len(others):
+                taken = set(where)
+                others = [i for i in others if i not in taken]
+            else:
+                others = []
+        for i in others:
+            self._decoded(first + i, batch[i])
+
+    def _decoded(self, index: int, raw: Any) -> None:
+        """An event one at a time: decoded (a record is as it is), then by its path."""
+        record = decode_event(raw)
+        if type(record) is Broadcast:
+            self._segment(index, record)
+        else:
+            self._apply(index, record, self._on_record)
 
     def _apply(self, index: int, raw: Any, apply: Callable[[Any], None]) -> None:
         """Count one event read, and applied unless `apply(raw)` rejects it."""
@@ -136,24 +148,16 @@ class Reader:
         """Hand a decoded record to its type's intake hook (a refused item: its reason)."""
         if type(raw) is InvalidEvent:
             raise Reject(raw.reason)
-        self._hooks[raw.type](raw)
+        self._hooks[raw.type](self.ledger, raw)
 
     # -- the hooks that combine kinds
 
-    def _on_broadcast(self, ev: Any) -> None:
-        broadcast.apply_broadcast(self.ctx, self.ledger, self.content, ev.id, ev.site,
+    def _on_broadcast(self, ledger: Ledger, ev: Any) -> None:
+        broadcast.apply_broadcast(self.ctx, ledger, self.content, ev.id, ev.site,
                                   ev.start, ev.end, ev.category, ev.language)
 
-    def _on_submission(self, ev: Any) -> None:
+    def _on_submission(self, ledger: Ledger, ev: Any) -> None:
         """A submission discharges recurring duties, may raise duties, and has an outline."""
-        ts = recurring.on_submission(self.ctx, self.ledger, ev)
-        triggered.raise_duties(self.ctx, self.ledger, self.matcher, ev)
-        check_outline(self.ctx, self.ledger, ev, ts)
-
-    def _on_other(self, ev: Any) -> None:
-        """An event that may raise duties and may answer another (incident, feedback, ...)."""
-        check_at(self.ctx, ev.at)
-        if getattr(ev, "site", None) is not None:
-            check_site(self.ctx, ev.site)
-        triggered.raise_duties(self.ctx, self.ledger, self.matcher, ev)
-        triggered.note_answer(self.ctx, self.ledger, ev)
+        ts = recurring.on_submission(self.ctx, ledger, ev)
+        self.triggers.raise_duties(ledger, ev, ts)
+        check_outline(self.ctx, ledger, ev, ts)

@@ -41,12 +41,12 @@ def owners(ctx: Context, ob: Obligation) -> list[str]:
     """Who owes a recurring duty: named bodies, group members, operators of sites."""
     out: set[str] = set()
     for ref in ob.owed_by:
-        actor = ctx.rule_set.actor(ref)
-        if actor is None:
+        kind = ctx.actor_kinds.get(ref)
+        if kind is None:
             continue
-        if actor.kind == "body":
+        if kind == "body":
             out.add(ref)
-        elif actor.kind == "group":
+        elif kind == "group":
             out |= members(ctx, ref)
         else:  # the operator role
             out |= operators(ctx, ob.site_kinds)
@@ -60,7 +60,7 @@ def period_recipients(ctx: Context, ob: Obligation) -> list[list[str]]:
     (of `site_kinds`, when given): one duty per operator and period. Without a site
     registry the role is kept as it is written.
     """
-    roles = [r for r in ob.owed_to if (a := ctx.rule_set.actor(r)) and a.kind == "role"]
+    roles = [r for r in ob.owed_to if ctx.actor_kinds.get(r) == "role"]
     if not roles or not ctx.sites:
         return [list(ob.owed_to)]
     others = [r for r in ob.owed_to if r not in roles]
@@ -79,15 +79,15 @@ def trigger_owners(ctx: Context, ob: Obligation, event: Mapping[str, Any]) -> li
             if actor:
                 out.add(actor)
             continue
-        declared = ctx.rule_set.actor(ref)
+        declared = ctx.actor_kinds.get(ref)
         if declared is None:
             continue
-        if declared.kind == "role":
+        if declared == "role":
             site = ctx.sites.get(event.get("site") or "")
             if site and site.operator and (ob.site_kinds is None
                                            or site.kind in ob.site_kinds):
                 out.add(site.operator)
-        elif declared.kind == "group":
+        elif declared == "group":
             if actor and ref in ctx.actor_groups.get(actor, ()):
                 out.add(actor)
         elif actor is None or actor == ref or ctx.successions.stands_for(
@@ -100,9 +100,8 @@ def recipients(ctx: Context, ob: Obligation, event: Mapping[str, Any]) -> list[s
     """To whom a triggered duty is owed: the operator role resolves to the site's operator."""
     out = []
     for ref in ob.owed_to:
-        declared = ctx.rule_set.actor(ref)
         site = ctx.sites.get(event.get("site") or "")
-        if declared is not None and declared.kind == "role" and site and site.operator:
+        if ctx.actor_kinds.get(ref) == "role" and site and site.operator:
             out.append(site.operator)
         else:
             out.append(ref)
@@ -113,18 +112,15 @@ def accepts_recipient(ctx: Context, owed_to: Sequence[str], to: str | None) -> b
     """Whether a delivery addressed `to` someone can discharge a duty owed to `owed_to`."""
     if to is None or not owed_to or to in owed_to:
         return True
-    addressed = ctx.rule_set.actor(to)
-    if addressed is not None and addressed.kind == "role":
+    if ctx.actor_kinds.get(to) == "role":
         # addressed to the role itself: it reaches a recipient who holds the role
         operating = operators(ctx, None)
         return any(r == to or r in operating for r in owed_to)
     for ref in owed_to:
-        declared = ctx.rule_set.actor(ref)
-        if declared is None:
-            continue
-        if declared.kind == "group" and ref in ctx.actor_groups.get(to, ()):
+        declared = ctx.actor_kinds.get(ref)
+        if declared == "group" and ref in ctx.actor_groups.get(to, ()):
             return True
-        if declared.kind == "role" and (
+        if declared == "role" and (
                 not ctx.sites or any(s.operator == to for s in ctx.sites.values())):
             return True  # without a registry, any body may be an operator
     return False

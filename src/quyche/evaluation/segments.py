@@ -17,13 +17,14 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from itertools import compress, pairwise, repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from .._load import valid_language_tag
 from ..decoding import Broadcast
+from ..events import parse_instant
 from ..time.instant_columns import common_shape_seconds
 from ..time.instants import DAY, OFFSET
 from ..time.intervals import add_interval
@@ -31,14 +32,32 @@ from .context import Context
 from .kinds.content import ContentRules
 from .ledger import MAX_IDS_PER_DAY, Ledger
 
-__all__ = ["SegmentIntake"]
+__all__ = ["SegmentColumns", "SegmentIntake"]
 
-_ID = operator.attrgetter("id")
 #: Codes of a segment's category and language tag in a batch's columns (0: refused)
 _UNCOUNTED, _COUNTED, _UNNAMED = 1, 2, 3
 _INVALID, _VALID = 0, 1
 
 Positions = npt.NDArray[np.intp]
+
+
+class SegmentColumns(NamedTuple):
+    """A batch of segments as columns (their instants as text), from decoded records or
+    from plain dicts (`decoding.plain_segment_columns`)."""
+
+    sites: list[str]
+    starts: list[str]
+    ends: list[str]
+    ids: list[str | None]
+    categories: list[str | None]
+    languages: list[str | None]
+
+    @staticmethod
+    def of(segments: Sequence[Broadcast]) -> SegmentColumns:
+        # (comprehensions read a record's fields faster than map(attrgetter) does)
+        return SegmentColumns([s.site for s in segments], [s.start_text for s in segments],
+                              [s.end_text for s in segments], [s.id for s in segments],
+                              [s.category for s in segments], [s.language for s in segments])
 
 
 class SegmentIntake:
@@ -58,16 +77,13 @@ class SegmentIntake:
         #: language tag -> _VALID or _INVALID, filled as tags are met (None: _UNNAMED)
         self._tag: dict[str | None, int] = {None: _UNNAMED}
 
-    def add(self, ledger: Ledger, segments: Sequence[Broadcast]) -> Positions:
+    def add(self, ledger: Ledger, columns: SegmentColumns) -> Positions:
         """Apply the common-case segments of a batch; the positions of the others, in order.
 
         The caller counts those others read (and applied or rejected) itself.
         """
-        ctx, n = self.ctx, len(segments)
-        # (comprehensions read a record's fields faster than map(attrgetter) does)
-        sites = [segment.site for segment in segments]
-        categories = [segment.category for segment in segments]
-        languages = [segment.language for segment in segments]
+        ctx, n = self.ctx, len(columns.sites)
+        sites, categories, languages = columns.sites, columns.categories, columns.languages
         site = np.fromiter(map(self._site_number.get, sites, repeat(-1)), np.int64, n)
         category = np.fromiter(map(self._category.get, categories, repeat(0)), np.int8, n)
         tags = self._tag
@@ -75,8 +91,8 @@ class SegmentIntake:
             if text is not None:
                 tags[text] = _VALID if valid_language_tag(text) else _INVALID
         tag = np.fromiter(map(tags.__getitem__, languages), np.int8, n)
-        start, start_read = common_shape_seconds([segment.start_text for segment in segments])
-        end, end_read = common_shape_seconds([segment.end_text for segment in segments])
+        start, start_read = common_shape_seconds(columns.starts)
+        end, end_read = common_shape_seconds(columns.ends)
         common = ((site >= 0) & (category > 0) & (tag > 0) & start_read & end_read
                   & (start < end))
         first, as_of = ctx.first_day_ts, ctx.as_of_ts
@@ -93,11 +109,11 @@ class SegmentIntake:
             rows = rows[order]
             cells = _Cells(site[rows], day[rows], start[rows], end[rows],
                            category[rows] != _UNCOUNTED,
-                           list(map(_ID, map(segments.__getitem__, rows.tolist()))))
+                           list(map(columns.ids.__getitem__, rows.tolist())))
             self._record(ledger, cells)
             tagged = rows[((category[rows] != _UNNAMED) | (tag[rows] != _UNNAMED))
                           & (start[rows] >= ctx.since_ts)]
-            self._content(ledger, tagged, segments, sites, categories, languages)
+            self._content(ledger, tagged, columns)
         return np.flatnonzero(~(before | in_day))
 
     def _record(self, ledger: Ledger, cells: _Cells) -> None:
@@ -127,18 +143,16 @@ class SegmentIntake:
                 kept[key] = ids
 
 
-    def _content(self, ledger: Ledger, tagged: Positions, segments: Sequence[Broadcast],
-                 sites: list[str], categories: list[str | None], languages: list[str | None]
-                 ) -> None:
+    def _content(self, ledger: Ledger, tagged: Positions, columns: SegmentColumns) -> None:
         """The content checks of segments with a category or a language (since `since`)
         that the memo does not know to break nothing."""
         memo, kinds = self.content.memo, self._site_kind
+        sites, categories, languages = columns.sites, columns.categories, columns.languages
         for row in tagged.tolist():
             category, language = categories[row], languages[row]
             if memo.get((kinds[sites[row]], category, language)) != []:
-                segment = segments[row]
-                self.content.check(ledger, segment.id, segment.start, sites[row],
-                                   category, language, None, None)
+                self.content.check(ledger, columns.ids[row], parse_instant(columns.starts[row]),
+                                   sites[row], category, language, None, None)
 
 
 class _Cells:

@@ -19,8 +19,6 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from ...report import Citation, Violation
 from ...time.instants import DAY, OFFSET, date_of_day, day_of
 from ...time.intervals import covered_seconds, union
@@ -218,6 +216,8 @@ class _SiteDays:
     def __init__(self, sites: list[tuple[str, dict[str, list[tuple[int, DayCheck]]]]],
                  days: list[tuple[int, str, str, int, Any]], ledger: Ledger, n_rules: int
                  ) -> None:
+        import numpy as np  # imported by the first evaluation, not by `import quyche`
+
         self.sites, self.days = sites, days
         self.keys = list(ledger.coverage)
         self.times = list(ledger.coverage.values())
@@ -239,6 +239,7 @@ class _SiteDays:
 
     def _slots(self, codes: Any) -> Any:
         """The slot of each row's (site, day) code in the ledger's days, -1 for none."""
+        import numpy as np
         m, n_days, first = len(self.keys), len(self.days), self.days[0][0] if self.days else 0
         index = {sid: i for i, (sid, _by_kind) in enumerate(self.sites)}
         site = np.fromiter(map(index.get, map(itemgetter(0), self.keys), repeat(-1)),
@@ -276,6 +277,8 @@ def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
     with emergencies and any day whose intervals are not sorted and disjoint are always
     suspects.
     """
+    import numpy as np
+
     n, m = len(rows.site), len(rows.keys)
     if not n:
         return []

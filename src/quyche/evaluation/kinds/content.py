@@ -16,7 +16,8 @@ from ...report import Violation
 from ...time.instants import day_of
 from ..context import Context
 from ..ledger import Ledger
-from ..validity import check_at, check_category, check_language, check_site
+from ..validity import Reject, check_at, check_category, check_language, check_site
+from .updates import update_rules
 
 __all__ = ["ContentFinding", "ContentRules"]
 
@@ -26,6 +27,20 @@ class ContentFinding(NamedTuple):
     kind: str
     message: str
     message_en: str
+
+
+#: Not looked up yet (a refusal memo's None means "not refused").
+_UNSEEN: Any = object()
+
+
+def _refusal(ctx: Context, category: str | None, language: str | None) -> str | None:
+    """Why an item naming `category` and `language` is refused, if it is."""
+    try:
+        check_category(ctx, category)
+        check_language(language)
+    except Reject as exc:
+        return str(exc)
+    return None
 
 
 def _blank(value: Any) -> bool:
@@ -49,41 +64,74 @@ class ContentRules:
                 allowed = list(dict.fromkeys(t for p in covering for t in p.allowed))
                 self._languages[kind] = (limits[0], allowed)
         self._attribution = [c for c in rs.constraints if c.kind == "attribution"]
+        #: every field an attribution rule requires, each once
+        self._attributed = list(dict.fromkeys(f for c in self._attribution for f in c.required))
+        #: the findings of an item with a quotation or a state-secret flag, by (site kind,
+        #: category, language, flag, which required fields of the quotation are blank)
+        self._quoted_memo: dict[tuple[Any, ...], list[ContentFinding]] = {}
         self._prohibited = [c for c in rs.constraints if c.kind == "prohibited_content"]
         self._category_rules = [c for c in rs.constraints if c.kind == "category_allowed"]
         self._allowed_cache: dict[tuple[str, str], bool] = {}
         #: (site kind, category, language) -> the findings of an item with no quotation and
         #: no state-secret flag (the intake skips a segment whose key maps to none)
         self.memo: dict[tuple[str | None, str | None, str | None], list[ContentFinding]] = {}
+        #: site -> its kind (no site: the only kind there is, if one); a site the registry
+        #: does not know has none
+        self._kind_of: dict[str | None, str | None] = {
+            site: info.kind for site, info in ctx.sites.items()}
+        self._kind_of[None] = ctx.site_kind(None)
+        #: (category, language) -> why an item naming them is refused (None: it is not)
+        self._refused: dict[tuple[str | None, str | None], str | None] = {}
+        #: whether a day with an update matters (a daily_update rule owes one)
+        self._updates_checked = bool(update_rules(rs))
 
-    def on_content_published(self, ledger: Ledger, ev: Any, updates_checked: bool) -> None:
+    def on_content_published(self, ledger: Ledger, ev: Any) -> None:
         """The intake hook of `content_published`: a day with an update, and its checks."""
         ctx = self.ctx
-        check_at(ctx, ev.at)
-        check_site(ctx, ev.site)
-        if ev.site is not None and updates_checked:
-            ledger.updates.add((ev.site, day_of(ev.at.timestamp())))
-        check_category(ctx, ev.category)
-        check_language(ev.language)
-        if ev.at.timestamp() >= ctx.since_ts:
-            self.check(ledger, ev.id, ev.at, ev.site, ev.category, ev.language,
-                       ev.quoted_from, ev.state_secret)
+        ts = ev.at.timestamp()
+        if ts > ctx.as_of_ts:
+            check_at(ctx, ev.at)  # refused: says why
+        site, category, language = ev.site, ev.category, ev.language
+        if site is not None:
+            if site not in ctx.sites:
+                check_site(ctx, site)  # refused: says why
+            if self._updates_checked:
+                ledger.updates.add((site, day_of(ts)))
+        refused = self._refused.get((category, language), _UNSEEN)
+        if refused is _UNSEEN:
+            refused = self._refused[(category, language)] = _refusal(ctx, category, language)
+        if refused is not None:
+            raise Reject(refused)
+        if ts >= ctx.since_ts:
+            self.check(ledger, ev.id, ev.at, site, category, language, ev.quoted_from,
+                       ev.state_secret)
 
     def check(self, ledger: Ledger, ident: str | None, at: dt.datetime, site: str | None,
               category: str | None, language: str | None, quoted: Any,
               state_secret: bool | None) -> None:
         """File a violation for each content rule the item breaks."""
-        kind = self.ctx.site_kind(site)
+        kind = self._kind_of.get(site)
         if quoted is None and not state_secret:
             found = self.memo.get((kind, category, language))
             if found is None:
                 found = self.memo[(kind, category, language)] = self.findings(
                     kind, category, language, None, None)
+            if not found:
+                return
         else:
-            found = self.findings(kind, category, language, quoted, state_secret)
+            # the findings depend on which attribution fields are blank, not on their text
+            key = (kind, category, language, bool(state_secret), None if quoted is None else
+                   tuple([_blank(getattr(quoted, f)) for f in self._attributed]))
+            found = self._quoted_memo.get(key)
+            if found is None:
+                found = self._quoted_memo[key] = self.findings(
+                    kind, category, language, quoted, state_secret)
+            if not found:
+                return
+        when = at.isoformat()
         for rule, vkind, vi, en in found:
             ledger.findings.append(Violation(
-                rule_id=rule.id, kind=vkind, site=site, when=at.isoformat(), message=vi,
+                rule_id=rule.id, kind=vkind, site=site, when=when, message=vi,
                 message_en=en, source=self.ctx.cite(rule.source),
                 events=[ident] if ident else []))
 

@@ -22,11 +22,15 @@ __all__ = ["on_backup", "on_backup_deleted", "retention_checks"]
 
 def on_backup(ctx: Context, ledger: Ledger, ev: Any) -> None:
     """The intake hook of `backup`: kept under its id (the earliest, if two share one)."""
-    ts = check_at(ctx, ev.at)
-    check_site(ctx, ev.site)
+    ts = ev.at.timestamp()
+    if ts > ctx.as_of_ts:
+        check_at(ctx, ev.at)  # refused: says why
+    site = ev.site
+    if site is not None and site not in ctx.sites:
+        check_site(ctx, site)  # refused: says why
     # Without an id, a backup is known by what it is, the same in any partition.
-    key = ev.id or f"#backup@{ev.at.isoformat()}/{ev.site or ''}/{ev.actor or ''}"
-    backup, seen = Backup(ts, ev.site, ev.actor), ledger.backups.get(key)
+    key = ev.id or f"#backup@{ev.at.isoformat()}/{site or ''}/{ev.actor or ''}"
+    backup, seen = Backup(ts, site, ev.actor), ledger.backups.get(key)
     if seen is not None and seen != backup:
         ledger.duplicate_ids.add(key)
         backup = first_backup(seen, backup)
