@@ -107,7 +107,8 @@ def test_a_year_of_days_where_some_are_wanting():
 
 
 def test_every_day_near_the_limits():
-    """Each day a morning and an afternoon a hair either side of a limit, on both sites."""
+    """Each day a morning and an afternoon a hair either side of a limit, on both sites,
+    some days with emergency time."""
     ctx = Context(RS, "2025-01-01T00:00:00+07:00", "2024-01-01T00:00:00+07:00", SITES)
     first = int((ctx.since_ts + OFFSET) // DAY)
     lengths = [x + d for x in (2, 2.5, 3, 3.5, 4.5, 5) for d in (0.0, -1e-6, 1e-6, -0.01, 0.01)]
@@ -122,6 +123,11 @@ def test_every_day_near_the_limits():
             for site in ("bg1", "pb1"):
                 ledger.coverage[(site, day)] = [[start + s, start + e] for s, e in spans]
                 ledger.segment_count[(site, day)] = 2
+            if day % 5 == 0:  # emergency time across noon everywhere, or early at one site
+                ledger.emergencies.append(Emergency(start + 10 * HOUR, start + 13 * HOUR,
+                                                    None, f"em{day}"))
+            elif day % 7 == 0:
+                ledger.emergencies.append(Emergency(start, start + HOUR, ("bg1",), f"e{day}"))
         found = broadcast_days.daily_checks(ctx, ledger)
         with mock.patch.object(broadcast_days, "_suspects", every_row):
             assert [v.model_dump_json() for v in found] == [

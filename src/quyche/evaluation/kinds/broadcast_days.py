@@ -234,8 +234,6 @@ class _SiteDays:
         self.site: list[int] = site.tolist()
         self.day: list[int] = day.tolist()
         self.slot: list[int] = self._slots(site * len(days) + day).tolist()
-        urgent_days = np.array([bool(d[4]) for d in days], dtype=bool)
-        self.urgent = urgent_days[day].nonzero()[0]  # checked in Python, the emergencies added
 
     def _slots(self, codes: Any) -> Any:
         """The slot of each row's (site, day) code in the ledger's days, -1 for none."""
@@ -273,9 +271,11 @@ def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
     (the intervals cut to the span; read in the ledger's order, which is also the order
     they lie in memory), and a row is a suspect when a check of a rule that applies to
     it fails or comes within `_MARGIN` of failing: the checks themselves then decide,
-    so a finding is exactly what it would be without this measure. Silent days, days
-    with emergencies and any day whose intervals are not sorted and disjoint are always
-    suspects.
+    so a finding is exactly what it would be without this measure. Silent days and any
+    day whose intervals are not sorted and disjoint are always suspects. Emergency time
+    is left out of the measure: it only adds to what minimums and windows count, and
+    takes nothing but itself from what a maximum counts, so a day it could make wanting
+    is wanting without it.
     """
     import numpy as np
 
@@ -304,7 +304,6 @@ def _suspects(rows: _SiteDays, rules: list[DayRule]) -> list[int]:
     bad[owner[(e <= s).nonzero()[0]]] = True
     bad[owner[1:][(owner[1:] == owner[:-1]) & (s[1:] <= e[:-1])]] = True
     suspect = ~timed | bad[np.where(timed, slot, m)]
-    suspect[rows.urgent] = True
     day = hours(0, DAY)
     for index, prepared in enumerate(rules):
         rule = prepared.rule
