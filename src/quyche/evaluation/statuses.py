@@ -2,7 +2,7 @@
 
 Shared by the recurring and triggered kinds: both end in one `ObligationStatus` per
 duty, worded the same way in Vietnamese and English, built as validation would build it
-from values valid by construction (`records`).
+from values valid by construction (`report_records`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Obligation
 from ..report import Handover, ObligationStatus, Violation
 from .context import Context
-from .records import obligation_status, violation
+from .report_records import obligation_status, violation
 
 __all__ = ["deadline_words", "status"]
 

@@ -7,7 +7,7 @@ on a rule, a site or a kind of day is prepared once (`DayRule`: the rule's citat
 its windows in seconds, the fixed words of its messages; bound per site in one check),
 every site-day is measured at once (`_suspects`, numpy), and only the days that may be
 wanting go through the checks, in Python, which decide the findings exactly. A finding
-is filled as validation would fill it (`records`), at a fraction of its cost.
+is filled as validation would fill it (`report_records`), at a fraction of its cost.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ...time.intervals import covered_seconds, union
 from ...vocabulary import DAY_KIND_NAMES
 from ..context import Context, SiteInfo
 from ..ledger import Ledger
-from ..records import filled
+from ..report_records import filled
 
 __all__ = ["DAY_KIND_VI", "DayRule", "daily_checks"]
 

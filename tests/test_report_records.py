@@ -1,4 +1,4 @@
-"""Records built without validation (`quyche.evaluation.records`) are the validated ones.
+"""Records built without validation (`quyche.evaluation.report_records`) are the validated ones.
 
 Equal, with the same fields in the same order, the same fields given, the same JSON, equal
 after pickling: nothing a reader of a report can tell apart.
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import quyche
 from quyche import Citation, Handover, ObligationStatus, Violation
 from quyche.evaluation import finalize
-from quyche.evaluation.records import obligation_status, violation
+from quyche.evaluation.report_records import obligation_status, violation
 
 CITE = Citation(document="regulation", instrument="03/2024", article=10, clause=1,
                 quote="đăng phát tối thiểu 6 giờ/ngày")
