@@ -117,9 +117,9 @@ def test_batches_bound_what_is_held(tmp_path, monkeypatch):
     numbers = LineNumbers()
     sizes, real = [], columnar._rows
 
-    def counted(batch):
+    def counted(batch, decoded=False):
         sizes.append(batch.num_rows)
-        return real(batch)
+        return real(batch, decoded)
 
     monkeypatch.setattr(columnar, "_rows", counted)
     assert [e["id"] for e in read_event_file(path, numbers)] == [r["id"] for r in rows]
@@ -150,3 +150,39 @@ def test_without_pyarrow_the_error_says_what_to_install(tmp_path):
             f"list(read_event_file({str(path)!r}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "quyche[arrow]" in done.stderr and "EventError" in done.stderr
+
+
+def test_plain_segment_rows_and_their_near_misses_read_as_their_lines(tmp_path):
+    """Rows read as segment records in bulk, and rows that only look like segments (an empty
+    site or id, a column no segment has, an instant the models refuse): the same report as
+    the same events as JSON lines, rejections by row included."""
+    seg = {"type": "broadcast", "site": "bo_y", "start": "2024-03-04T06:30:00+07:00",
+           "end": "2024-03-04T11:30:00+07:00"}
+    rows = [
+        {**seg, "id": "p1"},
+        {**seg, "id": "p2", "language": "vi", "category": "advertising"},
+        {**seg, "id": ""},  # an empty id: the model's reason
+        {**seg, "id": "p4", "site": ""},
+        {**seg, "id": "p5", "start": "2024-03-04 06:30"},  # not an instant
+        {**seg, "id": "p6", "start": "2024-03-04T00:30:00Z"},  # another shape, read
+        {**seg, "id": "p7", "at": "2024-03-04T06:30:00+07:00"},  # a column no segment has
+        {**seg, "id": "p8", "language": "xx-not-a-tag"},
+        {"type": "backup", "id": "b1", "at": "2024-03-04T10:00:00+07:00", "site": "bo_y"},
+        {**seg, "id": "p9", "site": "nowhere"},
+    ]
+    sites = [{"id": "bo_y", "kind": "border_gate"}]
+    lines = tmp_path / "events.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    parquet = tmp_path / "events.parquet"
+    pq.write_table(table_of(rows), parquet)
+    kw = {"as_of": "2024-03-05T00:00:00+07:00", "since": "2024-03-04T00:00:00+07:00",
+          "sites": sites}
+    from_lines = quyche.evaluate("kontum", lines, **kw).model_dump(mode="json")
+    assert quyche.evaluate("kontum", parquet, **kw).model_dump(mode="json") == from_lines
+    assert quyche.evaluate("kontum", pq.read_table(parquet), **kw).model_dump(
+        mode="json") == from_lines
+    assert [r["line"] for r in from_lines["rejected"]] == [3, 4, 5, 7, 8, 10]
+    # a table whose site column is not text: every row read as its dict would be
+    odd = table_of(rows[:2]).set_column(1, "site", pa.array([1, 2]))
+    assert [r.reason.split(":")[0] for r in quyche.evaluate(
+        "kontum", odd, **kw).rejected] == ["site", "site"]

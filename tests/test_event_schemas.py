@@ -11,7 +11,7 @@ import typing
 import msgspec
 import pytest
 
-from quyche import decoding, events
+from quyche import events, records
 from quyche.vocabulary import EVENT_TYPES
 
 MODELS = typing.get_args(typing.get_args(events.Event)[0])
@@ -23,13 +23,13 @@ def _type_of(model):
 
 def test_every_vocabulary_type_has_a_model_and_a_record():
     assert sorted(_type_of(m) for m in MODELS) == sorted(EVENT_TYPES)
-    assert sorted(decoding._RECORDS) == sorted(EVENT_TYPES)
+    assert sorted(records.RECORD_CLASSES) == sorted(EVENT_TYPES)
 
 
 @pytest.mark.parametrize("type_name", EVENT_TYPES)
 def test_record_fields_are_the_model_fields(type_name):
     """Same names on the wire, and a field required by one is required by the other."""
-    record = decoding._RECORDS[type_name]
+    record = records.RECORD_CLASSES[type_name]
     model = next(m for m in MODELS if _type_of(m) == type_name)
     fields = {f.encode_name: f for f in msgspec.structs.fields(record)}
     assert set(fields) == set(model.model_fields) - {"type"}

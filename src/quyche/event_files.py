@@ -81,7 +81,7 @@ def event_source(events: Any) -> tuple[Any, LineNumbers | None]:
         numbers = LineNumbers()
         return read_event_file(os.fspath(events), numbers, decoded=True), numbers
     if is_arrow(events):
-        return arrow_events(events), LineNumbers()  # an event's row is its index + 1
+        return arrow_events(events, decoded=True), LineNumbers()  # a row: its index + 1
     return events, None
 
 
@@ -126,7 +126,7 @@ def _stream_batches(raw: IO[bytes], name: str, numbers: LineNumbers | None, deco
         if not buffered.seekable():
             raise EventError(f"{name}: a Parquet file cannot be read from a pipe (its index is "
                              "at its end); pass the file's path")
-        yield from _batched(read_parquet(buffered, name))  # rows are lines: `numbers` as is
+        yield from _batched(read_parquet(buffered, name, decoded))  # rows are lines
         return
     stream = _decompressed(buffered, name)
     first = _first_content_line(stream, name)

@@ -1,7 +1,8 @@
 """A duty's status (open, met, late, missed) and the violation a late or missed one files.
 
 Shared by the recurring and triggered kinds: both end in one `ObligationStatus` per
-duty, worded the same way in Vietnamese and English.
+duty, worded the same way in Vietnamese and English, built as validation would build it
+from values valid by construction (`report_records`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from ..model import Obligation
 from ..report import Handover, ObligationStatus, Violation
 from .context import Context
+from .report_records import obligation_status, violation
 
 __all__ = ["deadline_words", "status"]
 
@@ -39,20 +41,20 @@ def status(ctx: Context, ob: Obligation, owner: str, period: str | None, due: dt
         what_en += f" [exception {applied.id}: {deadline_words(applied.deadline)[1]}]"
     events = [e for e in (trigger, by) if e and not e.startswith("#")]
     if state == "late" and at is not None:
-        violations.append(Violation(
+        violations.append(violation(
             rule_id=ob.id, kind="late", actor=owner, when=at.isoformat(), period=period,
             message=f"{what}: thực hiện muộn, hạn {due.isoformat()}",
             message_en=f"{what_en}: done late, due {due.isoformat()}",
             source=citation, events=events, successions=list(handovers)))
     elif state == "missed":
-        violations.append(Violation(
+        violations.append(violation(
             rule_id=ob.id, kind="missed", actor=owner, when=due.isoformat(), period=period,
             message=f"{what}: chưa thực hiện, quá hạn {due.isoformat()}",
             message_en=f"{what_en}: not done, overdue since {due.isoformat()}",
             source=citation, events=events, successions=list(handovers)))
-    return ObligationStatus(
+    return obligation_status(
         rule_id=ob.id, title=ob.title.vi, actor=owner,
-        owed_to=list(ob.owed_to) if owed_to is None else owed_to, period=period,
+        owed_to=list(ob.owed_to if owed_to is None else owed_to), period=period,
         due=due, status=state, trigger=trigger, fulfilled_by=by, fulfilled_at=at,
         exception=exception, source=citation, successions=list(handovers))
 
