@@ -230,12 +230,9 @@ def plain_segment_columns(items: Sequence[Any], positions: Iterable[int]
         raw = items[i]
         if type(raw) is not dict or raw.get("type") != "broadcast" or not raw.keys() <= keys:
             continue
-        site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
-        ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
-        if (type(site) is str and site and type(start) is str and type(end) is str
-                and (ident is None or (type(ident) is str and ident))
-                and (category is None or type(category) is str)
-                and (language is None or type(language) is str)):
+        fields = _segment_fields(raw)
+        if fields is not None:
+            ident, site, start, end, category, language = fields
             where.append(i)
             sites.append(site)
             starts.append(start)
@@ -329,17 +326,27 @@ def _plain(raw: dict[str, Any]) -> bool:
     return True
 
 
+def _segment_fields(raw: dict[str, Any]) -> tuple[Any, ...] | None:
+    """(id, site, start, end, category, language) of a segment dict whose values are of
+    the types the shortcut reads (instants not yet read); None for any other."""
+    site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
+    ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
+    if (type(site) is str and site and type(start) is str and type(end) is str
+            and (ident is None or (type(ident) is str and ident))
+            and (category is None or type(category) is str)
+            and (language is None or type(language) is str)):
+        return ident, site, start, end, category, language
+    return None
+
+
 def _plain_broadcast(raw: dict[str, Any]) -> Broadcast | None:
     """The engine's broadcast shortcut: a segment of plain strings whose instants parse is
     read without the model (so an unregistered site is refused as unregistered, not for
     its spelling); anything else is the model's to judge."""
-    site, start, end = raw.get("site"), raw.get("start"), raw.get("end")
-    ident, category, language = raw.get("id"), raw.get("category"), raw.get("language")
-    if not (type(site) is str and site and type(start) is str and type(end) is str
-            and (ident is None or (type(ident) is str and ident))
-            and (category is None or type(category) is str)
-            and (language is None or type(language) is str)):
+    fields = _segment_fields(raw)
+    if fields is None:
         return None
+    ident, site, start, end, category, language = fields
     seconds = _SECONDS  # looked up before the call: most instants were read before
     if (seconds.get(start) or epoch_seconds(start)) is None or (
             seconds.get(end) or epoch_seconds(end)) is None:
